@@ -1,0 +1,105 @@
+package org.pimllm.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code pimllm} command. Each subcommand is its own class, registered in {@link #SUBCOMMANDS}.
+ *
+ * <p>Errors a user can cause (bad arguments, files, presets, shapes) surface as one line on stderr and
+ * exit code 2; anything else is an internal error, reported in one line with a hint to rerun with
+ * {@code --debug} for the stack trace.
+ */
+@Command(
+    name = "pimllm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Compile and run LLMs on a simulated UPMEM-like processing-in-memory machine.",
+    subcommandsRepeatable = false)
+public final class Main implements Callable<Integer> {
+
+  /** Subcommands, in the order {@code pimllm --help} lists them. */
+  static final List<Object> SUBCOMMANDS = List.of(
+      new CommandLine.HelpCommand());
+
+  @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)
+  void setDebug(boolean debug) {
+    Main.debug = debug;
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(debug ? Level.DEBUG : Level.WARN);
+  }
+
+  static volatile boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code; used by tests too. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Object sub : SUBCOMMANDS) {
+      cl.addSubcommand(sub);
+    }
+    cl.setParameterExceptionHandler(Main::onBadArguments);
+    cl.setExecutionExceptionHandler(Main::onError);
+    return cl;
+  }
+
+  private static int onBadArguments(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    cl.getErr().println("error: " + ex.getMessage());
+    cl.getErr().println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+    return 2;
+  }
+
+  private static int onError(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cl.getErr();
+    boolean userError = isUserError(ex);
+    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    err.println((userError ? "error: " : "internal error: ") + message);
+    if (debug) {
+      ex.printStackTrace(err);
+    } else if (!userError) {
+      err.println("(rerun with --debug for the stack trace)");
+    }
+    return userError ? 2 : 1;
+  }
+
+  /** Exceptions that describe a mistake in the user's input rather than a bug of ours. */
+  static boolean isUserError(Throwable ex) {
+    return ex instanceof IllegalArgumentException
+        || ex instanceof java.io.IOException
+        || ex instanceof java.io.UncheckedIOException
+        || ex instanceof UnsupportedOperationException;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pimllm " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}
