@@ -1,0 +1,329 @@
+package org.pimllm.sim;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.function.ObjIntConsumer;
+import org.pimllm.sim.HostTransferModel.Direction;
+
+/**
+ * A set of allocated DPUs with the host-side operations of the UPMEM SDK: load, serial copies, parallel
+ * push/pull, broadcast, argument push, launch (synchronous, or asynchronous per rank then sync) and free.
+ * Every operation charges its simulated time to the system's {@link Timeline}.
+ *
+ * <p>DPU indices are 0..size()-1 within the set. Operations after an asynchronous launch first wait for it
+ * (the SDK queues them behind the launch).
+ */
+public final class DpuSet implements AutoCloseable {
+  private final PimSystem system;
+  private final HardwareConfig cfg;
+  private final int[] dpus; // global DPU index of each set index
+  private final int[] ranks;
+  private final DpuArgs[] args;
+  private DpuProgram program;
+  /** TIMING_ONLY: timing of the loaded program per distinct args (null key = no args). */
+  private final Map<Object, DpuTiming.Result> timingCache = new HashMap<>();
+  private double pendingKernelEnd = -1;
+  private LaunchResult lastLaunch;
+  private boolean closed;
+
+  private static final Object NO_ARGS = new Object();
+
+  DpuSet(PimSystem system, int[] dpus, int[] ranks) {
+    this.system = system;
+    this.cfg = system.config();
+    this.dpus = dpus;
+    this.ranks = ranks;
+    this.args = new DpuArgs[dpus.length];
+  }
+
+  public int size() {
+    return dpus.length;
+  }
+
+  /** Ranks this set holds (the unit of allocation and of parallel transfers). */
+  public int nrRanks() {
+    return ranks.length;
+  }
+
+  public PimSystem system() {
+    return system;
+  }
+
+  /** The program loaded by {@link #load}, or null. */
+  public DpuProgram program() {
+    return program;
+  }
+
+  /** Result of the latest launch, or null. */
+  public LaunchResult lastLaunch() {
+    return lastLaunch;
+  }
+
+  /** dpu_load: checks that the program fits (tasklets, IRAM, stacks in WRAM) and charges LOAD per rank. */
+  public void load(DpuProgram program) {
+    ready();
+    Objects.requireNonNull(program, "program");
+    String name = program.name();
+    if (program.nrTasklets() < 1 || program.nrTasklets() > cfg.maxTasklets()) {
+      throw new IllegalArgumentException("program " + name + " uses " + program.nrTasklets() + " tasklets; "
+          + cfg.name() + " runs 1.." + cfg.maxTasklets() + " per DPU");
+    }
+    if (program.iramInstructions() < 1 || program.iramInstructions() > cfg.iramInstructions()) {
+      throw new IllegalArgumentException("program " + name + " has " + program.iramInstructions()
+          + " instructions; IRAM holds " + cfg.iramInstructions() + "; make the program smaller");
+    }
+    long stacks = (long) program.nrTasklets() * program.stackBytesPerTasklet();
+    if (program.stackBytesPerTasklet() < 0 || stacks > cfg.wramBytes()) {
+      throw new IllegalArgumentException("program " + name + ": " + program.nrTasklets() + " stacks of "
+          + program.stackBytesPerTasklet() + " B exceed the " + cfg.wramBytes() + " B of WRAM; use fewer tasklets or smaller stacks");
+    }
+    this.program = program;
+    timingCache.clear();
+    system.timeline().charge(Category.LOAD, "load " + name + " on " + ranks.length + " ranks",
+        system.costs().loadSeconds(ranks.length));
+  }
+
+  /** dpu_copy_to: length bytes of src to one DPU's MRAM (serial). src may be null in TIMING_ONLY. */
+  public void copyTo(int dpu, long mramOffset, byte[] src, int srcOff, int length) {
+    ready();
+    checkDpu(dpu);
+    checkRange("copyTo", mramOffset, length);
+    if (functional()) {
+      checkBuffer("copyTo", src, srcOff, length);
+      system.mram(dpus[dpu]).write(mramOffset, src, srcOff, length);
+    }
+    system.timeline().charge(Category.H2D, "copy to DPU " + dpu + " " + length + " B",
+        system.costs().serialSeconds(Direction.H2D, length), length);
+  }
+
+  /** dpu_copy_from: length bytes of one DPU's MRAM into dst (serial). dst may be null in TIMING_ONLY. */
+  public void copyFrom(int dpu, long mramOffset, byte[] dst, int dstOff, int length) {
+    ready();
+    checkDpu(dpu);
+    checkRange("copyFrom", mramOffset, length);
+    if (functional()) {
+      checkBuffer("copyFrom", dst, dstOff, length);
+      system.mram(dpus[dpu]).read(mramOffset, dst, dstOff, length);
+    }
+    system.timeline().charge(Category.D2H, "copy from DPU " + dpu + " " + length + " B",
+        system.costs().serialSeconds(Direction.D2H, length), length);
+  }
+
+  /** dpu_broadcast_to: the same bytes to every DPU of the set. src may be null in TIMING_ONLY. */
+  public void broadcast(long mramOffset, byte[] src, int srcOff, int length) {
+    ready();
+    checkRange("broadcast", mramOffset, length);
+    if (functional()) {
+      checkBuffer("broadcast", src, srcOff, length);
+      for (int d : dpus) {
+        system.mram(d).write(mramOffset, src, srcOff, length);
+      }
+    }
+    system.timeline().charge(Category.H2D, "broadcast " + length + " B to " + dpus.length + " DPUs",
+        system.costs().broadcastSeconds(dpus.length, ranks.length, length), (long) length * dpus.length);
+  }
+
+  /**
+   * dpu_prepare_xfer + dpu_push_xfer(TO_DPU): lengthPerDpu bytes to each DPU; every buffer must have exactly
+   * that length. In TIMING_ONLY nothing is stored and dataOfDpu is not called (it may be null).
+   */
+  public void push(long mramOffset, int lengthPerDpu, IntFunction<byte[]> dataOfDpu) {
+    ready();
+    checkRange("push", mramOffset, lengthPerDpu);
+    if (functional()) {
+      Objects.requireNonNull(dataOfDpu, "push needs the data of each DPU in FUNCTIONAL mode");
+      for (int i = 0; i < dpus.length; i++) {
+        byte[] b = dataOfDpu.apply(i);
+        if (b == null || b.length != lengthPerDpu) {
+          throw new IllegalArgumentException("push: DPU " + i + "'s buffer has "
+              + (b == null ? "no data" : b.length + " bytes") + " but the transfer length is " + lengthPerDpu
+              + "; a parallel transfer moves one length to every DPU (pad the buffers)");
+        }
+        system.mram(dpus[i]).write(mramOffset, b, 0, lengthPerDpu);
+      }
+    }
+    system.timeline().charge(Category.H2D, "push " + dpus.length + " DPUs x " + lengthPerDpu + " B",
+        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, lengthPerDpu),
+        (long) lengthPerDpu * dpus.length);
+  }
+
+  /**
+   * dpu_push_xfer(FROM_DPU): lengthPerDpu bytes from each DPU, handed to the sink as (bytes, dpuIndex) in
+   * FUNCTIONAL mode. In TIMING_ONLY the sink is not called (it may be null).
+   */
+  public void pull(long mramOffset, int lengthPerDpu, ObjIntConsumer<byte[]> sinkOfDpu) {
+    ready();
+    checkRange("pull", mramOffset, lengthPerDpu);
+    if (functional()) {
+      Objects.requireNonNull(sinkOfDpu, "pull needs a sink in FUNCTIONAL mode");
+      for (int i = 0; i < dpus.length; i++) {
+        byte[] b = new byte[lengthPerDpu];
+        system.mram(dpus[i]).read(mramOffset, b, 0, lengthPerDpu);
+        sinkOfDpu.accept(b, i);
+      }
+    }
+    system.timeline().charge(Category.D2H, "pull " + dpus.length + " DPUs x " + lengthPerDpu + " B",
+        system.costs().parallelSeconds(Direction.D2H, dpus.length, ranks.length, lengthPerDpu),
+        (long) lengthPerDpu * dpus.length);
+  }
+
+  /**
+   * Pushes per-DPU kernel arguments (a WRAM host symbol), charged as one parallel push of the largest
+   * argument size rounded up to the DMA alignment. argsOfDpu may return null for DPUs that get none.
+   */
+  public void pushArgs(IntFunction<? extends DpuArgs> argsOfDpu) {
+    ready();
+    Objects.requireNonNull(argsOfDpu, "argsOfDpu");
+    int maxBytes = 0;
+    for (int i = 0; i < dpus.length; i++) {
+      DpuArgs a = argsOfDpu.apply(i);
+      args[i] = a;
+      if (a != null) {
+        if (a.sizeBytes() < 0 || a.sizeBytes() > cfg.wramBytes()) {
+          throw new IllegalArgumentException("pushArgs: DPU " + i + "'s args claim " + a.sizeBytes()
+              + " bytes; a WRAM symbol holds 0.." + cfg.wramBytes());
+        }
+        maxBytes = Math.max(maxBytes, a.sizeBytes());
+      }
+    }
+    int length = Math.max(cfg.dmaAlignBytes(), roundUp(maxBytes, cfg.dmaAlignBytes()));
+    system.timeline().charge(Category.H2D, "push args " + dpus.length + " DPUs x " + length + " B",
+        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, length), (long) length * dpus.length);
+  }
+
+  /** Synchronous dpu_launch: runs the program on every DPU; KERNEL time is the slowest DPU. */
+  public LaunchResult launch() {
+    LaunchResult r = startLaunch(false);
+    return r;
+  }
+
+  /** dpu_launch(DPU_ASYNCHRONOUS): every rank starts; the host continues until {@link #sync()}. */
+  public void launchAsync() {
+    startLaunch(true);
+  }
+
+  /** dpu_sync: waits for an asynchronous launch (no-op if none is pending). */
+  public void sync() {
+    if (closed) {
+      throw new IllegalStateException("DpuSet is closed (freed); allocate a new one");
+    }
+    if (pendingKernelEnd >= 0) {
+      system.timeline().waitUntil(pendingKernelEnd);
+      pendingKernelEnd = -1;
+    }
+  }
+
+  /** dpu_free: releases the ranks (MRAM contents are dropped) and charges FREE per rank. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    sync();
+    closed = true;
+    system.release(ranks, dpus);
+    system.timeline().charge(Category.FREE, "free " + dpus.length + " DPUs (" + ranks.length + " ranks)",
+        system.costs().freeSeconds(ranks.length));
+  }
+
+  private LaunchResult startLaunch(boolean async) {
+    ready();
+    if (program == null) {
+      throw new IllegalStateException("no program loaded on this DpuSet; call load(program) before launch");
+    }
+    LaunchResult r = runKernels();
+    lastLaunch = r;
+    Timeline tl = system.timeline();
+    tl.charge(Category.LAUNCH, "launch " + program.name() + " on " + ranks.length + " ranks",
+        system.costs().launchSeconds(ranks.length));
+    String label = program.name() + " on " + dpus.length + " DPUs (" + r.maxCycles() + " cycles)";
+    if (async) {
+      tl.recordAsync(Category.KERNEL, label, r.seconds(), r.totalDmaBytes());
+      pendingKernelEnd = tl.now() + r.seconds();
+    } else {
+      tl.charge(Category.KERNEL, label, r.seconds(), r.totalDmaBytes());
+    }
+    return r;
+  }
+
+  /** Runs the program on every DPU (FUNCTIONAL) or once per distinct args (TIMING_ONLY). */
+  private LaunchResult runKernels() {
+    boolean functional = functional();
+    double maxCycles = 0;
+    double minCycles = Double.POSITIVE_INFINITY;
+    double instructions = 0;
+    long dmaBytes = 0;
+    int computed = 0;
+    Map<Object, DpuTiming.Result> shared = functional ? null : timingCache;
+    for (int i = 0; i < dpus.length; i++) {
+      DpuTiming.Result res;
+      Object key = args[i] == null ? NO_ARGS : args[i];
+      res = shared == null ? null : shared.get(key);
+      if (res == null) {
+        Mram mram = functional ? system.mram(dpus[i]) : null;
+        Trace[] traces = new DpuExecution(program, cfg, i, args[i], mram, functional).run();
+        res = system.timing().simulate(traces);
+        computed++;
+        if (shared != null) {
+          shared.put(key, res);
+        }
+      }
+      maxCycles = Math.max(maxCycles, res.cycles());
+      minCycles = Math.min(minCycles, res.cycles());
+      instructions += res.instructions();
+      dmaBytes += res.dmaBytes();
+    }
+    long max = (long) Math.ceil(maxCycles - 1e-9);
+    return new LaunchResult(max, cfg.seconds(max), Math.round(instructions), dmaBytes,
+        (long) Math.ceil(minCycles - 1e-9), dpus.length, computed);
+  }
+
+  private boolean functional() {
+    return system.mode() == Mode.FUNCTIONAL;
+  }
+
+  /** Common precondition of host operations: the set is open and any asynchronous launch has finished. */
+  private void ready() {
+    if (closed) {
+      throw new IllegalStateException("DpuSet is closed (freed); allocate a new one");
+    }
+    sync();
+  }
+
+  private void checkDpu(int dpu) {
+    if (dpu < 0 || dpu >= dpus.length) {
+      throw new IllegalArgumentException("DPU index " + dpu + " is outside this set of " + dpus.length + " DPUs");
+    }
+  }
+
+  private void checkRange(String op, long mramOffset, long length) {
+    int align = cfg.dmaAlignBytes();
+    if (length <= 0 || length % align != 0) {
+      throw new IllegalArgumentException(op + ": length " + length + " must be a positive multiple of " + align
+          + " bytes; pad the buffer");
+    }
+    if (mramOffset < 0 || mramOffset % align != 0) {
+      throw new IllegalArgumentException(op + ": MRAM offset " + mramOffset + " must be >= 0 and " + align + "-byte aligned");
+    }
+    if (mramOffset + length > cfg.mramBytes()) {
+      throw new IllegalArgumentException(op + ": bytes " + mramOffset + ".." + (mramOffset + length)
+          + " exceed the " + cfg.mramBytes() + " B MRAM of a DPU");
+    }
+  }
+
+  private static void checkBuffer(String op, byte[] buf, int off, int length) {
+    if (buf == null) {
+      throw new IllegalArgumentException(op + ": the host buffer is null (only allowed in TIMING_ONLY mode)");
+    }
+    if (off < 0 || off + length > buf.length) {
+      throw new IllegalArgumentException(op + ": bytes " + off + ".." + (off + length) + " are outside the host buffer of "
+          + buf.length + " bytes");
+    }
+  }
+
+  private static int roundUp(int v, int a) {
+    return (v + a - 1) / a * a;
+  }
+}

@@ -1,0 +1,166 @@
+package org.pimllm.sim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated description of a UPMEM-like machine: organization, capacities and every timing constant.
+ * Loaded from JSON presets ({@code src/main/resources/hw/*.json}) in which each value carries its source;
+ * {@link #parameters()} keeps them for display.
+ *
+ * @param name preset name
+ * @param description one line about the machine
+ * @param physicalDpus DPUs the machine has
+ * @param totalDpus DPUs usable by programs (physicalDpus unless restricted with {@link #withDpus})
+ * @param dpusPerRank DPUs per rank (the allocation granule)
+ * @param clockHz DPU clock
+ * @param mramBytes MRAM per DPU
+ * @param wramBytes WRAM per DPU, tasklet stacks included
+ * @param iramInstructions IRAM capacity per DPU
+ * @param maxTasklets hardware threads per DPU
+ * @param pipeline issue rules of the revolver pipeline
+ * @param dma MRAM<->WRAM DMA rules and latency
+ * @param opCosts instructions per operation by op class and dtype
+ * @param host host<->DPU transfer costs
+ * @param system allocation, load, launch and free costs
+ * @param parameters every value with unit and source, in preset order
+ */
+public record HardwareConfig(
+    String name,
+    String description,
+    int physicalDpus,
+    int totalDpus,
+    int dpusPerRank,
+    double clockHz,
+    long mramBytes,
+    int wramBytes,
+    int iramInstructions,
+    int maxTasklets,
+    Pipeline pipeline,
+    Dma dma,
+    OpCosts opCosts,
+    HostLink host,
+    SystemCosts system,
+    List<Parameter> parameters) {
+
+  /** The built-in presets, in the order {@code pimllm hw list} shows them. */
+  private static final List<String> PRESETS = List.of("upmem-2556-350", "upmem-2560-450");
+
+  /** The revolver pipeline: a tasklet issues at most once every revolverCycles; the DPU at most issuePerCycle. */
+  public record Pipeline(int revolverCycles, double issuePerCycle) {}
+
+  /** DMA rules and latency: cycles = alpha + beta * bytes; the DMA engine serves one transfer at a time. */
+  public record Dma(int minBytes, int maxBytes, int alignBytes, double readAlphaCycles, double writeAlphaCycles,
+      double betaCyclesPerByte) {
+    /** Cycles the engine is busy with one transfer (= its latency when alone). */
+    public double cycles(boolean write, int bytes) {
+      return (write ? writeAlphaCycles : readAlphaCycles) + betaCyclesPerByte * bytes;
+    }
+  }
+
+  /**
+   * Host link: bandwidths in bytes/s at the published points (1 DPU serial; 1 rank parallel/broadcast),
+   * growth with ranks as rank^exponent, and fixed seconds per call.
+   */
+  public record HostLink(double serialH2D, double serialD2H, double parallelH2DPerRank, double parallelD2HPerRank,
+      double broadcastPerRank, double rankExponentH2D, double rankExponentD2H, double serialCallSeconds,
+      double parallelCallSeconds, double broadcastCallSeconds) {}
+
+  /** Seconds charged for dpu_alloc/dpu_free/dpu_load per rank and for each dpu_launch. */
+  public record SystemCosts(double allocSecondsPerRank, double freeSecondsPerRank, double loadSecondsPerRank,
+      double launchSeconds, double launchSecondsPerRank) {}
+
+  /** One preset value for display: dotted key, value as written, unit and source. */
+  public record Parameter(String key, String value, String unit, String source) {}
+
+  public HardwareConfig {
+    Objects.requireNonNull(name, "name");
+    parameters = List.copyOf(parameters);
+    if (totalDpus < 1 || totalDpus > physicalDpus) {
+      throw new IllegalArgumentException("preset " + name + ": usable DPUs " + totalDpus
+          + " must be between 1 and the machine's " + physicalDpus);
+    }
+  }
+
+  /** A built-in preset by name; unknown names are an error listing the known ones. */
+  public static HardwareConfig preset(String name) {
+    if (!PRESETS.contains(name)) {
+      throw new IllegalArgumentException("unknown hardware preset '" + name + "'; known presets: "
+          + String.join(", ", PRESETS) + " (or give a JSON file)");
+    }
+    String resource = "/hw/" + name + ".json";
+    try (InputStream in = HardwareConfig.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("preset resource " + resource + " is missing from the jar");
+      }
+      return PresetParser.parse(in.readAllBytes(), resource);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read preset " + resource, e);
+    }
+  }
+
+  /** Names of the built-in presets. */
+  public static List<String> presetNames() {
+    return PRESETS;
+  }
+
+  /** Loads and validates a preset file; bad or inconsistent values are an IllegalArgumentException. */
+  public static HardwareConfig load(Path json) {
+    try {
+      return PresetParser.parse(Files.readAllBytes(json), json.toString());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read hardware preset " + json + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A preset name, or a path to a preset JSON file (anything ending in .json). */
+  public static HardwareConfig presetOrFile(String nameOrPath) {
+    return nameOrPath.endsWith(".json") ? load(Path.of(nameOrPath)) : preset(nameOrPath);
+  }
+
+  /** The same machine with only nrDpus usable (as PIM-LLM used 2,048 of 2,560); more than physical is an error. */
+  public HardwareConfig withDpus(int nrDpus) {
+    if (nrDpus < 1 || nrDpus > physicalDpus) {
+      throw new IllegalArgumentException("cannot use " + nrDpus + " DPUs on " + name + ", which has "
+          + physicalDpus + " DPUs; choose 1.." + physicalDpus);
+    }
+    return new HardwareConfig(name, description, physicalDpus, nrDpus, dpusPerRank, clockHz, mramBytes, wramBytes,
+        iramInstructions, maxTasklets, pipeline, dma, opCosts, host, system, parameters);
+  }
+
+  /** Ranks holding the usable DPUs. */
+  public int nrRanks() {
+    return ceilDiv(totalDpus, dpusPerRank);
+  }
+
+  public int dmaMinBytes() {
+    return dma.minBytes();
+  }
+
+  public int dmaMaxBytes() {
+    return dma.maxBytes();
+  }
+
+  public int dmaAlignBytes() {
+    return dma.alignBytes();
+  }
+
+  /** Instructions one operation costs, from the op table. */
+  public double opCost(OpClass op, DType type) {
+    return opCosts.cost(op, type);
+  }
+
+  /** Seconds of a number of DPU cycles. */
+  public double seconds(double cycles) {
+    return cycles / clockHz;
+  }
+
+  static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}
