@@ -34,7 +34,7 @@ public final class VaBench {
       long kernelCycles, boolean verified) {}
 
   /** PrIM's dpu_arguments_t: size and transfer_size in bytes (and the kernel number). */
-  record Args(int sizeBytes, int transferBytes) implements DpuArgs {
+  record Args(int size, int transferBytes) implements DpuArgs {
     public int sizeBytes() {
       return 12;
     }
@@ -66,8 +66,8 @@ public final class VaBench {
       WramBuffer cacheA = t.wramAlloc(BLOCK);
       WramBuffer cacheB = t.wramAlloc(BLOCK);
       long baseB = a.transferBytes();
-      for (long off = (long) t.me() * BLOCK; off < a.sizeBytes(); off += (long) BLOCK * t.nrTasklets()) {
-        int len = (int) Math.min(BLOCK, a.sizeBytes() - off);
+      for (long off = (long) t.me() * BLOCK; off < a.size(); off += (long) BLOCK * t.nrTasklets()) {
+        int len = (int) Math.min(BLOCK, a.size() - off);
         t.mramRead(off, cacheA, 0, len);
         t.mramRead(baseB + off, cacheB, 0, len);
         if (t.functional()) {
