@@ -46,11 +46,16 @@ public final class PgemmLib {
    * DPUs share one timing computation.
    */
   public static GemmResult simulate(TilingPlan plan, HardwareConfig hw) {
+    return simulate(plan, hw, Layout.COL_MAJOR);
+  }
+
+  /** Like {@link #simulate(TilingPlan, HardwareConfig)} with B arriving in the given layout (row-major: transposed on the host). */
+  public static GemmResult simulate(TilingPlan plan, HardwareConfig hw, Layout bLayout) {
     PimSystem sys = new PimSystem(hw, Mode.TIMING_ONLY);
     PgemmLib lib = new PgemmLib(sys);
     try (DpuSet set = sys.allocate(plan.dpus())) {
-      ensureLoaded(set, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
-      return lib.gemm(set, plan, null, null);
+      load(set, plan);
+      return lib.gemm(set, plan, null, null, bLayout);
     }
   }
 
@@ -87,23 +92,38 @@ public final class PgemmLib {
    * be null (then B is taken as column-major).
    */
   public GemmResult gemm(DpuSet dpus, TilingPlan plan, Matrix a, Matrix b) {
+    return gemm(dpus, plan, a, b, b == null ? Layout.COL_MAJOR : b.layout());
+  }
+
+  /**
+   * Like {@link #gemm(DpuSet, TilingPlan, Matrix, Matrix)}, stating B's layout, which matters when B is null
+   * (TIMING_ONLY): a row-major B is transposed on the host, charged as HOST time.
+   */
+  public GemmResult gemm(DpuSet dpus, TilingPlan plan, Matrix a, Matrix b, Layout bLayout) {
     validate(plan);
     checkSet(dpus, plan);
     checkOperands(plan, a, b, true, true);
+    checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
-    long toDpus = pushB(dpus, plan, b);
+    long toDpus = pushB(dpus, plan, b, bLayout);
     return runWithB(dpus, plan, a, mark, toDpus);
   }
 
   /** Places a constant B in the set's MRAM once; the returned handle serves any number of calls. */
   public ResidentB prepareResident(DpuSet dpus, TilingPlan plan, Matrix b) {
+    return prepareResident(dpus, plan, b, b == null ? Layout.COL_MAJOR : b.layout());
+  }
+
+  /** Like {@link #prepareResident(DpuSet, TilingPlan, Matrix)}, stating B's layout (for a null B in TIMING_ONLY). */
+  public ResidentB prepareResident(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
     validate(plan);
     checkSet(dpus, plan);
     checkOperands(plan, null, b, false, true);
+    checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
-    long toDpus = pushB(dpus, plan, b);
+    long toDpus = pushB(dpus, plan, b, bLayout);
     return new ResidentB(dpus, plan, since(mark), toDpus);
   }
 
@@ -122,7 +142,7 @@ public final class PgemmLib {
   }
 
   private GemmResult gemmResident(ResidentB resident, TilingPlan plan, Matrix a) {
-    validate(plan);
+    PlanValidator.validateResidentCall(plan, limits(system.config()));
     checkSet(resident.dpus(), plan);
     checkOperands(plan, a, null, true, false);
     long mark = system.timeline().mark();
@@ -142,15 +162,16 @@ public final class PgemmLib {
   }
 
   /** Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices. */
-  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b) {
+  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
     Partition f = plan.partition();
     TilingPlan.DpuSlice s = plan.slice();
     Matrix bCol = b;
-    if (b != null && b.layout() == Layout.ROW_MAJOR) {
-      long bytes = (long) b.data().length;
+    if (bLayout == Layout.ROW_MAJOR) {
+      GemmShape sh = plan.shape();
+      long bytes = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
       system.timeline().charge(Category.HOST, "pgemm: transpose B to column-major (" + bytes + " B)",
           HostCosts.transposeSeconds(system.config(), bytes));
-      bCol = functional() ? b.toLayout(Layout.COL_MAJOR) : null;
+      bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
     }
     int len = Math.toIntExact(s.bBytes());
     Matrix src = functional() ? bCol : null;
@@ -235,6 +256,11 @@ public final class PgemmLib {
     return new int[] {gb, gm, gk, gn};
   }
 
+  /** Loads the plan's kernel on a set (dpu_load, LOAD time) unless the set holds it already. */
+  public static void load(DpuSet dpus, TilingPlan plan) {
+    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+  }
+
   /** dpu_load only if the set does not hold this kernel already (a pooled set keeps its program). */
   static void ensureLoaded(DpuSet dpus, DpuProgram program) {
     if (!program.equals(dpus.program())) {
@@ -309,6 +335,12 @@ public final class PgemmLib {
     }
     if (b != null) {
       expect("B", b, plan.dtype(), s.b(), s.k(), s.n());
+    }
+  }
+
+  private static void checkLayout(Matrix b, Layout bLayout) {
+    if (b != null && b.layout() != bLayout) {
+      throw new IllegalArgumentException("B is " + b.layout() + " but the call states " + bLayout);
     }
   }
 

@@ -28,6 +28,22 @@ public final class PlanValidator {
 
   /** Every limit the plan breaks (empty if it can run). */
   public static List<String> violations(TilingPlan plan, DpuLimits lim) {
+    return violations(plan, lim, false);
+  }
+
+  /**
+   * Validates a call on resident weights: the DPU layout is fixed by the prepared plan, so a smaller M than
+   * fM may leave some DPUs with padding rows only (they compute zeros); everything else is checked.
+   */
+  public static TilingPlan validateResidentCall(TilingPlan plan, DpuLimits lim) {
+    List<String> v = violations(plan, lim, true);
+    if (!v.isEmpty()) {
+      throw new InvalidPlanException(plan, v);
+    }
+    return plan;
+  }
+
+  private static List<String> violations(TilingPlan plan, DpuLimits lim, boolean idleRowPartsAllowed) {
     List<String> v = new ArrayList<>();
     GemmShape s = plan.shape();
     Partition f = plan.partition();
@@ -39,7 +55,9 @@ public final class PlanValidator {
       v.add(rule);
     }
     checkFactor(v, "fB", f.fB(), "b", s.b());
-    checkFactor(v, "fM", f.fM(), "M", s.m());
+    if (!idleRowPartsAllowed) {
+      checkFactor(v, "fM", f.fM(), "M", s.m());
+    }
     checkFactor(v, "fK", f.fK(), "K", s.k());
     checkFactor(v, "fN", f.fN(), "N", s.n());
 
