@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param opCosts instructions per operation by op class and dtype
  * @param host host<->DPU transfer costs
  * @param system allocation, load, launch and free costs
+ * @param hostCpu host-CPU work that libraries charge as HOST time (e.g. PGEMMlib's transposition and reduction)
  * @param parameters every value with unit and source, in preset order
  */
 public record HardwareConfig(
@@ -46,6 +47,7 @@ public record HardwareConfig(
     OpCosts opCosts,
     HostLink host,
     SystemCosts system,
+    HostCpu hostCpu,
     List<Parameter> parameters) {
 
   /** The built-in presets, in the order {@code pimllm hw list} shows them. */
@@ -74,6 +76,12 @@ public record HardwareConfig(
   /** Seconds charged for dpu_alloc/dpu_free/dpu_load per rank and for each dpu_launch. */
   public record SystemCosts(double allocSecondsPerRank, double freeSecondsPerRank, double loadSecondsPerRank,
       double launchSeconds, double launchSecondsPerRank) {}
+
+  /**
+   * Host-CPU throughputs for work libraries do on the host between DPU transfers, in bytes per second:
+   * transposing a matrix's storage order, and summing partial results.
+   */
+  public record HostCpu(double transposeBytesPerSecond, double reduceBytesPerSecond) {}
 
   /** One preset value for display: dotted key, value as written, unit and source. */
   public record Parameter(String key, String value, String unit, String source) {}
@@ -130,7 +138,7 @@ public record HardwareConfig(
           + physicalDpus + " DPUs; choose 1.." + physicalDpus);
     }
     return new HardwareConfig(name, description, physicalDpus, nrDpus, dpusPerRank, clockHz, mramBytes, wramBytes,
-        iramInstructions, maxTasklets, pipeline, dma, opCosts, host, system, parameters);
+        iramInstructions, maxTasklets, pipeline, dma, opCosts, host, system, hostCpu, parameters);
   }
 
   /** Ranks holding the usable DPUs. */

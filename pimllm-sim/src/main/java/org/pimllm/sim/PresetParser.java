@@ -43,7 +43,8 @@ final class PresetParser {
   }
 
   private HardwareConfig config() {
-    onlyKeys(root, "", "name", "description", "organization", "pipeline", "dma", "opCosts", "host", "system");
+    onlyKeys(root, "", "name", "description", "organization", "pipeline", "dma", "opCosts", "host", "system",
+        "hostCpu");
     String name = text(root, "name");
     String description = root.has("description") ? text(root, "description") : "";
 
@@ -111,8 +112,13 @@ final class PresetParser {
         number(s, "system", "launchMicros", 0, 1e9) * 1e-6,
         number(s, "system", "launchMicrosPerRank", 0, 1e9) * 1e-6);
 
+    JsonNode hc = section("hostCpu", "transposeGBps", "reduceGBps");
+    var hostCpu = new HardwareConfig.HostCpu(
+        number(hc, "hostCpu", "transposeGBps", 1e-6, 1e4) * 1e9,
+        number(hc, "hostCpu", "reduceGBps", 1e-6, 1e4) * 1e9);
+
     return new HardwareConfig(name, description, dpus, dpus, dpusPerRank, clockHz, mram, wram, iram, maxTasklets,
-        pipeline, dma, opCosts, host, system, parameters);
+        pipeline, dma, opCosts, host, system, hostCpu, parameters);
   }
 
   private OpCosts opCosts() {

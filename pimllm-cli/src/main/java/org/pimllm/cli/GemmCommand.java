@@ -1,0 +1,277 @@
+package org.pimllm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.GemmResult;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.KernelParams;
+import org.pimllm.pgemm.KernelStats;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.Matrix;
+import org.pimllm.pgemm.PgemmLib;
+import org.pimllm.pgemm.PlanEnumerator;
+import org.pimllm.pgemm.PlanValidator;
+import org.pimllm.pgemm.ResidentB;
+import org.pimllm.pgemm.ResultCheck;
+import org.pimllm.pgemm.Strategy;
+import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.sim.Category;
+import org.pimllm.sim.DpuSet;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.Mode;
+import org.pimllm.sim.PimSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code pimllm gemm}: runs one GEMM through PGEMMlib on the simulated machine and prints the plan, the
+ * simulated time by category, the bytes moved and the kernel's efficiency; with {@code --functional} it
+ * multiplies real (seeded random) data and checks C against the CPU reference.
+ */
+@Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run one GEMM C[b][M][N] = A[b][M][K] x B[b][K][N] with PGEMMlib on the simulated PIM machine.",
+        "Prints the plan, simulated time by category (the DPU set is allocated and the kernel loaded beforehand,"
+            + " as with pooling; those one-time costs are listed apart), bytes moved and kernel efficiency."})
+public final class GemmCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--b", defaultValue = "1", description = "Batch count (default ${DEFAULT-VALUE}).")
+  int b;
+  @Option(names = "--m", required = true, description = "Rows of A and C.")
+  int m;
+  @Option(names = "--k", required = true, description = "Columns of A, rows of B.")
+  int k;
+  @Option(names = "--n", required = true, description = "Columns of B and C.")
+  int n;
+  @Option(names = "--dtype", defaultValue = "int8", description = "int8 (int32 accumulation), int16, int32 or fp32 (default ${DEFAULT-VALUE}).")
+  String dtype;
+  @Option(names = "--dpus", defaultValue = "2048", description = "DPUs the machine offers (the plan uses at most this many; default ${DEFAULT-VALUE}).")
+  int dpus;
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  String hw;
+  @Option(names = "--strategy", defaultValue = "base", description = "base, ntile, ktile, mixed, batched or auto (default ${DEFAULT-VALUE}).")
+  String strategy;
+  @Option(names = "--fb", description = "Batch partition factor (batched; default: min(b, DPUs)).")
+  Integer fB;
+  @Option(names = "--fm", description = "M partition factor (default: as many as the remaining DPUs allow).")
+  Integer fM;
+  @Option(names = "--fk", description = "K partition factor (ktile, mixed, batched; default 1).")
+  Integer fK;
+  @Option(names = "--fn", description = "N partition factor (ntile, mixed, batched; default 1).")
+  Integer fN;
+  @Option(names = "--tile-k", description = "Tile_K in elements (Tile_K x element size >= 64 B); default: chosen per plan.")
+  Integer tileK;
+  @Option(names = "--tasklets", description = "NR_TASKLETS of the kernel; default: chosen per plan.")
+  Integer tasklets;
+  @Option(names = "--block", description = "Work-item block ROWSxCOLS (e.g. 2x2; COLS even); default: chosen per plan.")
+  String block;
+  @Option(names = "--b-layout", defaultValue = "col", description = "Layout B arrives in: col (column-major, as PGEMMlib wants) or row (transposed on the host, charged as HOST time).")
+  String bLayout;
+  @Option(names = "--resident-b", description = "Place B in MRAM once (one-time cost reported apart), then run the GEMM moving only A and C.")
+  boolean residentB;
+  @Option(names = "--functional", description = "Run on real random data (seeded) and check C against the CPU reference.")
+  boolean functional;
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the random A and B with --functional (default ${DEFAULT-VALUE}).")
+  long seed;
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    HardwareConfig cfg = HardwareConfig.presetOrFile(hw).withDpus(dpus);
+    GemmShape shape = GemmShape.of(b, m, k, n);
+    GemmDType type = GemmDType.parse(dtype);
+    TilingPlan plan = plan(cfg, shape, type);
+    Layout layout = parseLayout(bLayout);
+
+    PimSystem sys = new PimSystem(cfg, functional ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
+    PgemmLib lib = new PgemmLib(sys);
+    Matrix a = functional ? Matrix.random(type, b, m, k, Layout.ROW_MAJOR, seed) : null;
+    Matrix bm = functional ? Matrix.random(type, b, k, n, layout, seed + 1) : null;
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    double allocS;
+    double loadS;
+    double freeS;
+    GemmResult r;
+    ResidentB resident = null;
+    long mark = sys.timeline().mark();
+    try (DpuSet set = sys.allocate(plan.dpus())) {
+      allocS = sys.timeline().totalSince(mark, Category.ALLOC);
+      PgemmLib.load(set, plan);
+      loadS = sys.timeline().totalSince(mark, Category.LOAD);
+      if (residentB) {
+        resident = lib.prepareResident(set, plan, bm, layout);
+        r = lib.gemm(resident, m, a);
+      } else {
+        r = lib.gemm(set, plan, a, bm, layout);
+      }
+      long freeMark = sys.timeline().mark();
+      set.close();
+      freeS = sys.timeline().totalSince(freeMark, Category.FREE);
+    }
+
+    Boolean verified = null;
+    String verifyDetail = null;
+    if (functional) {
+      ResultCheck.Outcome o = ResultCheck.check(plan, a, bm, r.c());
+      verified = o.ok();
+      verifyDetail = o.detail();
+    }
+    report(out, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail, layout);
+    PrintWriter pw = spec.commandLine().getOut();
+    if (json) {
+      pw.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    } else {
+      printText(pw, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail);
+    }
+    pw.flush();
+    return verified == null || verified ? 0 : 1;
+  }
+
+  private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
+    if (strategy.trim().equalsIgnoreCase("auto")) {
+      throw new IllegalArgumentException("--strategy auto needs the Tile-Selector (pimllm-tileselector), which is not"
+          + " available yet; choose base, ntile, ktile, mixed or batched and give partition factors with --fm/--fk/--fn");
+    }
+    Strategy st = Strategy.parse(strategy);
+    if (dpus < 1) {
+      throw new IllegalArgumentException("--dpus must be >= 1, got " + dpus);
+    }
+    TilingPlan p = PlanEnumerator.defaultPlan(st, shape, type, dpus, fB, fM, fK, fN, PgemmLib.limits(cfg),
+        PgemmLib.kernelModel(cfg));
+    if (tileK != null || tasklets != null || block != null) {
+      KernelParams kp = p.kernel();
+      int[] blk = block == null ? new int[] {kp.blockRows(), kp.blockCols()} : parseBlock(block);
+      p = new TilingPlan(st, shape, type, p.partition(), new KernelParams(tasklets != null ? tasklets : kp.tasklets(),
+          tileK != null ? tileK : kp.tileK(), blk[0], blk[1]));
+    }
+    return PlanValidator.validate(p, PgemmLib.limits(cfg));
+  }
+
+  private static int[] parseBlock(String s) {
+    String[] parts = s.toLowerCase().split("x");
+    try {
+      if (parts.length == 2) {
+        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("--block must be ROWSxCOLS, e.g. 2x2, got '" + s + "'");
+  }
+
+  private static Layout parseLayout(String s) {
+    return switch (s.trim().toLowerCase()) {
+      case "col", "column", "col-major", "column-major" -> Layout.COL_MAJOR;
+      case "row", "row-major" -> Layout.ROW_MAJOR;
+      default -> throw new IllegalArgumentException("--b-layout must be col or row, got '" + s + "'");
+    };
+  }
+
+  private static double ms(double s) {
+    return s * 1e3;
+  }
+
+  private static void report(Map<String, Object> out, HardwareConfig cfg, TilingPlan plan, GemmResult r,
+      ResidentB resident, double allocS, double loadS, double freeS, Boolean verified, String verifyDetail, Layout bLayout) {
+    GemmShape s = plan.shape();
+    out.put("shape", ordered("b", s.b(), "m", s.m(), "k", s.k(), "n", s.n()));
+    out.put("dtype", plan.dtype().cliName());
+    out.put("hw", cfg.name());
+    out.put("dpusAvailable", cfg.totalDpus());
+    out.put("mode", verified == null ? "timing-only" : "functional");
+    out.put("bLayout", bLayout == Layout.ROW_MAJOR ? "row" : "col");
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("strategy", plan.strategy().cliName());
+    p.put("fB", plan.partition().fB());
+    p.put("fM", plan.partition().fM());
+    p.put("fK", plan.partition().fK());
+    p.put("fN", plan.partition().fN());
+    p.put("dpus", plan.dpus());
+    p.put("tasklets", plan.kernel().tasklets());
+    p.put("tileK", plan.kernel().tileK());
+    p.put("blockRows", plan.kernel().blockRows());
+    p.put("blockCols", plan.kernel().blockCols());
+    TilingPlan.DpuSlice sl = plan.slice();
+    p.put("slice", ordered("bLoc", sl.bLoc(), "mLoc", sl.mLoc(), "kLoc", sl.kLoc(), "nLoc", sl.nLoc(),
+        "mramBytes", sl.mramBytes()));
+    out.put("plan", p);
+    out.put("totalMs", ms(r.totalSeconds()));
+    out.put("h2dMs", ms(r.h2dSeconds()));
+    out.put("launchMs", ms(r.launchSeconds()));
+    out.put("kernelMs", ms(r.kernelSeconds()));
+    out.put("d2hMs", ms(r.d2hSeconds()));
+    out.put("hostMs", ms(r.hostSeconds()));
+    out.put("allocMs", ms(allocS));
+    out.put("loadMs", ms(loadS));
+    out.put("freeMs", ms(freeS));
+    out.put("bytesToDpus", r.bytesToDpus());
+    out.put("bytesFromDpus", r.bytesFromDpus());
+    out.put("dpusUsed", r.dpusUsed());
+    KernelStats ks = r.kernel();
+    out.put("kernelCycles", ks.cycles());
+    out.put("macsPerDpu", ks.macsPerDpu());
+    out.put("macsPerSecondPerDpu", ks.macsPerSecondPerDpu());
+    out.put("bound", ks.bound().name());
+    out.put("boundMacsPerSecondPerDpu", ks.boundMacsPerSecondPerDpu());
+    out.put("kernelEfficiency", ks.efficiency());
+    out.put("residentB", resident != null);
+    if (resident != null) {
+      out.put("residentPrepareMs", ms(resident.prepareTotalSeconds()));
+      out.put("residentPrepareH2dMs", ms(resident.prepareSeconds().getOrDefault(Category.H2D, 0.0)));
+      out.put("residentPrepareHostMs", ms(resident.prepareSeconds().getOrDefault(Category.HOST, 0.0)));
+      out.put("residentBytesToDpus", resident.bytesToDpus());
+    }
+    if (verified != null) {
+      out.put("verified", verified);
+      out.put("verifyDetail", verifyDetail);
+    }
+  }
+
+  /** A map keeping the key order given (JSON readers see fields in a stable order). */
+  private static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static void printText(PrintWriter pw, HardwareConfig cfg, TilingPlan plan, GemmResult r, ResidentB resident,
+      double allocS, double loadS, double freeS, Boolean verified, String verifyDetail) {
+    TilingPlan.DpuSlice sl = plan.slice();
+    pw.printf("plan: %s%n", plan);
+    pw.printf("machine: %s, %d DPUs usable, %s%n", cfg.name(), cfg.totalDpus(),
+        verified == null ? "TIMING_ONLY (no data)" : "FUNCTIONAL (real data)");
+    pw.printf("per DPU: %d batch x A %d x %d, B %d x %d (column-major), C %d x %d; %,d B of MRAM%n", sl.bLoc(), sl.mLoc(),
+        sl.kLoc(), sl.kLoc(), sl.nLoc(), sl.mLoc(), sl.nLoc(), sl.mramBytes());
+    pw.println("simulated time of the GEMM call:");
+    pw.printf("  H2D     %12.3f ms%n", ms(r.h2dSeconds()));
+    pw.printf("  launch  %12.3f ms%n", ms(r.launchSeconds()));
+    pw.printf("  kernel  %12.3f ms%n", ms(r.kernelSeconds()));
+    pw.printf("  D2H     %12.3f ms%n", ms(r.d2hSeconds()));
+    pw.printf("  host    %12.3f ms  (B transposition, K-partial reduction)%n", ms(r.hostSeconds()));
+    pw.printf("  total   %12.3f ms%n", ms(r.totalSeconds()));
+    pw.printf("one-time: alloc %.3f ms, load %.3f ms, free %.3f ms%n", ms(allocS), ms(loadS), ms(freeS));
+    if (resident != null) {
+      pw.printf("resident B: prepared once in %.3f ms (%,d B to the DPUs); the call above moved only A and C%n",
+          ms(resident.prepareTotalSeconds()), resident.bytesToDpus());
+    }
+    pw.printf("bytes: %,d to the DPUs, %,d from the DPUs, %d DPUs used%n", r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed());
+    KernelStats ks = r.kernel();
+    pw.printf("kernel: %,d cycles per DPU, %.1f MMAC/s per DPU; bound %s at %.1f MMAC/s; efficiency %.3f%n", ks.cycles(),
+        ks.macsPerSecondPerDpu() / 1e6, ks.bound(), ks.boundMacsPerSecondPerDpu() / 1e6, ks.efficiency());
+    if (verified != null) {
+      pw.printf("verified: %s (%s)%n", verified, verifyDetail);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.pimllm.pgemm;
+
+/**
+ * The few machine numbers the kernel-parameter choice needs, read from the hardware preset: how often one
+ * tasklet may issue (the revolver pipeline), and the DMA cost {@code alpha + beta * bytes}.
+ *
+ * @param revolverCycles a tasklet issues at most once every this many cycles; at most one instruction per cycle in total
+ * @param dmaReadAlphaCycles fixed cycles of one MRAM read
+ * @param dmaBetaCyclesPerByte cycles per byte of a DMA
+ */
+public record KernelModel(int revolverCycles, double dmaReadAlphaCycles, double dmaBetaCyclesPerByte) {
+
+  /**
+   * Rough kernel cycles of a plan on one DPU, for choosing kernel parameters: the larger of total issue (one
+   * instruction per cycle), the busiest tasklet's issue (one per revolver period) and the DMA engine's busy
+   * time. Software op costs of int32/fp32 are the same for every choice and left out.
+   */
+  public double estimateCycles(TilingPlan plan) {
+    TilingPlan.DpuSlice s = plan.slice();
+    KernelParams kp = plan.kernel();
+    GemmDType t = plan.dtype();
+    int rowBlocks = TilingPlan.ceilDiv(s.mLoc(), kp.blockRows());
+    int colBlocks = TilingPlan.ceilDiv(s.nLoc(), kp.blockCols());
+    long items = (long) s.bLoc() * rowBlocks * colBlocks;
+    int kTiles = s.kLoc() / kp.tileK();
+    int rows = Math.min(kp.blockRows(), s.mLoc());
+    int cols = Math.min(kp.blockCols(), s.nLoc());
+    double itemInstr = KernelCost.itemInstructions(rows, cols)
+        + (double) kTiles * KernelCost.tileInstructions(t, rows, cols, kp.tileK());
+    long perTasklet = (items + kp.tasklets() - 1) / kp.tasklets();
+    double issue = items * itemInstr;
+    double busiest = perTasklet * itemInstr * Math.max(revolverCycles, Math.min(kp.tasklets(), items));
+    double dmaPerItem = kTiles * (rows + cols) * (dmaReadAlphaCycles + dmaBetaCyclesPerByte * kp.tileBytes(t));
+    double dma = items * dmaPerItem;
+    return Math.max(issue, Math.max(busiest, dma));
+  }
+}

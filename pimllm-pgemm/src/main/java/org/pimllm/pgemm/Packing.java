@@ -1,0 +1,102 @@
+package org.pimllm.pgemm;
+
+/**
+ * Host-side layout work: cutting A (row-major) and B (column-major) into the per-DPU slices of a plan, padded
+ * with zeros to the plan's common slice size, and putting C blocks pulled from the DPUs back in place.
+ */
+public final class Packing {
+  private Packing() {}
+
+  /** The A slice of DPU block (gb, gm, gk): bLoc x mLoc rows of kLoc elements, row-major. A must be row-major. */
+  public static byte[] packA(Matrix a, TilingPlan plan, int gb, int gm, int gk) {
+    requireLayout(a, Layout.ROW_MAJOR, "A");
+    TilingPlan.DpuSlice s = plan.slice();
+    GemmShape sh = plan.shape();
+    int es = plan.dtype().bytes();
+    byte[] out = new byte[Math.toIntExact(s.aBytes())];
+    int k0 = gk * s.kPart();
+    int kLen = Math.min(s.kPart(), sh.k() - k0);
+    for (int lb = 0; lb < s.bLoc(); lb++) {
+      int bi = gb * s.bLoc() + lb;
+      if (bi >= sh.b()) {
+        break;
+      }
+      for (int r = 0; r < s.mLoc(); r++) {
+        int row = gm * s.mLoc() + r;
+        if (row >= sh.m()) {
+          break;
+        }
+        System.arraycopy(a.data(), a.byteOffset(bi, row, k0), out, ((lb * s.mLoc() + r) * s.kLoc()) * es, kLen * es);
+      }
+    }
+    return out;
+  }
+
+  /** The B slice of DPU block (gb, gk, gn): bLoc x nLoc columns of kLoc elements. B must be column-major. */
+  public static byte[] packB(Matrix b, TilingPlan plan, int gb, int gk, int gn) {
+    requireLayout(b, Layout.COL_MAJOR, "B");
+    TilingPlan.DpuSlice s = plan.slice();
+    GemmShape sh = plan.shape();
+    int es = plan.dtype().bytes();
+    byte[] out = new byte[Math.toIntExact(s.bBytes())];
+    int k0 = gk * s.kPart();
+    int kLen = Math.min(s.kPart(), sh.k() - k0);
+    for (int lb = 0; lb < s.bLoc(); lb++) {
+      int bi = gb * s.bLoc() + lb;
+      if (bi >= sh.b()) {
+        break;
+      }
+      for (int c = 0; c < s.nPart(); c++) {
+        int col = gn * s.nPart() + c;
+        if (col >= sh.n()) {
+          break;
+        }
+        System.arraycopy(b.data(), b.byteOffset(bi, k0, col), out, ((lb * s.nLoc() + c) * s.kLoc()) * es, kLen * es);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Puts the C block of DPU block (gb, gm, gn) into C; with {@code accumulate} adds it instead (the host
+   * reduction of K-tiled partial sums: int32 wrap-around, or fp32 adds in the order of the calls).
+   */
+  public static void unpackC(byte[] block, TilingPlan plan, int gb, int gm, int gn, Matrix c, boolean accumulate) {
+    TilingPlan.DpuSlice s = plan.slice();
+    GemmShape sh = plan.shape();
+    boolean fp = plan.dtype().floating();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int lb = 0; lb < s.bLoc(); lb++) {
+      int bi = gb * s.bLoc() + lb;
+      if (bi >= sh.b()) {
+        break;
+      }
+      for (int r = 0; r < s.mLoc(); r++) {
+        int row = gm * s.mLoc() + r;
+        if (row >= sh.m()) {
+          break;
+        }
+        for (int cc = 0; cc < s.nPart(); cc++) {
+          int col = gn * s.nPart() + cc;
+          if (col >= sh.n()) {
+            break;
+          }
+          int off = ((lb * s.mLoc() + r) * s.nLoc() + cc) * 4;
+          if (fp) {
+            float v = buf.getFloat(off);
+            c.setFloat(bi, row, col, accumulate ? c.getFloat(bi, row, col) + v : v);
+          } else {
+            int v = buf.getInt(off);
+            c.setInt(bi, row, col, accumulate ? c.getInt(bi, row, col) + v : v);
+          }
+        }
+      }
+    }
+  }
+
+  private static void requireLayout(Matrix m, Layout want, String name) {
+    if (m.layout() != want) {
+      throw new IllegalArgumentException(name + " must be " + want + " here, got " + m.layout());
+    }
+  }
+}

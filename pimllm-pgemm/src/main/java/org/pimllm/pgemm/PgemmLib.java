@@ -1,0 +1,353 @@
+package org.pimllm.pgemm;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.pimllm.sim.Category;
+import org.pimllm.sim.DpuProgram;
+import org.pimllm.sim.DpuSet;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.LaunchResult;
+import org.pimllm.sim.Mode;
+import org.pimllm.sim.PimSystem;
+import org.pimllm.sim.Timeline;
+
+/**
+ * PGEMMlib's host side, in the order UPMEM host code does it: validate the plan, load the kernel, pack and
+ * push (or broadcast) B and A, push the arguments, launch, pull C, and reduce K-tiled partial sums on the host.
+ *
+ * <p>Entry points: {@link #gemm(DpuSet, TilingPlan, Matrix, Matrix)} on a pooled DPU set,
+ * {@link #gemmStandalone} allocating and freeing a set around the call (the paper's unpooled PGEMMlib),
+ * {@link #prepareResident} + {@link #gemm(ResidentB, Matrix)} for constant weights, and the static
+ * {@link #simulate} (TIMING_ONLY, cheap) and {@link #enumerate} for the Tile-Selector.
+ */
+public final class PgemmLib {
+  private final PimSystem system;
+
+  public PgemmLib(PimSystem system) {
+    this.system = Objects.requireNonNull(system, "system");
+  }
+
+  public PimSystem system() {
+    return system;
+  }
+
+  // ---- for the Tile-Selector ----
+
+  /** Every legal plan for a shape with at most maxDpus DPUs (see {@link PlanEnumerator#enumerate}). */
+  public static List<TilingPlan> enumerate(GemmShape shape, GemmDType dtype, int maxDpus, HardwareConfig hw) {
+    return PlanEnumerator.enumerate(shape, dtype, maxDpus, limits(hw), kernelModel(hw));
+  }
+
+  /**
+   * Runs a plan in TIMING_ONLY on a fresh machine with a DPU set allocated beforehand (as with pooling), so
+   * the result holds the GEMM's own time: transfers, launch, kernel, host work. Cheap: no data moves and all
+   * DPUs share one timing computation.
+   */
+  public static GemmResult simulate(TilingPlan plan, HardwareConfig hw) {
+    return simulate(plan, hw, Layout.COL_MAJOR);
+  }
+
+  /** Like {@link #simulate(TilingPlan, HardwareConfig)} with B arriving in the given layout (row-major: transposed on the host). */
+  public static GemmResult simulate(TilingPlan plan, HardwareConfig hw, Layout bLayout) {
+    PimSystem sys = new PimSystem(hw, Mode.TIMING_ONLY);
+    PgemmLib lib = new PgemmLib(sys);
+    try (DpuSet set = sys.allocate(plan.dpus())) {
+      load(set, plan);
+      return lib.gemm(set, plan, null, null, bLayout);
+    }
+  }
+
+  /** The limits of a machine that plans are validated against. */
+  public static DpuLimits limits(HardwareConfig hw) {
+    return new DpuLimits(hw.totalDpus(), hw.mramBytes(), hw.wramBytes(), hw.iramInstructions(), hw.maxTasklets(),
+        hw.dmaMinBytes(), hw.dmaMaxBytes(), hw.dmaAlignBytes());
+  }
+
+  /** The pipeline and DMA numbers kernel-parameter choice uses. */
+  public static KernelModel kernelModel(HardwareConfig hw) {
+    return new KernelModel(hw.pipeline().revolverCycles(), hw.dma().readAlphaCycles(), hw.dma().betaCyclesPerByte());
+  }
+
+  // ---- running GEMMs ----
+
+  /**
+   * Allocates a DPU set for the plan, runs the GEMM, frees the set: what an unpooled PGEMMlib call costs.
+   * ALLOC, LOAD and FREE are in the result next to the GEMM's own categories.
+   */
+  public GemmResult gemmStandalone(TilingPlan plan, Matrix a, Matrix b) {
+    validate(plan);
+    long mark = system.timeline().mark();
+    GemmResult r;
+    try (DpuSet set = system.allocate(plan.dpus())) {
+      r = gemm(set, plan, a, b);
+    }
+    return new GemmResult(r.plan(), r.c(), since(mark), r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed(), r.kernel());
+  }
+
+  /**
+   * C = A x B on a DPU set of exactly plan.dpus() DPUs. In FUNCTIONAL mode A (row-major) and B (column-major,
+   * or row-major: then transposed on the host and charged as HOST time) are required; in TIMING_ONLY they may
+   * be null (then B is taken as column-major).
+   */
+  public GemmResult gemm(DpuSet dpus, TilingPlan plan, Matrix a, Matrix b) {
+    return gemm(dpus, plan, a, b, b == null ? Layout.COL_MAJOR : b.layout());
+  }
+
+  /**
+   * Like {@link #gemm(DpuSet, TilingPlan, Matrix, Matrix)}, stating B's layout, which matters when B is null
+   * (TIMING_ONLY): a row-major B is transposed on the host, charged as HOST time.
+   */
+  public GemmResult gemm(DpuSet dpus, TilingPlan plan, Matrix a, Matrix b, Layout bLayout) {
+    validate(plan);
+    checkSet(dpus, plan);
+    checkOperands(plan, a, b, true, true);
+    checkLayout(b, bLayout);
+    long mark = system.timeline().mark();
+    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    long toDpus = pushB(dpus, plan, b, bLayout);
+    return runWithB(dpus, plan, a, mark, toDpus);
+  }
+
+  /** Places a constant B in the set's MRAM once; the returned handle serves any number of calls. */
+  public ResidentB prepareResident(DpuSet dpus, TilingPlan plan, Matrix b) {
+    return prepareResident(dpus, plan, b, b == null ? Layout.COL_MAJOR : b.layout());
+  }
+
+  /** Like {@link #prepareResident(DpuSet, TilingPlan, Matrix)}, stating B's layout (for a null B in TIMING_ONLY). */
+  public ResidentB prepareResident(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
+    validate(plan);
+    checkSet(dpus, plan);
+    checkOperands(plan, null, b, false, true);
+    checkLayout(b, bLayout);
+    long mark = system.timeline().mark();
+    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    long toDpus = pushB(dpus, plan, b, bLayout);
+    return new ResidentB(dpus, plan, since(mark), toDpus);
+  }
+
+  /** C = A x B with B resident: moves only A and C. A may have another M than the prepared plan. */
+  public GemmResult gemm(ResidentB resident, Matrix a) {
+    TilingPlan plan = resident.plan();
+    if (a != null && a.rows() != plan.shape().m()) {
+      plan = plan.withShape(plan.shape().withM(a.rows()));
+    }
+    return gemmResident(resident, plan, a);
+  }
+
+  /** Like {@link #gemm(ResidentB, Matrix)} for a given M without data (TIMING_ONLY). */
+  public GemmResult gemm(ResidentB resident, int m, Matrix a) {
+    return gemmResident(resident, resident.plan().withShape(resident.plan().shape().withM(m)), a);
+  }
+
+  private GemmResult gemmResident(ResidentB resident, TilingPlan plan, Matrix a) {
+    PlanValidator.validateResidentCall(plan, limits(system.config()));
+    checkSet(resident.dpus(), plan);
+    checkOperands(plan, a, null, true, false);
+    long mark = system.timeline().mark();
+    ensureLoaded(resident.dpus(), new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    return runWithB(resident.dpus(), plan, a, mark, 0);
+  }
+
+  // ---- the steps ----
+
+  private GemmResult runWithB(DpuSet dpus, TilingPlan plan, Matrix a, long mark, long bytesSoFar) {
+    long toDpus = bytesSoFar + pushA(dpus, plan, a);
+    dpus.pushArgs(i -> GemmKernelArgs.of(plan));
+    toDpus += (long) dpus.size() * KernelCost.ARGS_BYTES;
+    LaunchResult launch = dpus.launch();
+    Gathered g = pullC(dpus, plan);
+    return new GemmResult(plan, g.c(), since(mark), toDpus, g.bytes(), plan.dpus(), kernelStats(plan, launch));
+  }
+
+  /** Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices. */
+  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
+    Partition f = plan.partition();
+    TilingPlan.DpuSlice s = plan.slice();
+    Matrix bCol = b;
+    if (bLayout == Layout.ROW_MAJOR) {
+      GemmShape sh = plan.shape();
+      long bytes = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
+      system.timeline().charge(Category.HOST, "pgemm: transpose B to column-major (" + bytes + " B)",
+          HostCosts.transposeSeconds(system.config(), bytes));
+      bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
+    }
+    int len = Math.toIntExact(s.bBytes());
+    Matrix src = functional() ? bCol : null;
+    if (f.fB() * f.fK() * f.fN() == 1) {
+      byte[] slice = src == null ? null : Packing.packB(src, plan, 0, 0, 0);
+      dpus.broadcast(s.bOffset(), slice, 0, len);
+    } else {
+      byte[][] cache = src == null ? null : new byte[f.fB() * f.fK() * f.fN()][];
+      dpus.push(s.bOffset(), len, src == null ? null : d -> {
+        int[] g = blockOf(f, d);
+        int key = (g[0] * f.fK() + g[2]) * f.fN() + g[3];
+        if (cache[key] == null) {
+          cache[key] = Packing.packB(src, plan, g[0], g[2], g[3]);
+        }
+        return cache[key];
+      });
+    }
+    return (long) len * dpus.size();
+  }
+
+  private long pushA(DpuSet dpus, TilingPlan plan, Matrix a) {
+    Partition f = plan.partition();
+    TilingPlan.DpuSlice s = plan.slice();
+    int len = Math.toIntExact(s.aBytes());
+    Matrix src = functional() ? a : null;
+    if (f.fB() * f.fM() * f.fK() == 1) {
+      dpus.broadcast(s.aOffset(), src == null ? null : Packing.packA(src, plan, 0, 0, 0), 0, len);
+    } else {
+      byte[][] cache = src == null ? null : new byte[f.fB() * f.fM() * f.fK()][];
+      dpus.push(s.aOffset(), len, src == null ? null : d -> {
+        int[] g = blockOf(f, d);
+        int key = (g[0] * f.fM() + g[1]) * f.fK() + g[2];
+        if (cache[key] == null) {
+          cache[key] = Packing.packA(src, plan, g[0], g[1], g[2]);
+        }
+        return cache[key];
+      });
+    }
+    return (long) len * dpus.size();
+  }
+
+  private record Gathered(Matrix c, long bytes) {}
+
+  /** Pulls every DPU's C block; with fK > 1 sums the K parts' partial blocks on the host (HOST time). */
+  private Gathered pullC(DpuSet dpus, TilingPlan plan) {
+    Partition f = plan.partition();
+    TilingPlan.DpuSlice s = plan.slice();
+    int len = Math.toIntExact(s.cBytes());
+    GemmShape sh = plan.shape();
+    byte[][] blocks = functional() ? new byte[dpus.size()][] : null;
+    dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes.clone());
+    if (f.fK() > 1) {
+      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * plan.dtype().accumulatorBytes();
+      system.timeline().charge(Category.HOST, "pgemm: sum " + f.fK() + " K-partial C blocks (" + partialBytes + " B)",
+          HostCosts.reduceSeconds(system.config(), partialBytes));
+    }
+    Matrix c = null;
+    if (blocks != null) {
+      c = Matrix.zeros(plan.dtype().outputType(), sh.b(), sh.m(), sh.n(), Layout.ROW_MAJOR);
+      for (int gb = 0; gb < f.fB(); gb++) {
+        for (int gm = 0; gm < f.fM(); gm++) {
+          for (int gn = 0; gn < f.fN(); gn++) {
+            for (int gk = 0; gk < f.fK(); gk++) {
+              byte[] blk = blocks[f.dpuIndex(gb, gm, gk, gn)];
+              Packing.unpackC(blk, plan, gb, gm, gn, c, gk > 0);
+            }
+          }
+        }
+      }
+    }
+    return new Gathered(c, (long) len * dpus.size());
+  }
+
+  /** (gb, gm, gk, gn) of DPU index d, the inverse of {@link Partition#dpuIndex}. */
+  static int[] blockOf(Partition f, int d) {
+    int gk = d % f.fK();
+    int rest = d / f.fK();
+    int gn = rest % f.fN();
+    rest /= f.fN();
+    int gm = rest % f.fM();
+    int gb = rest / f.fM();
+    return new int[] {gb, gm, gk, gn};
+  }
+
+  /** Loads the plan's kernel on a set (dpu_load, LOAD time) unless the set holds it already. */
+  public static void load(DpuSet dpus, TilingPlan plan) {
+    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+  }
+
+  /** dpu_load only if the set does not hold this kernel already (a pooled set keeps its program). */
+  static void ensureLoaded(DpuSet dpus, DpuProgram program) {
+    if (!program.equals(dpus.program())) {
+      dpus.load(program);
+    }
+  }
+
+  private KernelStats kernelStats(TilingPlan plan, LaunchResult launch) {
+    HardwareConfig hw = system.config();
+    TilingPlan.DpuSlice s = plan.slice();
+    GemmDType t = plan.dtype();
+    org.pimllm.sim.DType simType = simType(t);
+    double softPerMac = KernelCost.softMulsPerMac(t) * hw.opCost(org.pimllm.sim.OpClass.MUL, simType)
+        + KernelCost.softAddsPerMac(t) * hw.opCost(org.pimllm.sim.OpClass.ADD, simType);
+    double issueBound = s.macs() * (KernelCost.coreInstructionsPerMac(t) + softPerMac) / hw.pipeline().issuePerCycle();
+    double mramBound = (s.aBytes() + s.bBytes() + s.cBytes()) * hw.dma().betaCyclesPerByte();
+    Bound bound = issueBound >= mramBound ? Bound.INSTRUCTION_ISSUE : Bound.MRAM_BANDWIDTH;
+    double boundCycles = Math.max(issueBound, mramBound);
+    long cycles = launch.maxCycles();
+    double secs = hw.seconds(cycles);
+    double achieved = secs > 0 ? s.macs() / secs : 0;
+    double boundRate = s.macs() / hw.seconds(boundCycles);
+    double eff = cycles > 0 ? Math.min(1.0, boundCycles / cycles) : 0;
+    return new KernelStats(cycles, secs, s.macs(), achieved, issueBound, mramBound, bound, boundRate, eff,
+        launch.totalInstructions(), launch.totalDmaBytes());
+  }
+
+  static org.pimllm.sim.DType simType(GemmDType t) {
+    return switch (t) {
+      case INT8 -> org.pimllm.sim.DType.INT8;
+      case INT16 -> org.pimllm.sim.DType.INT16;
+      case INT32 -> org.pimllm.sim.DType.INT32;
+      case FP32 -> org.pimllm.sim.DType.FLOAT;
+    };
+  }
+
+  private Map<Category, Double> since(long mark) {
+    Timeline tl = system.timeline();
+    Map<Category, Double> m = new EnumMap<>(Category.class);
+    for (Category c : Category.values()) {
+      m.put(c, tl.totalSince(mark, c));
+    }
+    return m;
+  }
+
+  private boolean functional() {
+    return system.mode() == Mode.FUNCTIONAL;
+  }
+
+  private void validate(TilingPlan plan) {
+    PlanValidator.validate(plan, limits(system.config()));
+  }
+
+  private static void checkSet(DpuSet dpus, TilingPlan plan) {
+    if (dpus.size() != plan.dpus()) {
+      throw new IllegalArgumentException("the plan runs on " + plan.dpus() + " DPUs but the DPU set has "
+          + dpus.size() + "; allocate a set of exactly " + plan.dpus() + " DPUs");
+    }
+  }
+
+  private void checkOperands(TilingPlan plan, Matrix a, Matrix b, boolean needA, boolean needB) {
+    GemmShape s = plan.shape();
+    if (functional() && (needA && a == null || needB && b == null)) {
+      throw new IllegalArgumentException("FUNCTIONAL mode needs the operand " + (needA && a == null ? "A" : "B")
+          + "; pass its data or use TIMING_ONLY");
+    }
+    if (a != null) {
+      expect("A", a, plan.dtype(), s.b(), s.m(), s.k());
+      if (a.layout() != Layout.ROW_MAJOR) {
+        throw new IllegalArgumentException("A must be row-major (Layout.ROW_MAJOR)");
+      }
+    }
+    if (b != null) {
+      expect("B", b, plan.dtype(), s.b(), s.k(), s.n());
+    }
+  }
+
+  private static void checkLayout(Matrix b, Layout bLayout) {
+    if (b != null && b.layout() != bLayout) {
+      throw new IllegalArgumentException("B is " + b.layout() + " but the call states " + bLayout);
+    }
+  }
+
+  private static void expect(String name, Matrix x, GemmDType t, int batch, int rows, int cols) {
+    if (x.type() != t || x.batch() != batch || x.rows() != rows || x.cols() != cols) {
+      throw new IllegalArgumentException(name + " is " + x + " but the plan needs " + t.cliName() + "[" + batch + "]["
+          + rows + "][" + cols + "]");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package org.pimllm.pgemm;
+
+/**
+ * The CPU reference GEMM every PIM result is checked against: plain loops, no tiling.
+ *
+ * <p>Integers: products and sums in Java {@code int}, i.e. int32 with two's-complement wrap-around, which is
+ * exactly what the DPU's 32-bit accumulation does, so PIM results must be bit-identical. fp32: the sum runs in
+ * k order, {@code acc = acc + a*b} with each operation rounded to fp32 (no fused multiply-add), the order the
+ * DPU kernel uses inside one K slice.
+ */
+public final class ReferenceGemm {
+  private ReferenceGemm() {}
+
+  /** C[b][M][N] (row-major, int32 or fp32) = A[b][M][K] x B[b][K][N]; A and B in any layout. */
+  public static Matrix multiply(Matrix a, Matrix b) {
+    checkOperands(a, b);
+    GemmDType t = a.type();
+    int batch = a.batch();
+    int m = a.rows();
+    int k = a.cols();
+    int n = b.cols();
+    if (t == GemmDType.INT8 && a.layout() == Layout.ROW_MAJOR && b.layout() == Layout.COL_MAJOR) {
+      return int8RowCol(a, b);
+    }
+    Matrix c = Matrix.zeros(t.outputType(), batch, m, n, Layout.ROW_MAJOR);
+    for (int bi = 0; bi < batch; bi++) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          if (t.floating()) {
+            float acc = 0f;
+            for (int kk = 0; kk < k; kk++) {
+              float p = a.getFloat(bi, i, kk) * b.getFloat(bi, kk, j);
+              acc = acc + p;
+            }
+            c.setFloat(bi, i, j, acc);
+          } else {
+            int acc = 0;
+            for (int kk = 0; kk < k; kk++) {
+              acc += a.getInt(bi, i, kk) * b.getInt(bi, kk, j);
+            }
+            c.setInt(bi, i, j, acc);
+          }
+        }
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The plain Java int8 GEMM (A row-major, B column-major, straight byte loops): the fast path of the
+   * reference and the baseline the JMH benchmark compares the simulator's functional speed with.
+   */
+  public static Matrix int8RowCol(Matrix a, Matrix b) {
+    checkOperands(a, b);
+    int batch = a.batch();
+    int m = a.rows();
+    int k = a.cols();
+    int n = b.cols();
+    byte[] ad = a.data();
+    byte[] bd = b.data();
+    Matrix c = Matrix.zeros(GemmDType.INT32, batch, m, n, Layout.ROW_MAJOR);
+    for (int bi = 0; bi < batch; bi++) {
+      for (int i = 0; i < m; i++) {
+        int aRow = (bi * m + i) * k;
+        for (int j = 0; j < n; j++) {
+          int bCol = (bi * n + j) * k;
+          int acc = 0;
+          for (int kk = 0; kk < k; kk++) {
+            acc += ad[aRow + kk] * bd[bCol + kk];
+          }
+          c.setInt(bi, i, j, acc);
+        }
+      }
+    }
+    return c;
+  }
+
+  static void checkOperands(Matrix a, Matrix b) {
+    if (a.type() != b.type()) {
+      throw new IllegalArgumentException("A is " + a.type().cliName() + " but B is " + b.type().cliName());
+    }
+    if (a.batch() != b.batch()) {
+      throw new IllegalArgumentException("A has batch " + a.batch() + " but B has batch " + b.batch());
+    }
+    if (a.cols() != b.rows()) {
+      throw new IllegalArgumentException("A is " + a.rows() + " x " + a.cols() + " but B is " + b.rows() + " x "
+          + b.cols() + ": A's columns (K) must equal B's rows");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.pimllm.pgemm;
+
+import java.util.Objects;
+
+/**
+ * How one GEMM runs on the PIM machine: the strategy, its partition factors, and the in-DPU kernel
+ * parameters, for one shape and dtype. A plan is a value; {@link PlanValidator} says whether a machine can
+ * run it, {@link PgemmLib} runs it.
+ */
+public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Partition partition, KernelParams kernel) {
+
+  public TilingPlan {
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(dtype, "dtype");
+    Objects.requireNonNull(partition, "partition");
+    Objects.requireNonNull(kernel, "kernel");
+  }
+
+  public int dpus() {
+    return partition.dpus();
+  }
+
+  /** The same factors and kernel for another number of rows M (e.g. another sequence length). */
+  public TilingPlan withShape(GemmShape newShape) {
+    return new TilingPlan(strategy, newShape, dtype, partition, kernel);
+  }
+
+  /** What each DPU holds: slice sizes (padded) and where they sit in MRAM. */
+  public DpuSlice slice() {
+    return DpuSlice.of(this);
+  }
+
+  @Override
+  public String toString() {
+    return strategy.cliName() + " " + shape + " " + dtype.cliName() + " [" + partition + "] [" + kernel + "] on "
+        + dpus() + " DPUs";
+  }
+
+  /**
+   * One DPU's share of a plan. The dimensions are cut into parts of {@code bPart = ceil(b/fB)},
+   * {@code mPart = ceil(M/fM)}, {@code kPart = ceil(K/fK)}, {@code nPart = ceil(N/fN)}; each DPU's slice is
+   * padded to the same {@code bLoc x mLoc x kLoc x nLoc} so every parallel push has one length: kLoc is kPart
+   * rounded up to a multiple of Tile_K, nLoc is nPart rounded up to even (so each C row is a multiple of 8
+   * bytes). Padding is zeros, so results stay exact.
+   *
+   * <p>MRAM layout: B first (an nLoc x kLoc column-major slice per batch entry, so resident weights stay put
+   * whatever M is), then A (mLoc x kLoc row-major), then C (mLoc x nLoc row-major int32/fp32).
+   */
+  public record DpuSlice(int bLoc, int mLoc, int kPart, int kLoc, int nPart, int nLoc, long bBytes, long aBytes,
+      long cBytes) {
+
+    static DpuSlice of(TilingPlan p) {
+      GemmShape s = p.shape();
+      Partition f = p.partition();
+      int es = p.dtype().bytes();
+      int bLoc = ceilDiv(s.b(), f.fB());
+      int mLoc = ceilDiv(s.m(), f.fM());
+      int kPart = ceilDiv(s.k(), f.fK());
+      int kLoc = roundUp(kPart, p.kernel().tileK());
+      int nPart = ceilDiv(s.n(), f.fN());
+      int nLoc = roundUp(nPart, 2);
+      long bBytes = (long) bLoc * nLoc * kLoc * es;
+      long aBytes = (long) bLoc * mLoc * kLoc * es;
+      long cBytes = (long) bLoc * mLoc * nLoc * p.dtype().accumulatorBytes();
+      return new DpuSlice(bLoc, mLoc, kPart, kLoc, nPart, nLoc, bBytes, aBytes, cBytes);
+    }
+
+    public long bOffset() {
+      return 0;
+    }
+
+    public long aOffset() {
+      return roundUp8(bBytes);
+    }
+
+    public long cOffset() {
+      return aOffset() + roundUp8(aBytes);
+    }
+
+    /** MRAM bytes one DPU needs. */
+    public long mramBytes() {
+      return cOffset() + roundUp8(cBytes);
+    }
+
+    /** Multiply-accumulates one DPU executes, padding included. */
+    public long macs() {
+      return (long) bLoc * mLoc * kLoc * nLoc;
+    }
+
+    private static long roundUp8(long v) {
+      return (v + 7) & ~7L;
+    }
+  }
+
+  static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  static int roundUp(int v, int multiple) {
+    return ceilDiv(v, multiple) * multiple;
+  }
+}
