@@ -203,6 +203,19 @@ public final class ReferenceKernels {
         }
     }
 
+    /** o[idx] = x[offsetOf(idx)] for every multi-index idx of o, in row-major order. */
+    private static void gather(Tensor x, Tensor o, java.util.function.ToIntFunction<int[]> offsetOf) {
+        int[] os = o.shape();
+        int[] idx = new int[os.length];
+        for (int i = 0; i < o.size(); i++) {
+            move(x, offsetOf.applyAsInt(idx), o, i);
+            for (int d = os.length - 1; d >= 0; d--) {
+                if (++idx[d] < os[d]) break;
+                idx[d] = 0;
+            }
+        }
+    }
+
     private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
     private static double geluErf(double x) { return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2))); }
@@ -392,26 +405,33 @@ public final class ReferenceKernels {
 
     // ---- normalization ----
 
+    /** A 1-D slice along an axis: elements base + i * stride for i in [0, len); ordinal counts lanes in row-major order. */
+    private record Lane(int ordinal, int base, int len, int stride) {
+        int at(int i) { return base + i * stride; }
+    }
+
+    /** Calls {@code f} for every lane of a tensor of shape {@code s} along {@code axis}. */
+    private static void forEachLane(int[] s, int axis, java.util.function.Consumer<Lane> f) {
+        int outer = prod(s, 0, axis);
+        int len = s[axis];
+        int inner = prod(s, axis + 1, s.length);
+        for (int p = 0; p < outer; p++) {
+            for (int q = 0; q < inner; q++) f.accept(new Lane(p * inner + q, p * len * inner + q, len, inner));
+        }
+    }
+
     private static Value softmax(Call c, Tensor x, boolean log) {
         Tensor o = out(c);
-        int[] s = x.shape();
-        int ax = axis(c.attrs(AxisAttrs.class).axis(), s.length);
-        int outer = prod(s, 0, ax);
-        int len = s[ax];
-        int inner = prod(s, ax + 1, s.length);
-        for (int p = 0; p < outer; p++) {
-            for (int q = 0; q < inner; q++) {
-                int base = p * len * inner + q;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < len; i++) max = Math.max(max, x.getDouble(base + i * inner));
-                double sum = 0;
-                for (int i = 0; i < len; i++) sum += Math.exp(x.getDouble(base + i * inner) - max);
-                for (int i = 0; i < len; i++) {
-                    double v = x.getDouble(base + i * inner) - max;
-                    o.setDouble(base + i * inner, log ? v - Math.log(sum) : Math.exp(v) / sum);
-                }
+        forEachLane(x.shape(), axis(c.attrs(AxisAttrs.class).axis(), x.rank()), l -> {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < l.len(); i++) max = Math.max(max, x.getDouble(l.at(i)));
+            double sum = 0;
+            for (int i = 0; i < l.len(); i++) sum += Math.exp(x.getDouble(l.at(i)) - max);
+            for (int i = 0; i < l.len(); i++) {
+                double v = x.getDouble(l.at(i)) - max;
+                o.setDouble(l.at(i), log ? v - Math.log(sum) : Math.exp(v) / sum);
             }
-        }
+        });
         return done(o);
     }
 
@@ -419,32 +439,24 @@ public final class ReferenceKernels {
         LayerNormAttrs at = c.attrs(LayerNormAttrs.class);
         Tensor x = a.get(0);
         Tensor o = out(c);
-        int[] s = x.shape();
-        int ax = axis(at.axis(), s.length);
-        int outer = prod(s, 0, ax);
-        int len = s[ax];
-        int inner = prod(s, ax + 1, s.length);
-        for (int p = 0; p < outer; p++) {
-            for (int q = 0; q < inner; q++) {
-                int base = p * len * inner + q;
-                double mean = 0;
-                for (int i = 0; i < len; i++) mean += x.getDouble(base + i * inner);
-                mean /= len;
-                double var = 0;
-                for (int i = 0; i < len; i++) {
-                    double d = x.getDouble(base + i * inner) - mean;
-                    var += d * d;
-                }
-                var /= len;
-                double inv = 1 / Math.sqrt(var + at.epsilon());
-                for (int i = 0; i < len; i++) {
-                    double v = (x.getDouble(base + i * inner) - mean) * inv;
-                    if (at.scale()) v *= a.get(1).getDouble(i);
-                    if (at.center()) v += a.get(2).getDouble(i);
-                    o.setDouble(base + i * inner, v);
-                }
+        forEachLane(x.shape(), axis(at.axis(), x.rank()), l -> {
+            double mean = 0;
+            for (int i = 0; i < l.len(); i++) mean += x.getDouble(l.at(i));
+            mean /= l.len();
+            double var = 0;
+            for (int i = 0; i < l.len(); i++) {
+                double d = x.getDouble(l.at(i)) - mean;
+                var += d * d;
             }
-        }
+            var /= l.len();
+            double inv = 1 / Math.sqrt(var + at.epsilon());
+            for (int i = 0; i < l.len(); i++) {
+                double v = (x.getDouble(l.at(i)) - mean) * inv;
+                if (at.scale()) v *= a.get(1).getDouble(i);
+                if (at.center()) v += a.get(2).getDouble(i);
+                o.setDouble(l.at(i), v);
+            }
+        });
         return done(o);
     }
 
@@ -452,22 +464,12 @@ public final class ReferenceKernels {
         RmsNormAttrs at = c.attrs(RmsNormAttrs.class);
         Tensor x = a.get(0);
         Tensor o = out(c);
-        int[] s = x.shape();
-        int ax = axis(at.axis(), s.length);
-        int outer = prod(s, 0, ax);
-        int len = s[ax];
-        int inner = prod(s, ax + 1, s.length);
-        for (int p = 0; p < outer; p++) {
-            for (int q = 0; q < inner; q++) {
-                int base = p * len * inner + q;
-                double ms = 0;
-                for (int i = 0; i < len; i++) ms += x.getDouble(base + i * inner) * x.getDouble(base + i * inner);
-                double inv = 1 / Math.sqrt(ms / len + at.epsilon());
-                for (int i = 0; i < len; i++) {
-                    o.setDouble(base + i * inner, x.getDouble(base + i * inner) * inv * a.get(1).getDouble(i));
-                }
-            }
-        }
+        forEachLane(x.shape(), axis(at.axis(), x.rank()), l -> {
+            double ms = 0;
+            for (int i = 0; i < l.len(); i++) ms += x.getDouble(l.at(i)) * x.getDouble(l.at(i));
+            double inv = 1 / Math.sqrt(ms / l.len() + at.epsilon());
+            for (int i = 0; i < l.len(); i++) o.setDouble(l.at(i), x.getDouble(l.at(i)) * inv * a.get(1).getDouble(i));
+        });
         return done(o);
     }
 
@@ -534,26 +536,18 @@ public final class ReferenceKernels {
     private static Value argmax(Call c, List<Tensor> a) {
         Tensor x = a.get(0);
         Tensor o = out(c);
-        int[] s = x.shape();
-        int ax = axis(c.attrs(ArgReduceAttrs.class).axis(), s.length);
-        int outer = prod(s, 0, ax);
-        int len = s[ax];
-        int inner = prod(s, ax + 1, s.length);
-        for (int p = 0; p < outer; p++) {
-            for (int q = 0; q < inner; q++) {
-                int base = p * len * inner + q;
-                int best = 0;
-                double bv = x.getDouble(base);
-                for (int i = 1; i < len && !Double.isNaN(bv); i++) {
-                    double v = x.getDouble(base + i * inner);
-                    if (v > bv || Double.isNaN(v)) {
-                        best = i;
-                        bv = v;
-                    }
+        forEachLane(x.shape(), axis(c.attrs(ArgReduceAttrs.class).axis(), x.rank()), l -> {
+            int best = 0;
+            double bv = x.getDouble(l.at(0));
+            for (int i = 1; i < l.len() && !Double.isNaN(bv); i++) {
+                double v = x.getDouble(l.at(i));
+                if (v > bv || Double.isNaN(v)) {
+                    best = i;
+                    bv = v;
                 }
-                o.setLong(p * inner + q, best);
             }
-        }
+            o.setLong(l.ordinal(), best);
+        });
         return done(o);
     }
 
@@ -571,17 +565,11 @@ public final class ReferenceKernels {
         int[] perm = new int[n];
         for (int d = 0; d < n; d++) perm[d] = axes == null ? n - 1 - d : axis(axes.get(d), n);
         int[] inStr = strides(x.shape());
-        int[] os = o.shape();
-        int[] idx = new int[n];
-        for (int i = 0; i < o.size(); i++) {
+        gather(x, o, idx -> {
             int off = 0;
             for (int d = 0; d < n; d++) off += idx[d] * inStr[perm[d]];
-            move(x, off, o, i);
-            for (int d = n - 1; d >= 0; d--) {
-                if (++idx[d] < os[d]) break;
-                idx[d] = 0;
-            }
-        }
+            return off;
+        });
         return done(o);
     }
 
@@ -645,17 +633,11 @@ public final class ReferenceKernels {
             step[ax] = (int) st;
         }
         int[] inStr = strides(s);
-        int[] os = o.shape();
-        int[] idx = new int[n];
-        for (int i = 0; i < o.size(); i++) {
+        gather(x, o, idx -> {
             int off = 0;
             for (int d = 0; d < n; d++) off += (begin[d] + idx[d] * step[d]) * inStr[d];
-            move(x, off, o, i);
-            for (int d = n - 1; d >= 0; d--) {
-                if (++idx[d] < os[d]) break;
-                idx[d] = 0;
-            }
-        }
+            return off;
+        });
         return done(o);
     }
 
