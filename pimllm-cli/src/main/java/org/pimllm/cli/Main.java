@@ -27,6 +27,8 @@ public final class Main implements Callable<Integer> {
 
   /** Subcommands, in the order {@code pimllm --help} lists them. */
   static final List<Object> SUBCOMMANDS = List.of(
+      HwCommand.class,
+      MicrobenchCommand.class,
       GemmCommand.class, // a class, so each run gets fresh option fields
       new CommandLine.HelpCommand());
 

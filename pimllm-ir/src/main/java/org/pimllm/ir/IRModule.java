@@ -61,5 +61,5 @@ public record IRModule(Map<String, Function> functions) {
     }
 
     @Override
-    public String toString() { return "IRModule" + functions.keySet(); }
+    public String toString() { return org.pimllm.ir.text.Printer.print(this, org.pimllm.ir.text.PrintOptions.SUMMARY); }
 }

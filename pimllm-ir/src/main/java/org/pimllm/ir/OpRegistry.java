@@ -49,17 +49,32 @@ public final class OpRegistry {
         return List.copyOf(new TreeMap<>(OPS).values());
     }
 
+    /** Up to five registered names closest to {@code name} by edit distance. */
     private static String suggestions(String name) {
-        String prefix = name.contains(".") ? name.substring(0, name.indexOf('.') + 1) : "";
-        String key = name.substring(prefix.length());
-        List<String> similar = new ArrayList<>();
+        List<String> close = new ArrayList<>();
         for (String n : new TreeMap<>(OPS).keySet()) {
-            String tail = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : n;
-            if ((!prefix.isEmpty() && n.startsWith(prefix)) || tail.contains(key) || key.contains(tail)) similar.add(n);
+            if (editDistance(name, n) <= Math.max(2, name.length() / 3)) close.add(n);
         }
-        if (similar.isEmpty()) return "; see docs/ir.md for the op list";
-        if (similar.size() > 12) similar = similar.subList(0, 12);
-        return "; similar ops: " + String.join(", ", similar);
+        close.sort(java.util.Comparator.comparingInt(n -> editDistance(name, n)));
+        if (close.isEmpty()) return "; see docs/ir.md for the op list";
+        return "; did you mean " + String.join(", ", close.subList(0, Math.min(5, close.size()))) + "?";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static void ensureLoaded() {

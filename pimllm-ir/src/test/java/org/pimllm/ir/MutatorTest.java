@@ -15,7 +15,7 @@ class MutatorTest {
 
     @Test
     void identityMutatorReturnsTheSameGraph() {
-        Function f = BuilderTest.bertLayer(b, 8, 16, 2);
+        Function f = TestModels.bertLayer(b, 8, 16, 2);
         assertSame(f, new ExprMutator() { }.mutateFunction(f));
     }
 
@@ -71,7 +71,7 @@ class MutatorTest {
 
     @Test
     void typeInferenceAcceptsGoodModulesAndRejectsStaleTypesAndFreeVars() {
-        IRModule m = IRModule.of(BuilderTest.bertLayer(b, 8, 16, 2));
+        IRModule m = IRModule.of(TestModels.bertLayer(b, 8, 16, 2));
         assertSame(m, TypeInference.infer(m));
         Var x = b.var("x", DType.FP32, 4);
         Call wrong = new Call(Ops.EXP, List.of(x), null, TensorType.of(DType.FP32, 5));

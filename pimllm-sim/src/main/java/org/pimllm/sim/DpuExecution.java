@@ -220,6 +220,16 @@ final class DpuExecution {
     }
 
     @Override
+    public void timerStart() {
+      trace.timerStart();
+    }
+
+    @Override
+    public void timerStop() {
+      trace.timerStop();
+    }
+
+    @Override
     public void instructions(long n) {
       if (n < 0) {
         throw new IllegalArgumentException(where(me) + ": instructions(" + n + "): count must be >= 0");

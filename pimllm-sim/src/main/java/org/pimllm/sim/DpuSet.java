@@ -255,6 +255,7 @@ public final class DpuSet implements AutoCloseable {
     double minCycles = Double.POSITIVE_INFINITY;
     double instructions = 0;
     long dmaBytes = 0;
+    double timed = 0;
     int computed = 0;
     Map<Object, DpuTiming.Result> shared = functional ? null : timingCache;
     for (int i = 0; i < dpus.length; i++) {
@@ -274,10 +275,11 @@ public final class DpuSet implements AutoCloseable {
       minCycles = Math.min(minCycles, res.cycles());
       instructions += res.instructions();
       dmaBytes += res.dmaBytes();
+      timed = Math.max(timed, res.timedCycles());
     }
     long max = (long) Math.ceil(maxCycles - 1e-9);
     return new LaunchResult(max, cfg.seconds(max), Math.round(instructions), dmaBytes,
-        (long) Math.ceil(minCycles - 1e-9), dpus.length, computed);
+        (long) Math.ceil(minCycles - 1e-9), dpus.length, computed, (long) Math.ceil(timed - 1e-9));
   }
 
   private boolean functional() {

@@ -18,8 +18,17 @@ package org.pimllm.sim;
  */
 public final class DpuTiming {
 
-  /** Cycles of one DPU run and what it did. */
-  public record Result(double cycles, double instructions, long dmaBytes, double dmaBusyCycles) {
+  /**
+   * Cycles of one DPU run and what it did.
+   *
+   * @param cycles until the last tasklet ended
+   * @param instructions issued by all tasklets
+   * @param dmaBytes moved by all DMAs
+   * @param dmaBusyCycles cycles the DMA engine was busy
+   * @param timedCycles the largest per-tasklet sum of timerStart..timerStop intervals (0 without timers),
+   *     which is how PrIM's microbenchmarks read their perfcounters
+   */
+  public record Result(double cycles, double instructions, long dmaBytes, double dmaBusyCycles, double timedCycles) {
     public long wholeCycles() {
       return (long) Math.ceil(cycles - 1e-9);
     }
@@ -63,6 +72,8 @@ public final class DpuTiming {
     double instructions;
     long dmaBytes;
     double dmaBusy;
+    final double[] timerStart;
+    final double[] timed;
 
     Run(Trace[] traces) {
       tr = traces;
@@ -71,6 +82,8 @@ public final class DpuTiming {
       rem = new double[n];
       state = new byte[n];
       queue = new int[n];
+      timerStart = new double[n];
+      timed = new double[n];
     }
 
     Result go() {
@@ -84,7 +97,11 @@ public final class DpuTiming {
         }
         step();
       }
-      return new Result(now, instructions, dmaBytes, dmaBusy);
+      double maxTimed = 0;
+      for (double x : timed) {
+        maxTimed = Math.max(maxTimed, x);
+      }
+      return new Result(now, instructions, dmaBytes, dmaBusy, maxTimed);
     }
 
     /** Advances time to the next event: the end of the shortest compute burst or of the DMA in service. */
@@ -172,6 +189,14 @@ public final class DpuTiming {
             state[t] = BAR;
             atBarrier++;
             return;
+          }
+          case Trace.TIMER_START -> {
+            timerStart[t] = now;
+            pos[t]++;
+          }
+          case Trace.TIMER_STOP -> {
+            timed[t] += now - timerStart[t];
+            pos[t]++;
           }
           default -> throw new IllegalStateException("unknown segment kind " + kind);
         }

@@ -10,6 +10,8 @@ package org.pimllm.sim;
  * @param minCycles cycles of the fastest DPU (load imbalance = maxCycles - minCycles)
  * @param nrDpus DPUs launched
  * @param distinctTimings timing computations done (DPUs with equal args share one in TIMING_ONLY)
+ * @param timedCycles largest per-tasklet sum of {@link Tasklet#timerStart()}..{@link Tasklet#timerStop()}
+ *     intervals over all DPUs (PrIM's perfcounter reduction: max over tasklets, then over DPUs); 0 without timers
  */
 public record LaunchResult(
     long maxCycles,
@@ -18,4 +20,5 @@ public record LaunchResult(
     long totalDmaBytes,
     long minCycles,
     int nrDpus,
-    int distinctTimings) {}
+    int distinctTimings,
+    long timedCycles) {}

@@ -38,6 +38,15 @@ public interface Tasklet {
   /** barrier_wait on a barrier of all tasklets of this DPU. */
   void barrier();
 
+  /**
+   * Starts this tasklet's cycle timer (PrIM's timer_start on the perfcounter). Costs no time itself: charge
+   * the instructions of the timer code explicitly if they matter.
+   */
+  void timerStart();
+
+  /** Stops the timer and adds the interval to this tasklet's timed cycles (see {@link LaunchResult#timedCycles()}). */
+  void timerStop();
+
   /** Charges n issued instructions (an explicit instruction sequence of the program). */
   void instructions(long n);
 

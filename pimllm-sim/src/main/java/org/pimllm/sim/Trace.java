@@ -11,6 +11,9 @@ public final class Trace {
   public static final byte DMA_READ = 1;
   public static final byte DMA_WRITE = 2;
   public static final byte BARRIER = 3;
+  /** Zero-length markers of a perfcounter-style timer (PrIM's timer_start / timer_stop). */
+  public static final byte TIMER_START = 4;
+  public static final byte TIMER_STOP = 5;
 
   private byte[] kinds = new byte[16];
   private double[] values = new double[16];
@@ -45,6 +48,26 @@ public final class Trace {
   public Trace barrier() {
     add(BARRIER, 0);
     return this;
+  }
+
+  public Trace timerStart() {
+    add(TIMER_START, 0);
+    return this;
+  }
+
+  public Trace timerStop() {
+    add(TIMER_STOP, 0);
+    return this;
+  }
+
+  /** Whether the trace contains timer markers. */
+  boolean hasTimer() {
+    for (int i = 0; i < size; i++) {
+      if (kinds[i] == TIMER_START) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void add(byte kind, double value) {

@@ -9,6 +9,6 @@ import org.pimllm.ir.Attrs;
  */
 public record ShapeAttrs(List<Integer> shape) implements Attrs {
     public ShapeAttrs {
-        shape = List.copyOf(shape);
+        shape = List.copyOf(java.util.Objects.requireNonNull(shape, "shape"));
     }
 }

@@ -11,8 +11,8 @@ import org.pimllm.ir.Attrs;
 public record StridedSliceAttrs(List<Integer> begin, List<Integer> end, List<Integer> strides, List<Integer> axes)
         implements Attrs {
     public StridedSliceAttrs {
-        begin = List.copyOf(begin);
-        end = List.copyOf(end);
+        begin = List.copyOf(java.util.Objects.requireNonNull(begin, "begin"));
+        end = List.copyOf(java.util.Objects.requireNonNull(end, "end"));
         strides = strides == null ? null : List.copyOf(strides);
         axes = axes == null ? null : List.copyOf(axes);
     }

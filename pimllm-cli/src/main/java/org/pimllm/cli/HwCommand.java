@@ -1,0 +1,78 @@
+package org.pimllm.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.sim.HardwareConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pimllm hw list} and {@code pimllm hw show NAME}: the hardware presets and every value's source. */
+@Command(name = "hw", description = "List hardware presets or show one with the source of every value.",
+    mixinStandardHelpOptions = true, subcommands = {HwCommand.ListPresets.class, HwCommand.Show.class})
+public final class HwCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Command(name = "list", description = "List the built-in hardware presets.", mixinStandardHelpOptions = true)
+  static final class ListPresets implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      for (String name : HardwareConfig.presetNames()) {
+        HardwareConfig c = HardwareConfig.preset(name);
+        out.printf("%-16s %5d DPUs, %2d ranks, %3.0f MHz  %s%n", name, c.totalDpus(), c.nrRanks(), c.clockHz() / 1e6,
+            c.description());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Show every value of a preset with its unit and source.",
+      mixinStandardHelpOptions = true)
+  static final class Show implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "Preset name (see 'pimllm hw list') or a preset JSON file.")
+    String name;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      HardwareConfig c = HardwareConfig.presetOrFile(name);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("description", c.description());
+        m.put("parameters", c.parameters());
+        out.println(JSON.writeValueAsString(m));
+        return 0;
+      }
+      out.println(c.name() + ": " + c.description());
+      int width = c.parameters().stream().mapToInt(p -> p.key().length()).max().orElse(10);
+      for (HardwareConfig.Parameter p : c.parameters()) {
+        out.printf("  %-" + width + "s  %s %s%n", p.key(), p.value(), p.unit());
+        out.printf("  %-" + width + "s    source: %s%n", "", p.source());
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package org.pimllm.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.sim.DType;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.HostTransferModel;
+import org.pimllm.sim.Mode;
+import org.pimllm.sim.OpClass;
+import org.pimllm.sim.microbench.ArithBench;
+import org.pimllm.sim.microbench.Calibration;
+import org.pimllm.sim.microbench.GemvBench;
+import org.pimllm.sim.microbench.MramBench;
+import org.pimllm.sim.microbench.VaBench;
+import org.pimllm.sim.microbench.XferBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pimllm microbench ...}: PrIM's microbenchmarks run as DPU programs on the simulator. */
+@Command(name = "microbench", mixinStandardHelpOptions = true,
+    description = "Run PrIM's microbenchmarks on the simulator (every figure is simulated, not measured).",
+    subcommands = {MicrobenchCommand.Mram.class, MicrobenchCommand.Arith.class, MicrobenchCommand.Xfer.class,
+        MicrobenchCommand.Va.class, MicrobenchCommand.Gemv.class, MicrobenchCommand.Calibrate.class})
+public final class MicrobenchCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** Options every microbenchmark takes. */
+  static final class Common {
+    @Option(names = "--hw", paramLabel = "PRESET", defaultValue = "upmem-2556-350",
+        description = "Hardware preset or preset JSON file (default: ${DEFAULT-VALUE}, PrIM's system).")
+    String hw;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
+
+    HardwareConfig config() {
+      return HardwareConfig.presetOrFile(hw);
+    }
+
+    /** Prints the fields as JSON, or as aligned "name value" lines under a title. */
+    void print(String title, Map<String, Object> fields) throws JsonProcessingException {
+      PrintWriter out = spec.commandLine().getOut();
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("hw", hw);
+      all.putAll(fields);
+      if (json) {
+        out.println(HwCommand.JSON.writeValueAsString(all));
+        return;
+      }
+      out.println(title + " on " + hw + " (simulated)");
+      int width = fields.keySet().stream().mapToInt(String::length).max().orElse(8);
+      fields.forEach((k, v) -> out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", k,
+          v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : v));
+    }
+  }
+
+  static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    StringBuilder known = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      known.append(known.isEmpty() ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw new IllegalArgumentException(option + " " + value + " is not one of: " + known);
+  }
+
+  static void positive(String option, long v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, got " + v);
+    }
+  }
+
+  @Command(name = "mram", mixinStandardHelpOptions = true,
+      description = "MRAM<->WRAM DMA latency (cycles) and bandwidth (MB/s), as PrIM's MRAM-Latency measures them.")
+  static final class Mram implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--direction", defaultValue = "read", description = "read or write (default: ${DEFAULT-VALUE}).")
+    String direction;
+
+    @Option(names = "--bytes", defaultValue = "2048", description = "Bytes per transfer, 8..2048 (default: ${DEFAULT-VALUE}).")
+    int bytes;
+
+    @Option(names = "--tasklets", defaultValue = "1", description = "Tasklets (default: ${DEFAULT-VALUE}).")
+    int tasklets;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      var r = MramBench.run(common.config(), parse(MramBench.Direction.class, "--direction", direction), bytes, tasklets);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("direction", direction.toLowerCase(Locale.ROOT));
+      f.put("bytes", bytes);
+      f.put("tasklets", tasklets);
+      f.put("latencyCycles", r.latencyCycles());
+      f.put("mbps", r.mbps());
+      f.put("sustainedMbps", r.sustainedMbps());
+      common.print("MRAM " + direction + " " + bytes + " B x " + tasklets + " tasklet(s)", f);
+      return 0;
+    }
+  }
+
+  @Command(name = "arith", mixinStandardHelpOptions = true,
+      description = "Arithmetic throughput (MOPS) streaming from MRAM, as PrIM's Arithmetic-Throughput measures it.")
+  static final class Arith implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--op", defaultValue = "add", description = "add, sub, mul or div (default: ${DEFAULT-VALUE}).")
+    String op;
+
+    @Option(names = "--dtype", defaultValue = "int32", description = "int32, int64, float or double (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
+    int tasklets;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      var r = ArithBench.run(common.config(), parse(OpClass.class, "--op", op), parse(DType.class, "--dtype", dtype),
+          tasklets);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("op", op.toLowerCase(Locale.ROOT));
+      f.put("dtype", dtype.toLowerCase(Locale.ROOT));
+      f.put("tasklets", tasklets);
+      f.put("elements", r.elements());
+      f.put("timedCycles", r.timedCycles());
+      f.put("mops", r.mops());
+      common.print("arith " + op + " " + dtype + " x " + tasklets + " tasklet(s)", f);
+      return 0;
+    }
+  }
+
+  @Command(name = "xfer", mixinStandardHelpOptions = true,
+      description = "Host<->DPU transfer time and bandwidth (bytes delivered to all DPUs / time), as PrIM's CPU-DPU.")
+  static final class Xfer implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--kind", defaultValue = "parallel", description = "serial, parallel or broadcast (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--direction", defaultValue = "h2d", description = "h2d or d2h (default: ${DEFAULT-VALUE}).")
+    String direction;
+
+    @Option(names = "--dpus", defaultValue = "64", description = "DPUs (default: ${DEFAULT-VALUE}, one rank).")
+    int dpus;
+
+    @Option(names = "--bytes-per-dpu", defaultValue = "33554432", description = "Bytes per DPU, a multiple of 8 (default: ${DEFAULT-VALUE}).")
+    long bytesPerDpu;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      positive("--dpus", dpus);
+      var r = XferBench.run(common.config(), parse(HostTransferModel.Kind.class, "--kind", kind),
+          parse(HostTransferModel.Direction.class, "--direction", direction), dpus, bytesPerDpu);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("kind", kind.toLowerCase(Locale.ROOT));
+      f.put("direction", direction.toLowerCase(Locale.ROOT));
+      f.put("dpus", dpus);
+      f.put("bytesPerDpu", bytesPerDpu);
+      f.put("ms", r.ms());
+      f.put("gbps", r.gbps());
+      common.print("xfer " + kind + " " + direction + " " + dpus + " DPU(s) x " + bytesPerDpu + " B", f);
+      return 0;
+    }
+  }
+
+  @Command(name = "va", mixinStandardHelpOptions = true,
+      description = "PrIM's vector addition (int32): CPU-DPU, kernel and DPU-CPU times.")
+  static final class Va implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
+    int dpus;
+
+    @Option(names = "--elements", defaultValue = "2621440", description = "Elements in total (default: ${DEFAULT-VALUE}, PrIM's).")
+    long elements;
+
+    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
+    int tasklets;
+
+    @Option(names = "--verify", description = "Run FUNCTIONAL and check the result against the CPU (slower).")
+    boolean verify;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      positive("--dpus", dpus);
+      var r = VaBench.run(common.config(), dpus, elements, tasklets, verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("dpus", dpus);
+      f.put("elements", elements);
+      f.put("tasklets", tasklets);
+      f.put("h2dMs", r.h2dMs());
+      f.put("kernelMs", r.kernelMs());
+      f.put("d2hMs", r.d2hMs());
+      f.put("kernelCycles", r.kernelCycles());
+      f.put("verified", r.verified());
+      common.print("VA " + elements + " elements on " + dpus + " DPU(s) x " + tasklets + " tasklet(s)", f);
+      return 0;
+    }
+  }
+
+  @Command(name = "gemv", mixinStandardHelpOptions = true,
+      description = "PrIM's GEMV (uint32): CPU-DPU, kernel and DPU-CPU times.")
+  static final class Gemv implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
+    int dpus;
+
+    @Option(names = "--rows", defaultValue = "8192", description = "M, rows of the matrix (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--cols", defaultValue = "1024", description = "N, columns, even (default: ${DEFAULT-VALUE}).")
+    int cols;
+
+    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
+    int tasklets;
+
+    @Option(names = "--verify", description = "Run FUNCTIONAL and check the result against the CPU (slower).")
+    boolean verify;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      positive("--dpus", dpus);
+      var r = GemvBench.run(common.config(), dpus, rows, cols, tasklets, verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("dpus", dpus);
+      f.put("rows", rows);
+      f.put("cols", cols);
+      f.put("tasklets", tasklets);
+      f.put("h2dMs", r.h2dMs());
+      f.put("kernelMs", r.kernelMs());
+      f.put("d2hMs", r.d2hMs());
+      f.put("kernelCycles", r.kernelCycles());
+      f.put("verified", r.verified());
+      common.print("GEMV " + rows + " x " + cols + " on " + dpus + " DPU(s) x " + tasklets + " tasklet(s)", f);
+      return 0;
+    }
+  }
+
+  @Command(name = "calibration", mixinStandardHelpOptions = true,
+      description = "Every published PrIM figure next to the simulator's value and the error (Markdown table).")
+  static final class Calibrate implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      List<Calibration.Row> rows = Calibration.rows(common.config());
+      PrintWriter out = common.spec.commandLine().getOut();
+      if (common.json) {
+        out.println(HwCommand.JSON.writeValueAsString(Map.of("hw", common.hw, "rows", rows)));
+      } else {
+        out.print(Calibration.markdown(rows));
+      }
+      return 0;
+    }
+  }
+}

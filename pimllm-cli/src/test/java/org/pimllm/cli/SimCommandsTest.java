@@ -1,0 +1,91 @@
+package org.pimllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class SimCommandsTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static JsonNode json(String... args) throws Exception {
+    MainTest.Result r = MainTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void hwListShowsBothPresets() {
+    MainTest.Result r = MainTest.run("hw", "list");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("upmem-2556-350") && r.out().contains("upmem-2560-450"), r.out());
+  }
+
+  @Test
+  void hwShowGivesEverySource() throws Exception {
+    MainTest.Result r = MainTest.run("hw", "show", "upmem-2560-450");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("organization.clockMHz") && r.out().contains("source: PIM-LLM"), r.out());
+    JsonNode j = json("hw", "show", "upmem-2556-350", "--json");
+    assertEquals("upmem-2556-350", j.get("name").asText());
+    for (JsonNode p : j.get("parameters")) {
+      assertTrue(!p.get("source").asText().isBlank(), p.toString());
+    }
+  }
+
+  @Test
+  void unknownPresetIsOneLineError() {
+    MainTest.Result r = MainTest.run("hw", "show", "nope");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: unknown hardware preset 'nope'; known presets: upmem-2556-350"), r.err());
+  }
+
+  @Test
+  void mramLatencyIsAlphaPlusBetaBytes() throws Exception {
+    JsonNode j = json("microbench", "mram", "--direction", "read", "--bytes", "1024", "--tasklets", "1", "--json");
+    assertEquals(77 + 0.5 * 1024, j.get("latencyCycles").asDouble(), 1e-9);
+    assertEquals(1024 * 350.0 / (77 + 512), j.get("mbps").asDouble(), 1e-6);
+  }
+
+  @Test
+  void arithInt32AddIsSixInstructionsPerElement() throws Exception {
+    JsonNode j = json("microbench", "arith", "--op", "add", "--dtype", "int32", "--tasklets", "16", "--json");
+    assertEquals(350.0 / 6, j.get("mops").asDouble(), 1e-6);
+  }
+
+  @Test
+  void xferParallelOneRankMatchesPreset() throws Exception {
+    JsonNode j = json("microbench", "xfer", "--kind", "parallel", "--direction", "h2d", "--dpus", "64",
+        "--bytes-per-dpu", "1048576", "--json");
+    double seconds = 20e-6 + 64 * 1048576 / 6.68e9;
+    assertEquals(seconds * 1e3, j.get("ms").asDouble(), 1e-9);
+    assertEquals(64 * 1048576 / seconds / 1e9, j.get("gbps").asDouble(), 1e-9);
+  }
+
+  @Test
+  void vaAndGemvVerifyAgainstTheCpu() throws Exception {
+    JsonNode va = json("microbench", "va", "--dpus", "4", "--elements", "10000", "--tasklets", "16", "--verify", "--json");
+    assertTrue(va.get("verified").asBoolean());
+    assertTrue(va.get("kernelMs").asDouble() > 0 && va.get("h2dMs").asDouble() > 0 && va.get("d2hMs").asDouble() > 0);
+    JsonNode gemv = json("microbench", "gemv", "--dpus", "3", "--rows", "101", "--cols", "300", "--tasklets", "16",
+        "--verify", "--json");
+    assertTrue(gemv.get("verified").asBoolean());
+  }
+
+  @Test
+  void badMicrobenchArgumentsAreClearErrors() {
+    MainTest.Result r = MainTest.run("microbench", "mram", "--bytes", "12");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: --bytes 12: an MRAM transfer is a multiple of 8"), r.err());
+    r = MainTest.run("microbench", "arith", "--op", "pow");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: --op pow is not one of: add, sub, mul, div, mac"), r.err());
+    r = MainTest.run("microbench", "xfer", "--kind", "broadcast", "--direction", "d2h");
+    assertEquals(2, r.code(), r.err());
+    r = MainTest.run("microbench", "va", "--hw", "upmem-2560-450", "--dpus", "3000");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("cannot allocate 3000 DPUs"), r.err());
+  }
+}
