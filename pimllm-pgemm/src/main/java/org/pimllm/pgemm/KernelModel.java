@@ -17,19 +17,24 @@ public record KernelModel(int revolverCycles, double dmaReadAlphaCycles, double 
    */
   public double estimateCycles(TilingPlan plan) {
     TilingPlan.DpuSlice s = plan.slice();
-    KernelParams kp = plan.kernel();
-    GemmDType t = plan.dtype();
-    int rowBlocks = TilingPlan.ceilDiv(s.mLoc(), kp.blockRows());
-    int colBlocks = TilingPlan.ceilDiv(s.nLoc(), kp.blockCols());
-    long items = (long) s.bLoc() * rowBlocks * colBlocks;
-    int kTiles = s.kLoc() / kp.tileK();
-    int rows = Math.min(kp.blockRows(), s.mLoc());
-    int cols = Math.min(kp.blockCols(), s.nLoc());
-    double itemInstr = KernelCost.itemInstructions(rows, cols)
-        + (double) kTiles * KernelCost.tileInstructions(t, rows, cols, kp.tileK());
-    long perTasklet = (items + kp.tasklets() - 1) / kp.tasklets();
-    double issue = items * itemInstr;
-    double busiest = perTasklet * itemInstr * Math.max(revolverCycles, Math.min(kp.tasklets(), items));
+    return estimateCycles(plan.dtype(), s.bLoc(), s.mLoc(), s.kLoc(), s.nLoc(), plan.kernel());
+  }
+
+  /** {@link #estimateCycles(TilingPlan)} from the slice's dimensions (no plan needed; used in enumeration loops). */
+  public double estimateCycles(GemmDType t, int bLoc, int mLoc, int kLoc, int nLoc, KernelParams kp) {
+    int rowBlocks = TilingPlan.ceilDiv(mLoc, kp.blockRows());
+    int colBlocks = TilingPlan.ceilDiv(nLoc, kp.blockCols());
+    long items = (long) bLoc * rowBlocks * colBlocks;
+    int kTiles = kLoc / kp.tileK();
+    int rows = Math.min(kp.blockRows(), mLoc);
+    int cols = Math.min(kp.blockCols(), nLoc);
+    int split = kp.kSplit();
+    double tilesPerLane = Math.ceil((double) kTiles / split);
+    double laneInstr = KernelCost.itemInstructions(rows, cols) + tilesPerLane * KernelCost.tileInstructions(t, rows, cols, kp.tileK())
+        + (split > 1 ? KernelCost.combineInstructions(rows, cols, split) + KernelCost.ROUND_BARRIERS : 0);
+    long rounds = (items + kp.groups() - 1) / kp.groups();
+    double issue = items * split * laneInstr;
+    double busiest = rounds * laneInstr * Math.max(revolverCycles, Math.min(kp.tasklets(), items * split));
     double dmaPerItem = kTiles * (rows + cols) * (dmaReadAlphaCycles + dmaBetaCyclesPerByte * kp.tileBytes(t));
     double dma = items * dmaPerItem;
     return Math.max(issue, Math.max(busiest, dma));

@@ -74,6 +74,7 @@ class PgemmLibTest {
     assertTrue(standalone.seconds(Category.LOAD) > 0);
     assertTrue(standalone.seconds(Category.FREE) > 0);
     GemmResult pooled = PgemmLib.simulate(plan, HW);
+    assertEquals(1, pooled.kernel().distinctTimings(), "equal arguments on every DPU: one timing for all");
     assertEquals(0.0, pooled.seconds(Category.ALLOC));
     assertEquals(0.0, pooled.seconds(Category.FREE));
     assertEquals(standalone.kernelSeconds(), pooled.kernelSeconds());
@@ -129,6 +130,24 @@ class PgemmLibTest {
   }
 
   @Test
+  void aPooledSetRunsSmallerPlansOnASubsetView() {
+    PimSystem sys = new PimSystem(HW, Mode.FUNCTIONAL);
+    PgemmLib lib = new PgemmLib(sys);
+    TilingPlan plan = plan(Strategy.NTILE, GemmShape.of(1, 3, 64, 8), GemmDType.INT8, Partition.of(1, 1, 4));
+    Matrix a = Matrix.random(GemmDType.INT8, 1, 3, 64, Layout.ROW_MAJOR, 5);
+    Matrix b = Matrix.random(GemmDType.INT8, 1, 64, 8, Layout.COL_MAJOR, 6);
+    try (DpuSet pool = sys.allocate(64)) {
+      DpuSet view = pool.subset(plan.dpus());
+      GemmResult first = lib.gemm(view, plan, a, b);
+      GemmResult second = lib.gemm(view, plan, a, b);
+      assertTrue(ReferenceGemm.multiply(a, b).sameValues(second.c()));
+      assertTrue(first.seconds(Category.LOAD) > 0);
+      assertEquals(0.0, second.seconds(Category.LOAD), "the view keeps its kernel loaded");
+      assertEquals(0.0, second.seconds(Category.ALLOC));
+    }
+  }
+
+  @Test
   void misuseGetsClearErrors() {
     PimSystem sys = new PimSystem(HW, Mode.FUNCTIONAL);
     PgemmLib lib = new PgemmLib(sys);
@@ -145,6 +164,34 @@ class PgemmLibTest {
     assertTrue(e.getMessage().contains("A is int8[1][4][65]"), e.getMessage());
     TilingPlan illegal = plan(Strategy.BASE, GemmShape.of(1, 4, 64, 4), GemmDType.INT8, Partition.of(4, 1, 2));
     assertThrows(InvalidPlanException.class, () -> PgemmLib.simulate(illegal, HW));
+  }
+
+  @Test
+  void tasklLetsSharingAWorkItemAlongKGiveTheReferenceResult() {
+    for (GemmDType t : new GemmDType[] {GemmDType.INT8, GemmDType.FP32}) {
+      GemmShape shape = GemmShape.of(1, 1, 1000, 6);
+      TilingPlan plan = new TilingPlan(Strategy.NTILE, shape, t, Partition.of(1, 1, 2),
+          new KernelParams(16, 64 / t.bytes(), 1, 2, 4));
+      Matrix a = Matrix.random(t, 1, 1, 1000, Layout.ROW_MAJOR, 3);
+      Matrix b = Matrix.random(t, 1, 1000, 6, Layout.COL_MAJOR, 4);
+      GemmResult r = new PgemmLib(new PimSystem(HW, Mode.FUNCTIONAL)).gemmStandalone(plan, a, b);
+      ResultCheck.Outcome o = ResultCheck.check(plan, a, b, r.c());
+      assertTrue(o.ok(), t + ": " + o.detail());
+    }
+  }
+
+  @Test
+  void splittingKOverTaskletsFillsThePipelineForNarrowGemvSlices() {
+    // 8 columns per DPU = 4 work items: without a K split only 4 of 16 tasklets work.
+    GemmShape gemv = GemmShape.of(1, 1, 4096, 8 * 64);
+    TilingPlan oneLane = new TilingPlan(Strategy.NTILE, gemv, GemmDType.INT8, Partition.of(1, 1, 64),
+        new KernelParams(16, 256, 1, 2, 1));
+    TilingPlan fourLanes = new TilingPlan(Strategy.NTILE, gemv, GemmDType.INT8, Partition.of(1, 1, 64),
+        new KernelParams(16, 256, 1, 2, 4));
+    double slow = PgemmLib.simulate(oneLane, HW).kernel().efficiency();
+    double fast = PgemmLib.simulate(fourLanes, HW).kernel().efficiency();
+    assertTrue(slow < 0.4, "4 busy tasklets issue at most 4/11 of the peak: " + slow);
+    assertTrue(fast > 2 * slow, "16 busy tasklets: " + fast + " vs " + slow);
   }
 
   @Test

@@ -32,6 +32,14 @@ public interface WeightSource {
     SCALE
   }
 
+  /**
+   * Weights from a .safetensors (Hugging Face names) or .gguf (llama.cpp names) checkpoint,
+   * loaded lazily; see {@link CheckpointWeights}.
+   */
+  static CheckpointWeights checkpoint(java.nio.file.Path file, ModelConfig config) {
+    return CheckpointWeights.open(file, config);
+  }
+
   /** Seeded synthetic weights: the seed of each parameter derives from {@code seed} and its name. */
   static WeightSource synthetic(long seed) {
     Builder b = new Builder(seed);
