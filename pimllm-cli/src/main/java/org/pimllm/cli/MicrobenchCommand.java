@@ -268,6 +268,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
         out.println(HwCommand.JSON.writeValueAsString(Map.of("hw", common.hw, "rows", rows)));
       } else {
         out.print(Calibration.markdown(rows));
+        out.flush();
       }
       return 0;
     }

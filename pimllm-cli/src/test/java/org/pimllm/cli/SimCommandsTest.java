@@ -75,6 +75,14 @@ class SimCommandsTest {
   }
 
   @Test
+  void calibrationPrintsTheTable() throws Exception {
+    MainTest.Result r = MainTest.run("microbench", "calibration");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("| figure | published | simulated | error | basis | source |"), r.out());
+    assertTrue(r.out().contains("| add int32, 16 tasklets | 58.0 MOPS | 58.3 MOPS | +0.6% | predicted |"), r.out());
+  }
+
+  @Test
   void badMicrobenchArgumentsAreClearErrors() {
     MainTest.Result r = MainTest.run("microbench", "mram", "--bytes", "12");
     assertEquals(2, r.code());

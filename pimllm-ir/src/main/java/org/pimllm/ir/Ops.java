@@ -148,7 +148,7 @@ public final class Ops {
             .attrs(ShapeAttrs.class, null).relation(Relations::broadcastTo).pattern(BROADCAST)
             .describe("numpy broadcast to shape (ONNX Expand)").register();
     public static final Op EXPAND_DIMS = Op.define("expand_dims").args("data")
-            .attrs(ExpandDimsAttrs.class, null).relation(Relations::expandDims).pattern(INJECTIVE)
+            .attrs(ExpandDimsAttrs.class, ExpandDimsAttrs.at(0)).relation(Relations::expandDims).pattern(INJECTIVE)
             .describe("insert num_newaxis size-1 axes at axis (ONNX Unsqueeze)").register();
     public static final Op SQUEEZE = Op.define("squeeze").args("data")
             .attrs(AxesAttrs.class, AxesAttrs.DEFAULT).relation(Relations::squeeze).pattern(INJECTIVE)

@@ -429,7 +429,9 @@ public final class Relations {
 
     public static Type expandDims(Rel r, ExpandDimsAttrs a) {
         TensorType x = r.tensor(0);
-        if (a.numNewaxis() < 0) throw r.fail("num_newaxis must be >= 0, got " + a.numNewaxis());
+        if (a.numNewaxis() < 0 || a.numNewaxis() > TensorType.MAX_RANK - x.rank()) {
+            throw r.fail("num_newaxis must be in [0, " + (TensorType.MAX_RANK - x.rank()) + "], got " + a.numNewaxis());
+        }
         int axis = r.axis(a.axis(), x.rank() + 1, "axis");
         List<Integer> s = new ArrayList<>(x.shape());
         for (int i = 0; i < a.numNewaxis(); i++) s.add(axis, 1);

@@ -9,10 +9,16 @@ import java.util.List;
  */
 public record TensorType(List<Integer> shape, DType dtype) implements Type {
 
+    /** Largest rank accepted (numpy's limit is 64 too). */
+    public static final int MAX_RANK = 64;
+
     public TensorType {
         if (dtype == null) throw new IllegalArgumentException("tensor type needs a dtype");
         if (shape == null) throw new IllegalArgumentException("tensor type needs a shape");
         shape = List.copyOf(shape);
+        if (shape.size() > MAX_RANK) {
+            throw new IllegalArgumentException("tensor rank " + shape.size() + " exceeds the maximum " + MAX_RANK);
+        }
         long n = 1;
         for (int i = 0; i < shape.size(); i++) {
             int d = shape.get(i);

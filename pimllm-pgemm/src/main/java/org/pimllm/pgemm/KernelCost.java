@@ -48,6 +48,10 @@ public final class KernelCost {
   public static final int TILE_OVERHEAD = 5;
   /** Per work item: next item index, decode (batch, row block, column block) incrementally, bounds = 14. */
   public static final int ITEM_OVERHEAD = 14;
+  /** With kSplit > 1, per output and per extra partial: lw partial + add (the sw of the sum is in itemInstructions). */
+  public static final int COMBINE_PER_PARTIAL = 2;
+  /** With kSplit > 1, per round: two barrier_wait calls (each a call, an atomic and a branch around the wait) = 8. */
+  public static final int ROUND_BARRIERS = 8;
   /** Per tasklet: read args, allocate WRAM buffers, compute the first item = 40. */
   public static final int TASKLET_PROLOGUE = 40;
 
@@ -102,6 +106,11 @@ public final class KernelCost {
   /** Explicit instructions of a work item outside its K tiles: bookkeeping, zeroing the accumulators, C writes. */
   public static long itemInstructions(int rows, int cols) {
     return ITEM_OVERHEAD + (long) rows * cols + (long) rows * DMA_ISSUE;
+  }
+
+  /** Instructions the first tasklet of a group spends adding kSplit partial blocks of rows x cols. */
+  public static long combineInstructions(int rows, int cols, int kSplit) {
+    return (long) rows * cols * (kSplit - 1) * COMBINE_PER_PARTIAL;
   }
 
   /** The irreducible explicit instructions per MAC: the step body alone (no loop control or overheads). */

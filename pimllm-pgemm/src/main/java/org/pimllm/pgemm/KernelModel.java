@@ -25,11 +25,13 @@ public record KernelModel(int revolverCycles, double dmaReadAlphaCycles, double 
     int kTiles = s.kLoc() / kp.tileK();
     int rows = Math.min(kp.blockRows(), s.mLoc());
     int cols = Math.min(kp.blockCols(), s.nLoc());
-    double itemInstr = KernelCost.itemInstructions(rows, cols)
-        + (double) kTiles * KernelCost.tileInstructions(t, rows, cols, kp.tileK());
-    long perTasklet = (items + kp.tasklets() - 1) / kp.tasklets();
-    double issue = items * itemInstr;
-    double busiest = perTasklet * itemInstr * Math.max(revolverCycles, Math.min(kp.tasklets(), items));
+    int split = kp.kSplit();
+    double tilesPerLane = Math.ceil((double) kTiles / split);
+    double laneInstr = KernelCost.itemInstructions(rows, cols) + tilesPerLane * KernelCost.tileInstructions(t, rows, cols, kp.tileK())
+        + (split > 1 ? KernelCost.combineInstructions(rows, cols, split) + KernelCost.ROUND_BARRIERS : 0);
+    long rounds = (items + kp.groups() - 1) / kp.groups();
+    double issue = items * split * laneInstr;
+    double busiest = rounds * laneInstr * Math.max(revolverCycles, Math.min(kp.tasklets(), items * split));
     double dmaPerItem = kTiles * (rows + cols) * (dmaReadAlphaCycles + dmaBetaCyclesPerByte * kp.tileBytes(t));
     double dma = items * dmaPerItem;
     return Math.max(issue, Math.max(busiest, dma));

@@ -12,15 +12,30 @@ package org.pimllm.pgemm;
  * @param tasklets NR_TASKLETS of the kernel
  * @param tileK Tile_K: elements of K per DMA block
  * @param blockRows rows of A (and C) per work item
+ * <p>When a DPU has fewer work items than tasklets (a GEMV slice of a few columns), {@code kSplit > 1} lets
+ * that many tasklets share one work item: each takes every kSplit-th K tile into its own accumulators, they
+ * meet at a barrier, and the first adds the others' partial sums and writes C.
+ *
  * @param blockCols columns of B (and C) per work item; even, so every C row write is a multiple of 8 bytes
+ * @param kSplit tasklets sharing one work item along K (divides tasklets)
  */
-public record KernelParams(int tasklets, int tileK, int blockRows, int blockCols) {
+public record KernelParams(int tasklets, int tileK, int blockRows, int blockCols, int kSplit) {
 
   public KernelParams {
-    if (tasklets < 1 || tileK < 1 || blockRows < 1 || blockCols < 1) {
+    if (tasklets < 1 || tileK < 1 || blockRows < 1 || blockCols < 1 || kSplit < 1) {
       throw new IllegalArgumentException("kernel parameters must be >= 1, got tasklets=" + tasklets + " tileK="
-          + tileK + " blockRows=" + blockRows + " blockCols=" + blockCols);
+          + tileK + " blockRows=" + blockRows + " blockCols=" + blockCols + " kSplit=" + kSplit);
     }
+  }
+
+  /** Without splitting work items along K. */
+  public KernelParams(int tasklets, int tileK, int blockRows, int blockCols) {
+    this(tasklets, tileK, blockRows, blockCols, 1);
+  }
+
+  /** Tasklet groups, each working on its own work items. */
+  public int groups() {
+    return Math.max(1, tasklets / kSplit);
   }
 
   /** Bytes of one DMA block of A or B. */
@@ -35,6 +50,7 @@ public record KernelParams(int tasklets, int tileK, int blockRows, int blockCols
 
   @Override
   public String toString() {
-    return "tasklets=" + tasklets + " tileK=" + tileK + " block=" + blockRows + "x" + blockCols;
+    return "tasklets=" + tasklets + " tileK=" + tileK + " block=" + blockRows + "x" + blockCols
+        + (kSplit > 1 ? " kSplit=" + kSplit : "");
   }
 }

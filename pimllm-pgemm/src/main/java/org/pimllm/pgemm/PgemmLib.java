@@ -105,7 +105,7 @@ public final class PgemmLib {
     checkOperands(plan, a, b, true, true);
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
-    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    ensureLoaded(dpus, GemmKernel.of(plan));
     long toDpus = pushB(dpus, plan, b, bLayout);
     return runWithB(dpus, plan, a, mark, toDpus);
   }
@@ -122,7 +122,7 @@ public final class PgemmLib {
     checkOperands(plan, null, b, false, true);
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
-    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    ensureLoaded(dpus, GemmKernel.of(plan));
     long toDpus = pushB(dpus, plan, b, bLayout);
     return new ResidentB(dpus, plan, since(mark), toDpus);
   }
@@ -146,7 +146,7 @@ public final class PgemmLib {
     checkSet(resident.dpus(), plan);
     checkOperands(plan, a, null, true, false);
     long mark = system.timeline().mark();
-    ensureLoaded(resident.dpus(), new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    ensureLoaded(resident.dpus(), GemmKernel.of(plan));
     return runWithB(resident.dpus(), plan, a, mark, 0);
   }
 
@@ -258,7 +258,7 @@ public final class PgemmLib {
 
   /** Loads the plan's kernel on a set (dpu_load, LOAD time) unless the set holds it already. */
   public static void load(DpuSet dpus, TilingPlan plan) {
-    ensureLoaded(dpus, new GemmKernel(plan.dtype(), plan.kernel().tasklets()));
+    ensureLoaded(dpus, GemmKernel.of(plan));
   }
 
   /** dpu_load only if the set does not hold this kernel already (a pooled set keeps its program). */

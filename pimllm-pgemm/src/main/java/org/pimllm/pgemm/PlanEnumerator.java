@@ -85,23 +85,31 @@ public final class PlanEnumerator {
     double bestCycles = Double.POSITIVE_INFINITY;
     int mLoc = TilingPlan.ceilDiv(shape.m(), p.fM());
     int nLoc = TilingPlan.roundUp(TilingPlan.ceilDiv(shape.n(), p.fN()), 2);
+    int kTiles = TilingPlan.ceilDiv(TilingPlan.ceilDiv(shape.k(), p.fK()), tileK);
     for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
-      for (int br : BLOCK_ROWS) {
-        if (br > 1 && br / 2 >= mLoc) {
+      for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
+        if (tasklets % split != 0) {
           continue;
         }
-        for (int bc : BLOCK_COLS) {
-          if (bc > 2 && bc / 2 >= nLoc) {
+        for (int br : BLOCK_ROWS) {
+          if (br > 1 && br / 2 >= mLoc) {
             continue;
           }
-          TilingPlan cand = new TilingPlan(st, shape, dtype, p, new KernelParams(tasklets, tileK, br, bc));
-          if (!PlanValidator.isLegal(cand, lim)) {
-            continue;
-          }
-          double c = model.estimateCycles(cand);
-          if (c < bestCycles * (1 - 1e-9)) {
-            best = cand;
-            bestCycles = c;
+          for (int bc : BLOCK_COLS) {
+            if (bc > 2 && bc / 2 >= nLoc) {
+              continue;
+            }
+            long items = (long) TilingPlan.ceilDiv(shape.b(), p.fB()) * TilingPlan.ceilDiv(mLoc, br)
+                * TilingPlan.ceilDiv(nLoc, bc);
+            if (split > 1 && items * split > tasklets) {
+              continue; // a K split only pays when work items alone cannot keep the tasklets busy
+            }
+            TilingPlan cand = new TilingPlan(st, shape, dtype, p, new KernelParams(tasklets, tileK, br, bc, split));
+            double c = model.estimateCycles(cand);
+            if (c < bestCycles * (1 - 1e-9) && PlanValidator.isLegal(cand, lim)) {
+              best = cand;
+              bestCycles = c;
+            }
           }
         }
       }

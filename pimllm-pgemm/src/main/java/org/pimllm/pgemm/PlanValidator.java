@@ -85,6 +85,14 @@ public final class PlanValidator {
     if (tileBytes < lim.dmaMinBytes()) {
       v.add("DMA size: a Tile_K block is " + tileBytes + " B < the " + lim.dmaMinBytes() + " B minimum");
     }
+    if (kp.tasklets() % kp.kSplit() != 0) {
+      v.add("kSplit: " + kp.kSplit() + " tasklets per work item must divide the " + kp.tasklets() + " tasklets");
+    }
+    int kTiles = plan.slice().kLoc() / Math.max(1, kp.tileK());
+    if (kp.kSplit() > kTiles) {
+      v.add("kSplit: " + kp.kSplit() + " tasklets would share a work item of only " + kTiles
+          + " K tiles (use kSplit <= " + kTiles + " or a smaller tileK)");
+    }
     if (kp.blockCols() % 2 != 0) {
       v.add("block columns: " + kp.blockCols() + " must be even so each C row write is a multiple of 8 bytes");
     }

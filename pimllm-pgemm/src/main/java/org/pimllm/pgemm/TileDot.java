@@ -16,6 +16,15 @@ final class TileDot {
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** Whether the Vector API is present (the JVM was started with --add-modules=jdk.incubator.vector). */
+  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  /** The int8 dot the kernel uses: the Vector API version when available, else the scalar reference. */
+  static int int8Fast(byte[] a, int aOff, byte[] b, int bOff, int n) {
+    return VECTOR ? TileDotVector.int8(a, aOff, b, bOff, n) : int8(a, aOff, b, bOff, n);
+  }
+
+  /** The scalar reference of the int8 dot product. */
   static int int8(byte[] a, int aOff, byte[] b, int bOff, int n) {
     int s = 0;
     for (int i = 0; i < n; i++) {

@@ -47,7 +47,7 @@ class GemmProperties {
     Arbitrary<int[]> dims = Combinators.combine(
         Arbitraries.integers().between(1, 3),
         Arbitraries.integers().between(1, 9),
-        Arbitraries.integers().between(1, 150),
+        Arbitraries.integers().between(1, 300),
         Arbitraries.integers().between(1, 13)).as((b, m, k, n) -> new int[] {b, m, k, n});
     Arbitrary<int[]> factors = Combinators.combine(
         Arbitraries.integers().between(1, 3),
@@ -58,7 +58,8 @@ class GemmProperties {
         Arbitraries.integers().between(1, 16),
         Arbitraries.of(64, 128, 256),
         Arbitraries.of(1, 2, 3),
-        Arbitraries.of(2, 4)).as((t, tileBytes, br, bc) -> new int[] {t, tileBytes, br, bc});
+        Arbitraries.of(2, 4),
+        Arbitraries.of(1, 1, 2, 3)).as((t, tileBytes, br, bc, split) -> new int[] {t, tileBytes, br, bc, split});
     return Combinators.combine(dtypes, strategies, dims, factors, kernel, Arbitraries.of(Layout.values()),
             Arbitraries.longs())
         .as(GemmProperties::toCase)
@@ -84,8 +85,12 @@ class GemmProperties {
     fN = PlanEnumerator.largestValid(shape.n(), fN);
     fB = PlanEnumerator.largestValid(shape.b(), fB);
     int fM = PlanEnumerator.largestValid(shape.m(), f[1]);
+    int tileK = Math.max(k[1] / t.bytes(), 64 / t.bytes());
+    int kTiles = TilingPlan.ceilDiv(TilingPlan.ceilDiv(shape.k(), fK), tileK);
+    int split = Math.min(k[4], kTiles);
+    int tasklets = Math.min(24, TilingPlan.roundUp(k[0], split));
     TilingPlan plan = new TilingPlan(st, shape, t, new Partition(fB, fM, fK, fN),
-        new KernelParams(k[0], Math.max(k[1] / t.bytes(), 64 / t.bytes()), k[2], k[3]));
+        new KernelParams(tasklets, tileK, k[2], k[3], split));
     return PlanValidator.isLegal(plan, PgemmLib.limits(HW)) ? new Case(plan, bLayout, seed) : null;
   }
 }

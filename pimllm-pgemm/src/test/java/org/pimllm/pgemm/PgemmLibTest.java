@@ -148,6 +148,34 @@ class PgemmLibTest {
   }
 
   @Test
+  void tasklLetsSharingAWorkItemAlongKGiveTheReferenceResult() {
+    for (GemmDType t : new GemmDType[] {GemmDType.INT8, GemmDType.FP32}) {
+      GemmShape shape = GemmShape.of(1, 1, 1000, 6);
+      TilingPlan plan = new TilingPlan(Strategy.NTILE, shape, t, Partition.of(1, 1, 2),
+          new KernelParams(16, 64 / t.bytes(), 1, 2, 4));
+      Matrix a = Matrix.random(t, 1, 1, 1000, Layout.ROW_MAJOR, 3);
+      Matrix b = Matrix.random(t, 1, 1000, 6, Layout.COL_MAJOR, 4);
+      GemmResult r = new PgemmLib(new PimSystem(HW, Mode.FUNCTIONAL)).gemmStandalone(plan, a, b);
+      ResultCheck.Outcome o = ResultCheck.check(plan, a, b, r.c());
+      assertTrue(o.ok(), t + ": " + o.detail());
+    }
+  }
+
+  @Test
+  void splittingKOverTaskletsFillsThePipelineForNarrowGemvSlices() {
+    // 8 columns per DPU = 4 work items: without a K split only 4 of 16 tasklets work.
+    GemmShape gemv = GemmShape.of(1, 1, 4096, 8 * 64);
+    TilingPlan oneLane = new TilingPlan(Strategy.NTILE, gemv, GemmDType.INT8, Partition.of(1, 1, 64),
+        new KernelParams(16, 256, 1, 2, 1));
+    TilingPlan fourLanes = new TilingPlan(Strategy.NTILE, gemv, GemmDType.INT8, Partition.of(1, 1, 64),
+        new KernelParams(16, 256, 1, 2, 4));
+    double slow = PgemmLib.simulate(oneLane, HW).kernel().efficiency();
+    double fast = PgemmLib.simulate(fourLanes, HW).kernel().efficiency();
+    assertTrue(slow < 0.4, "4 busy tasklets issue at most 4/11 of the peak: " + slow);
+    assertTrue(fast > 2 * slow, "16 busy tasklets: " + fast + " vs " + slow);
+  }
+
+  @Test
   void kernelEfficiencyIsAchievedOverBoundThroughput() {
     GemmResult r = PgemmLib.simulate(plan(Strategy.BASE, GemmShape.of(1, 64, 1024, 256), GemmDType.INT8,
         Partition.of(4, 1, 1)), HW);

@@ -27,10 +27,17 @@ public final class DpuSet implements AutoCloseable {
   private double pendingKernelEnd = -1;
   private LaunchResult lastLaunch;
   private boolean closed;
+  /** A view made by {@link #subset}: closing it frees nothing. */
+  private final boolean view;
 
   private static final Object NO_ARGS = new Object();
 
   DpuSet(PimSystem system, int[] dpus, int[] ranks) {
+    this(system, dpus, ranks, false);
+  }
+
+  private DpuSet(PimSystem system, int[] dpus, int[] ranks, boolean view) {
+    this.view = view;
     this.system = system;
     this.cfg = system.config();
     this.dpus = dpus;
@@ -215,7 +222,24 @@ public final class DpuSet implements AutoCloseable {
     }
   }
 
-  /** dpu_free: releases the ranks (MRAM contents are dropped) and charges FREE per rank. */
+  /**
+   * The first {@code nrDpus} DPUs of this set as a set of their own, without allocating: what a pooled runtime
+   * hands a call that needs fewer DPUs than the pool holds. The view shares the DPUs' MRAM, holds the ranks of
+   * its DPUs for transfer costs, and keeps its own loaded program (loading on a view charges LOAD for its
+   * ranks). Closing a view frees nothing; the set it came from stays the owner.
+   */
+  public DpuSet subset(int nrDpus) {
+    ready();
+    if (nrDpus < 1 || nrDpus > dpus.length) {
+      throw new IllegalArgumentException("a subset of this set of " + dpus.length + " DPUs must have 1.."
+          + dpus.length + " DPUs, got " + nrDpus);
+    }
+    int[] sub = java.util.Arrays.copyOf(dpus, nrDpus);
+    int[] subRanks = java.util.Arrays.stream(sub).map(system::rankOf).distinct().toArray();
+    return new DpuSet(system, sub, subRanks, true);
+  }
+
+  /** dpu_free: releases the ranks (MRAM contents are dropped) and charges FREE per rank; a {@link #subset} view frees nothing. */
   @Override
   public void close() {
     if (closed) {
@@ -223,6 +247,9 @@ public final class DpuSet implements AutoCloseable {
     }
     sync();
     closed = true;
+    if (view) {
+      return;
+    }
     system.release(ranks, dpus);
     system.timeline().charge(Category.FREE, "free " + dpus.length + " DPUs (" + ranks.length + " ranks)",
         system.costs().freeSeconds(ranks.length));

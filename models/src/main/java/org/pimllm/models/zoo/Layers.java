@@ -1,0 +1,91 @@
+package org.pimllm.models.zoo;
+
+import org.pimllm.ir.Builder;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.TensorType;
+import org.pimllm.ir.Var;
+import org.pimllm.models.zoo.WeightSource.Init;
+
+/**
+ * The pieces every zoo model is written with, for batch 1 and a fixed sequence length:
+ * activations are (1, seq, hidden), attention runs per head on (heads, seq, head_dim).
+ * Parameters are asked of the {@link WeightSource} by their Hugging Face names.
+ */
+final class Layers {
+
+  final Builder b = new Builder();
+  final WeightSource weights;
+  final int seq;
+
+  Layers(WeightSource weights, int seq) {
+    this.weights = weights;
+    this.seq = seq;
+  }
+
+  Var tokenInput(String name) {
+    return b.var(name, DType.INT32, 1, seq);
+  }
+
+  Constant param(String name, Init init, int... shape) {
+    return weights.parameter(name, TensorType.of(DType.FP32, shape), init);
+  }
+
+  /** Rows of an embedding table {@code name} (rows, dim) picked by {@code ids} (1, seq): (1, seq, dim). */
+  Expr embedding(String name, int rows, int dim, Expr ids) {
+    return b.embedding(param(name, Init.WEIGHT, rows, dim), ids);
+  }
+
+  /** The first {@code seq} rows of a learned position table (maxPositions, dim): (seq, dim). */
+  Expr positions(String name, int maxPositions, int dim) {
+    return b.slice(param(name, Init.WEIGHT, maxPositions, dim), 0, 0, seq);
+  }
+
+  /** PyTorch nn.Linear: y = x W^T (+ b), W stored (out, in), through {@code nn.dense}. */
+  Expr linear(Expr x, String prefix, int in, int out, boolean bias) {
+    Expr y = b.dense(x, param(prefix + ".weight", Init.WEIGHT, out, in));
+    return bias ? b.add(y, param(prefix + ".bias", Init.BIAS, out)) : y;
+  }
+
+  /** GPT-2's Conv1D: y = x W + b, W stored (in, out), through {@code nn.matmul}. */
+  Expr conv1d(Expr x, String prefix, int in, int out) {
+    Expr y = b.matmul(x, param(prefix + ".weight", Init.WEIGHT, in, out));
+    return b.add(y, param(prefix + ".bias", Init.BIAS, out));
+  }
+
+  /** Layer norm over the last axis with {@code prefix.weight} (scale) and {@code prefix.bias} (shift). */
+  Expr layerNorm(Expr x, String prefix, int dim, double eps) {
+    return b.layerNorm(x, param(prefix + ".weight", Init.SCALE, dim), param(prefix + ".bias", Init.BIAS, dim), eps);
+  }
+
+  /** RMS norm over the last axis with the scale {@code name}. */
+  Expr rmsNorm(Expr x, String name, int dim, double eps) {
+    return b.rmsNorm(x, param(name, Init.SCALE, dim), eps);
+  }
+
+  /** (1, seq, heads * hd) -> (seq, heads, hd): the layout RoPE works on. */
+  Expr perHead(Expr x, int heads, int headDim) {
+    return b.reshape(x, seq, heads, headDim);
+  }
+
+  /** (seq, heads, hd) -> (heads, seq, hd): one attention problem per head. */
+  Expr headsFirst(Expr x) {
+    return b.transpose(x, 1, 0, 2);
+  }
+
+  /** (heads, seq, hd) -> (1, seq, heads * hd). */
+  Expr mergeHeads(Expr ctx, int hidden) {
+    return b.reshape(b.transpose(ctx, 1, 0, 2), 1, seq, hidden);
+  }
+
+  /** q k^T / sqrt(head_dim) per head: (heads, seq, seq). */
+  Expr attentionScores(Expr q, Expr k, int headDim) {
+    return b.divide(b.batchMatmul(q, k), b.scalar((float) Math.sqrt(headDim)));
+  }
+
+  /** probs v per head: (heads, seq, hd). */
+  Expr attentionContext(Expr probs, Expr v) {
+    return b.batchMatmul(probs, v, false, false);
+  }
+}
