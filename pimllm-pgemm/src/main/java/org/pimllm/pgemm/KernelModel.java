@@ -17,14 +17,17 @@ public record KernelModel(int revolverCycles, double dmaReadAlphaCycles, double 
    */
   public double estimateCycles(TilingPlan plan) {
     TilingPlan.DpuSlice s = plan.slice();
-    KernelParams kp = plan.kernel();
-    GemmDType t = plan.dtype();
-    int rowBlocks = TilingPlan.ceilDiv(s.mLoc(), kp.blockRows());
-    int colBlocks = TilingPlan.ceilDiv(s.nLoc(), kp.blockCols());
-    long items = (long) s.bLoc() * rowBlocks * colBlocks;
-    int kTiles = s.kLoc() / kp.tileK();
-    int rows = Math.min(kp.blockRows(), s.mLoc());
-    int cols = Math.min(kp.blockCols(), s.nLoc());
+    return estimateCycles(plan.dtype(), s.bLoc(), s.mLoc(), s.kLoc(), s.nLoc(), plan.kernel());
+  }
+
+  /** {@link #estimateCycles(TilingPlan)} from the slice's dimensions (no plan needed; used in enumeration loops). */
+  public double estimateCycles(GemmDType t, int bLoc, int mLoc, int kLoc, int nLoc, KernelParams kp) {
+    int rowBlocks = TilingPlan.ceilDiv(mLoc, kp.blockRows());
+    int colBlocks = TilingPlan.ceilDiv(nLoc, kp.blockCols());
+    long items = (long) bLoc * rowBlocks * colBlocks;
+    int kTiles = kLoc / kp.tileK();
+    int rows = Math.min(kp.blockRows(), mLoc);
+    int cols = Math.min(kp.blockCols(), nLoc);
     int split = kp.kSplit();
     double tilesPerLane = Math.ceil((double) kTiles / split);
     double laneInstr = KernelCost.itemInstructions(rows, cols) + tilesPerLane * KernelCost.tileInstructions(t, rows, cols, kp.tileK())

@@ -20,7 +20,8 @@ package org.pimllm.pgemm;
  * @param efficiency achieved / bound throughput, 0..1
  * @param totalInstructions instructions issued by all DPUs
  * @param totalDmaBytes MRAM<->WRAM bytes moved by all DPUs
+ * @param distinctTimings DPU timing computations the simulator ran (1 when every DPU has equal arguments)
  */
 public record KernelStats(long cycles, double seconds, long macsPerDpu, double macsPerSecondPerDpu,
     double issueBoundCycles, double mramBoundCycles, Bound bound, double boundMacsPerSecondPerDpu, double efficiency,
-    long totalInstructions, long totalDmaBytes) {}
+    long totalInstructions, long totalDmaBytes, int distinctTimings) {}

@@ -285,7 +285,7 @@ public final class PgemmLib {
     double boundRate = s.macs() / hw.seconds(boundCycles);
     double eff = cycles > 0 ? Math.min(1.0, boundCycles / cycles) : 0;
     return new KernelStats(cycles, secs, s.macs(), achieved, issueBound, mramBound, bound, boundRate, eff,
-        launch.totalInstructions(), launch.totalDmaBytes());
+        launch.totalInstructions(), launch.totalDmaBytes(), launch.distinctTimings());
   }
 
   static org.pimllm.sim.DType simType(GemmDType t) {
@@ -317,7 +317,8 @@ public final class PgemmLib {
   private static void checkSet(DpuSet dpus, TilingPlan plan) {
     if (dpus.size() != plan.dpus()) {
       throw new IllegalArgumentException("the plan runs on " + plan.dpus() + " DPUs but the DPU set has "
-          + dpus.size() + "; allocate a set of exactly " + plan.dpus() + " DPUs");
+          + dpus.size() + "; allocate a set of exactly " + plan.dpus() + " DPUs, or pass a pooled set's subset("
+          + plan.dpus() + ") (keep the view: it remembers its loaded kernel)");
     }
   }
 

@@ -78,14 +78,20 @@ public final class PlanEnumerator {
     return best;
   }
 
-  /** The kernel parameters (tasklets, block rows/cols) with the lowest estimated cycles for a fixed Tile_K. */
+  /**
+   * The kernel parameters (tasklets, block, K split) with the lowest estimated cycles for a fixed Tile_K, or
+   * null if no legal plan results. Candidates are screened with the kernel-level limits (tasklets, WRAM, K
+   * split) directly; the winner is then checked with the full {@link PlanValidator}.
+   */
   static TilingPlan bestKernel(Strategy st, GemmShape shape, GemmDType dtype, Partition p, int tileK, DpuLimits lim,
       KernelModel model) {
-    TilingPlan best = null;
+    KernelParams best = null;
     double bestCycles = Double.POSITIVE_INFINITY;
+    int bLoc = TilingPlan.ceilDiv(shape.b(), p.fB());
     int mLoc = TilingPlan.ceilDiv(shape.m(), p.fM());
     int nLoc = TilingPlan.roundUp(TilingPlan.ceilDiv(shape.n(), p.fN()), 2);
-    int kTiles = TilingPlan.ceilDiv(TilingPlan.ceilDiv(shape.k(), p.fK()), tileK);
+    int kLoc = TilingPlan.roundUp(TilingPlan.ceilDiv(shape.k(), p.fK()), tileK);
+    int kTiles = kLoc / tileK;
     for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
       for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
         if (tasklets % split != 0) {
@@ -99,22 +105,30 @@ public final class PlanEnumerator {
             if (bc > 2 && bc / 2 >= nLoc) {
               continue;
             }
-            long items = (long) TilingPlan.ceilDiv(shape.b(), p.fB()) * TilingPlan.ceilDiv(mLoc, br)
-                * TilingPlan.ceilDiv(nLoc, bc);
+            long items = (long) bLoc * TilingPlan.ceilDiv(mLoc, br) * TilingPlan.ceilDiv(nLoc, bc);
             if (split > 1 && items * split > tasklets) {
               continue; // a K split only pays when work items alone cannot keep the tasklets busy
             }
-            TilingPlan cand = new TilingPlan(st, shape, dtype, p, new KernelParams(tasklets, tileK, br, bc, split));
-            double c = model.estimateCycles(cand);
-            if (c < bestCycles * (1 - 1e-9) && PlanValidator.isLegal(cand, lim)) {
-              best = cand;
+            KernelParams kp = new KernelParams(tasklets, tileK, br, bc, split);
+            long wram = (long) tasklets * (KernelCost.STACK_BYTES_PER_TASKLET + kp.wramBuffersPerTasklet(dtype))
+                + KernelCost.ARGS_BYTES;
+            if (wram > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
+              continue;
+            }
+            double c = model.estimateCycles(dtype, bLoc, mLoc, kLoc, nLoc, kp);
+            if (c < bestCycles * (1 - 1e-9)) {
+              best = kp;
               bestCycles = c;
             }
           }
         }
       }
     }
-    return best;
+    if (best == null) {
+      return null;
+    }
+    TilingPlan plan = new TilingPlan(st, shape, dtype, p, best);
+    return PlanValidator.isLegal(plan, lim) ? plan : null;
   }
 
   static int[] taskletChoices(int maxTasklets, int revolver) {

@@ -24,7 +24,7 @@ class GemmProperties {
   /** A random legal case: shape, dtype, strategy, factors, kernel parameters, B's layout, seed. */
   record Case(TilingPlan plan, Layout bLayout, long seed) {}
 
-  @Property(tries = 60)
+  @Property(tries = 200)
   void everyPlanMatchesTheCpuReference(@ForAll("cases") Case c) {
     TilingPlan plan = c.plan();
     GemmShape s = plan.shape();

@@ -74,6 +74,7 @@ class PgemmLibTest {
     assertTrue(standalone.seconds(Category.LOAD) > 0);
     assertTrue(standalone.seconds(Category.FREE) > 0);
     GemmResult pooled = PgemmLib.simulate(plan, HW);
+    assertEquals(1, pooled.kernel().distinctTimings(), "equal arguments on every DPU: one timing for all");
     assertEquals(0.0, pooled.seconds(Category.ALLOC));
     assertEquals(0.0, pooled.seconds(Category.FREE));
     assertEquals(standalone.kernelSeconds(), pooled.kernelSeconds());
@@ -126,6 +127,24 @@ class PgemmLibTest {
     GemmResult r = new PgemmLib(sys).gemmStandalone(plan, a, b);
     assertEquals(36, r.c().getInt(0, 0, 0));
     assertEquals(4, r.c().getInt(0, 0, 1));
+  }
+
+  @Test
+  void aPooledSetRunsSmallerPlansOnASubsetView() {
+    PimSystem sys = new PimSystem(HW, Mode.FUNCTIONAL);
+    PgemmLib lib = new PgemmLib(sys);
+    TilingPlan plan = plan(Strategy.NTILE, GemmShape.of(1, 3, 64, 8), GemmDType.INT8, Partition.of(1, 1, 4));
+    Matrix a = Matrix.random(GemmDType.INT8, 1, 3, 64, Layout.ROW_MAJOR, 5);
+    Matrix b = Matrix.random(GemmDType.INT8, 1, 64, 8, Layout.COL_MAJOR, 6);
+    try (DpuSet pool = sys.allocate(64)) {
+      DpuSet view = pool.subset(plan.dpus());
+      GemmResult first = lib.gemm(view, plan, a, b);
+      GemmResult second = lib.gemm(view, plan, a, b);
+      assertTrue(ReferenceGemm.multiply(a, b).sameValues(second.c()));
+      assertTrue(first.seconds(Category.LOAD) > 0);
+      assertEquals(0.0, second.seconds(Category.LOAD), "the view keeps its kernel loaded");
+      assertEquals(0.0, second.seconds(Category.ALLOC));
+    }
   }
 
   @Test

@@ -78,10 +78,35 @@ public record HardwareConfig(
       double launchSeconds, double launchSecondsPerRank) {}
 
   /**
-   * Host-CPU throughputs for work libraries do on the host between DPU transfers, in bytes per second:
-   * transposing a matrix's storage order, and summing partial results.
+   * The host CPU: throughputs for work libraries do on the host between DPU transfers (transposing a matrix's
+   * storage order, summing partial results; bytes per second), and the machine numbers of the host-CPU GEMM
+   * model (org.pimllm.tileselector.HostCpuModel): cores, clock, peak multiply-accumulates per cycle and core
+   * by dtype, memory bandwidth, and the fraction of peak each host profile reaches.
+   *
+   * @param transposeBytesPerSecond one core transposing a matrix
+   * @param reduceBytesPerSecond one core summing partial blocks (bytes of partials read)
+   * @param cores cores of the host (all sockets)
+   * @param clockHz core clock
+   * @param int8MacsPerCycle peak int8 multiply-accumulates per cycle per core
+   * @param int16MacsPerCycle peak int16 multiply-accumulates per cycle per core
+   * @param int32MacsPerCycle peak int32 multiply-accumulates per cycle per core
+   * @param fp32FlopsPerCycle peak fp32 floating-point operations per cycle per core (an FMA counts 2)
+   * @param memoryBytesPerSecond DRAM bandwidth of the host (all sockets)
+   * @param tvm the "TVM-CPU" profile: the paper's CPU baseline
+   * @param peak the "PEAK" profile: a well-tuned int8 path (AVX-512 VNNI) on the same host
    */
-  public record HostCpu(double transposeBytesPerSecond, double reduceBytesPerSecond) {}
+  public record HostCpu(double transposeBytesPerSecond, double reduceBytesPerSecond, int cores, double clockHz,
+      double int8MacsPerCycle, double int16MacsPerCycle, double int32MacsPerCycle, double fp32FlopsPerCycle,
+      double memoryBytesPerSecond, HostProfile tvm, HostProfile peak) {}
+
+  /**
+   * How much of the host's peak a software stack reaches.
+   *
+   * @param computeEfficiency fraction of the peak MAC/FLOP rate reached on GEMMs and element-wise work
+   * @param memoryEfficiency fraction of the DRAM bandwidth reached when streaming
+   * @param callSeconds fixed cost of one operator call (thread-pool dispatch, packing setup)
+   */
+  public record HostProfile(double computeEfficiency, double memoryEfficiency, double callSeconds) {}
 
   /** One preset value for display: dotted key, value as written, unit and source. */
   public record Parameter(String key, String value, String unit, String source) {}

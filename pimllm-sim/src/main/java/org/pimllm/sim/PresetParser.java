@@ -112,10 +112,28 @@ final class PresetParser {
         number(s, "system", "launchMicros", 0, 1e9) * 1e-6,
         number(s, "system", "launchMicrosPerRank", 0, 1e9) * 1e-6);
 
-    JsonNode hc = section("hostCpu", "transposeGBps", "reduceGBps");
+    JsonNode hc = section("hostCpu", "transposeGBps", "reduceGBps", "cores", "clockGHz", "int8MacsPerCyclePerCore",
+        "int16MacsPerCyclePerCore", "int32MacsPerCyclePerCore", "fp32FlopsPerCyclePerCore", "memoryGBps",
+        "tvmCpuComputeEfficiency", "tvmCpuMemoryEfficiency", "tvmCpuCallMicros", "peakComputeEfficiency",
+        "peakMemoryEfficiency", "peakCallMicros");
     var hostCpu = new HardwareConfig.HostCpu(
         number(hc, "hostCpu", "transposeGBps", 1e-6, 1e4) * 1e9,
-        number(hc, "hostCpu", "reduceGBps", 1e-6, 1e4) * 1e9);
+        number(hc, "hostCpu", "reduceGBps", 1e-6, 1e4) * 1e9,
+        intValue(hc, "hostCpu", "cores", 1, 1 << 16),
+        number(hc, "hostCpu", "clockGHz", 1e-3, 100) * 1e9,
+        number(hc, "hostCpu", "int8MacsPerCyclePerCore", 1e-3, 1e6),
+        number(hc, "hostCpu", "int16MacsPerCyclePerCore", 1e-3, 1e6),
+        number(hc, "hostCpu", "int32MacsPerCyclePerCore", 1e-3, 1e6),
+        number(hc, "hostCpu", "fp32FlopsPerCyclePerCore", 1e-3, 1e6),
+        number(hc, "hostCpu", "memoryGBps", 1e-3, 1e5) * 1e9,
+        new HardwareConfig.HostProfile(
+            number(hc, "hostCpu", "tvmCpuComputeEfficiency", 1e-6, 1),
+            number(hc, "hostCpu", "tvmCpuMemoryEfficiency", 1e-6, 1),
+            number(hc, "hostCpu", "tvmCpuCallMicros", 0, 1e7) * 1e-6),
+        new HardwareConfig.HostProfile(
+            number(hc, "hostCpu", "peakComputeEfficiency", 1e-6, 1),
+            number(hc, "hostCpu", "peakMemoryEfficiency", 1e-6, 1),
+            number(hc, "hostCpu", "peakCallMicros", 0, 1e7) * 1e-6));
 
     return new HardwareConfig(name, description, dpus, dpus, dpusPerRank, clockHz, mram, wram, iram, maxTasklets,
         pipeline, dma, opCosts, host, system, hostCpu, parameters);

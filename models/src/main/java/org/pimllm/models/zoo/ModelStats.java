@@ -18,8 +18,12 @@ import org.pimllm.ir.Ops;
  * @param gemmWeightParameters elements of the constants used as the weight operand of a GEMM
  *     ({@code nn.dense}, {@code nn.matmul}, {@code qnn.dense}): what PIM would hold in MRAM
  * @param int8WeightBytes bytes of those GEMM weights at one byte per element (int8)
+ * @param largestGemmWeight elements of the largest single GEMM weight (a plan that gives every DPU
+ *     all of B, like BaseGEMM, needs this many int8 bytes of MRAM per DPU)
+ * @param largestGemmWeightName the name of that weight
  */
-public record ModelStats(long parameters, long gemmWeightParameters, long int8WeightBytes) {
+public record ModelStats(long parameters, long gemmWeightParameters, long int8WeightBytes, long largestGemmWeight,
+    String largestGemmWeightName) {
 
   static ModelStats of(IRModule module) {
     Set<Constant> params = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -35,6 +39,8 @@ public record ModelStats(long parameters, long gemmWeightParameters, long int8We
     }
     long p = params.stream().mapToLong(c -> c.type().numElements()).sum();
     long g = gemmWeights.stream().mapToLong(c -> c.type().numElements()).sum();
-    return new ModelStats(p, g, g);
+    Constant largest = gemmWeights.stream().max(java.util.Comparator.comparingLong(c -> c.type().numElements())).orElse(null);
+    return largest == null ? new ModelStats(p, 0, 0, 0, null)
+        : new ModelStats(p, g, g, largest.type().numElements(), largest.name());
   }
 }

@@ -1,0 +1,69 @@
+package org.pimllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelsCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void listsTheWholeZooWithCountsAndFootprint() throws Exception {
+    JsonNode rows = SimCommandsTest.json("models", "--json");
+    assertEquals(13, rows.size());
+    JsonNode llama = null;
+    for (JsonNode r : rows) {
+      if (r.get("model").asText().equals("llama-7b")) {
+        llama = r;
+      }
+      assertTrue(r.get("fitsInMram").asBoolean(), r.toString()); // 2,560 DPUs x 64 MiB = 160 GiB
+    }
+    assertEquals(6_738_415_616L, llama.get("parameters").asLong()); // Hugging Face LlamaForCausalLM
+    long perLayer = 4L * 4096 * 4096 + 3L * 4096 * 11008;
+    assertEquals(32 * perLayer + 32000L * 4096, llama.get("int8WeightBytes").asLong());
+    assertEquals("lm_head.weight", llama.get("largestGemmWeight").asText());
+    assertEquals(2560L * (64L << 20), llama.get("mramBytes").asLong());
+  }
+
+  @Test
+  void saysWhenAModelDoesNotFit() throws Exception {
+    JsonNode rows = SimCommandsTest.json("models", "llama-7b", "gpt2", "--dpus", "64", "--json");
+    assertEquals(2, rows.size());
+    assertFalse(rows.get(0).get("fitsInMram").asBoolean(), "6.2 GiB of int8 weights in 64 x 64 MiB");
+    assertTrue(rows.get(1).get("fitsInMram").asBoolean());
+    MainTest.Result r = MainTest.run("models", "llama2-13b", "--dpus", "128");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("llama2-13b") && r.out().contains("NO"), r.out());
+  }
+
+  @Test
+  void unknownModelIsAOneLineError() {
+    MainTest.Result r = MainTest.run("models", "llama-70b");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: unknown model 'llama-70b'; the zoo has bert-tiny"), r.err());
+  }
+
+  @Test
+  void checkpointMissingAParameterIsNamed() throws Exception {
+    String header = "{\"pooler.dense.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).putFloat(0);
+    Path file = Files.write(dir.resolve("bert.safetensors"), b.array());
+    MainTest.Result r = MainTest.run("models", "bert-tiny", "--checkpoint", file.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no tensor for bert-tiny's parameter 'embeddings.word_embeddings.weight' (30522, 128)"), r.err());
+    r = MainTest.run("models", "--checkpoint", file.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("exactly one MODEL"), r.err());
+  }
+}
