@@ -31,6 +31,7 @@ public final class Main implements Callable<Integer> {
       MicrobenchCommand.class,
       GemmCommand.class, // a class, so each run gets fresh option fields
       ModelsCommand.class,
+      CompileCommand.class,
       new CommandLine.HelpCommand());
 
   @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)

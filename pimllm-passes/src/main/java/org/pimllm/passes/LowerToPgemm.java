@@ -30,7 +30,7 @@ public final class LowerToPgemm {
     }
 
     public static Pass pass() {
-        return Pass.function(NAME, 0, List.of(InferType.NAME), LowerToPgemm::lower);
+        return Pass.function(NAME, 0, List.of(), LowerToPgemm::lower);
     }
 
     static Function lower(Function f, org.pimllm.ir.IRModule m, PassContext ctx) {

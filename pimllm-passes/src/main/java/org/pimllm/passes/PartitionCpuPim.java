@@ -2,6 +2,7 @@ package org.pimllm.passes;
 
 import java.util.List;
 import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
 import org.pimllm.ir.DType;
 import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
@@ -19,11 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CPU/PIM cooperation: each {@code pim.gemm} whose estimated PIM time (the Tile-Selector's model of
- * its plan) is larger than the host-CPU model's estimate goes back to the CPU as an ordinary GEMM op:
+ * CPU/PIM cooperation: each {@code pim.gemm} whose estimated PIM time is larger than the host-CPU
+ * model's estimate goes back to the CPU as an ordinary GEMM op:
  * {@code nn.dense} for a column-major 2-D B, {@code nn.matmul} for a row-major one,
  * {@code nn.batch_matmul} for batched GEMMs. Placement is static, decided once at compile time,
- * as in the paper. Switched off, every GEMM stays on PIM.
+ * as in the paper. The PIM time is the pim.gemm's estimate (Tile-Selector model), except for GEMMs
+ * with a constant B when ResidentWeights will run: their weights will be resident, so the time of
+ * a call moving only A and C is used ({@link PimTarget#residentSeconds}). Switched off, every GEMM
+ * stays on PIM.
  */
 public final class PartitionCpuPim {
 
@@ -40,6 +44,9 @@ public final class PartitionCpuPim {
 
     static Function partition(Function f, IRModule m, PassContext ctx) {
         PimTarget target = ctx.requireTarget(NAME);
+        // with resident weights, constant B stays in MRAM: compare the CPU with a call that moves only A and C
+        boolean residentLater = ctx.isEnabled(PoolPimResources.NAME) && ctx.isEnabled(ResidentWeights.NAME)
+                && ctx.skipReason(ResidentWeights.pass().info()).isEmpty();
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
@@ -48,8 +55,10 @@ public final class PartitionCpuPim {
                 PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
                 TilingPlan p = a.plan();
                 double cpu = target.cpuSeconds(p.shape(), p.dtype());
-                if (cpu < a.estimatedSeconds()) {
-                    LOG.debug("{} {} to the CPU: {} s on CPU < {} s on PIM", a.name(), p.shape(), cpu, a.estimatedSeconds());
+                double pim = residentLater && nc.arg(1) instanceof Constant
+                        ? target.residentSeconds(p, a.bLayout()) : a.estimatedSeconds();
+                if (cpu < pim) {
+                    LOG.debug("{} {} to the CPU: {} s on CPU < {} s on PIM", a.name(), p.shape(), cpu, pim);
                     return toHost(nc.arg(0), nc.arg(1), a);
                 }
                 return nc;

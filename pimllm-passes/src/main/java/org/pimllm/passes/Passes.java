@@ -25,6 +25,7 @@ public final class Passes {
         PASSES.put(TileSelect.NAME, TileSelect::pass);
         PASSES.put(PartitionCpuPim.NAME, PartitionCpuPim::pass);
         PASSES.put(PoolPimResources.NAME, PoolPimResources::pass);
+        PASSES.put(ResidentWeights.NAME, ResidentWeights::pass);
         PASSES.put(QuantizeInt8.NAME, QuantizeInt8::pass);
     }
 

@@ -11,6 +11,11 @@ import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.pgemm.ResidentB;
+import org.pimllm.sim.DpuSet;
+import org.pimllm.sim.Mode;
+import org.pimllm.sim.PimSystem;
+import org.pimllm.tileselector.CallOptions;
 import org.pimllm.tileselector.HostCpuModel;
 import org.pimllm.tileselector.Selection;
 import org.pimllm.tileselector.TileSelector;
@@ -59,17 +64,26 @@ public record PimTarget(HardwareConfig hw, int dpus, HostCpuModel host) {
     }
 
     /**
-     * Estimated seconds of one pim.gemm call: the Tile-Selector's prediction of the plan, plus the
-     * host transposition of B when it arrives row-major (the same formula PGEMMlib charges as HOST time).
+     * Estimated seconds of one pim.gemm call on pooled DPUs, B pushed with the call: the Tile-Selector's
+     * analytical model of the plan, including the host transposition of a row-major B.
      */
     public double pimSeconds(TilingPlan plan, Layout bLayout) {
-        double s = tileSelector().predict(plan);
-        if (bLayout == Layout.ROW_MAJOR) {
-            GemmShape sh = plan.shape();
-            long bytes = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
-            s += bytes / hw.hostCpu().transposeBytesPerSecond();
+        return tileSelector().cost(plan, new CallOptions(true, bLayout)).totalSeconds();
+    }
+
+    /**
+     * Seconds of one call whose constant B is already resident in MRAM (pooled DPUs): only A and C
+     * move. The Tile-Selector's model has no resident-B case, so this runs the call on the simulator
+     * in TIMING_ONLY mode (B placed first, then one call timed on its own).
+     */
+    public double residentSeconds(TilingPlan plan, Layout bLayout) {
+        PimSystem sys = new PimSystem(hw, Mode.TIMING_ONLY);
+        PgemmLib lib = new PgemmLib(sys);
+        try (DpuSet set = sys.allocate(plan.dpus())) {
+            PgemmLib.load(set, plan);
+            ResidentB b = lib.prepareResident(set, plan, null, bLayout);
+            return lib.gemm(b, plan.shape().m(), null).totalSeconds();
         }
-        return s;
     }
 
     /** Estimated seconds of the GEMM on the host CPU. */

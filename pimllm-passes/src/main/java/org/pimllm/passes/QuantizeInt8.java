@@ -87,12 +87,12 @@ public final class QuantizeInt8 {
 
     /** The pass with a configuration (it is not in the registry's default form without one). */
     public static Pass pass(Config config) {
-        return Pass.function(NAME, 0, List.of(InferType.NAME), (f, m, ctx) -> quantize(f, config));
+        return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> quantize(f, config));
     }
 
     /** The registry's form: ranges from the pass option {@code QuantizeInt8.abs_max} (required). */
     public static Pass pass() {
-        return Pass.function(NAME, 0, List.of(InferType.NAME), (f, m, ctx) -> {
+        return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> {
             double absMax = ctx.doubleOption("QuantizeInt8.abs_max", Double.NaN);
             if (Double.isNaN(absMax)) {
                 throw new IllegalArgumentException("QuantizeInt8 needs activation ranges: set the pass option"

@@ -71,13 +71,21 @@ class PipelinesTest {
     }
 
     @Test
-    void baseAddsThePoolAndResidentWeights() {
+    void baseAddsThePool() {
         IRModule out = Pipelines.forVariant("base").run(bertLayer(16, 64, 2), HW, 256);
         List<PimGemmAttrs> g = gemms(out);
         int maxDpus = g.stream().mapToInt(a -> a.plan().dpus()).max().orElseThrow();
         assertEquals(maxDpus, PimModule.dpuPool(out).orElseThrow());
-        // the six projections have constant weights; the two attention GEMMs multiply activations
-        assertEquals(6, g.stream().filter(PimGemmAttrs::resident).count());
+        assertTrue(g.stream().noneMatch(PimGemmAttrs::resident), "paper variants send B with every call");
+    }
+
+    @Test
+    void residentVariantKeepsConstantWeightsInMram() {
+        IRModule out = Pipelines.forVariant("pimllm+res").run(bertLayer(16, 64, 2), HW, 256);
+        List<PimGemmAttrs> g = gemms(out);
+        // constant weights resident; the attention GEMMs multiply two activations
+        assertTrue(g.stream().filter(a -> !a.name().equals("nn.batch_matmul")).allMatch(PimGemmAttrs::resident));
+        assertTrue(g.stream().filter(a -> a.name().equals("nn.batch_matmul")).noneMatch(PimGemmAttrs::resident));
     }
 
     @Test
@@ -121,7 +129,7 @@ class PipelinesTest {
     @Test
     void unknownVariantIsAnErrorListingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipelines.forVariant("turbo"));
-        assertTrue(e.getMessage().contains("naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu, cpu-peak"), e.getMessage());
+        assertTrue(e.getMessage().contains("naive, base, ts, ts+adj, ts+adj+qkv, pimllm, pimllm+res, cpu, cpu-peak"), e.getMessage());
     }
 
     @Test

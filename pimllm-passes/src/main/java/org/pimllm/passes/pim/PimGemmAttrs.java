@@ -17,7 +17,9 @@ import org.pimllm.pgemm.TilingPlan;
  *                         layout; nn.Linear weights, or weights AdjustLayout transposed at build time); ROW_MAJOR = a
  *                         (..., K, N) tensor that PGEMMlib transposes on the host at run time (HOST time)
  * @param resident         B is a constant the runtime places in the pooled DPUs' MRAM once (set by PoolPimResources)
- * @param estimatedSeconds the compiler's estimate of one call (Tile-Selector model + host transposition if ROW_MAJOR)
+ * @param estimatedSeconds the compiler's estimate of one call on pooled DPUs: the Tile-Selector's model (host
+ *                         transposition of a row-major B included); for resident weights, the simulated time
+ *                         of a call that moves only A and C
  */
 public record PimGemmAttrs(String name, TilingPlan plan, Layout bLayout, boolean resident, double estimatedSeconds)
         implements Attrs {
