@@ -100,10 +100,10 @@ public final class GemmCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     double allocS;
     double loadS;
-    double freeS;
     GemmResult r;
     ResidentB resident = null;
     long mark = sys.timeline().mark();
+    long freeMark;
     try (DpuSet set = sys.allocate(plan.dpus())) {
       allocS = sys.timeline().totalSince(mark, Category.ALLOC);
       PgemmLib.load(set, plan);
@@ -114,10 +114,9 @@ public final class GemmCommand implements Callable<Integer> {
       } else {
         r = lib.gemm(set, plan, a, bm, layout);
       }
-      long freeMark = sys.timeline().mark();
-      set.close();
-      freeS = sys.timeline().totalSince(freeMark, Category.FREE);
+      freeMark = sys.timeline().mark();
     }
+    double freeS = sys.timeline().totalSince(freeMark, Category.FREE);
 
     Boolean verified = null;
     String verifyDetail = null;

@@ -52,11 +52,24 @@ public final class MicrobenchCommand implements Callable<Integer> {
       return HardwareConfig.presetOrFile(hw);
     }
 
-    /** Prints the fields as JSON, or as aligned "name value" lines under a title. */
-    void print(String title, Map<String, Object> fields) throws JsonProcessingException {
+    /**
+     * Prints a result record's components (enums in lower case) as JSON, or as aligned "name value" lines
+     * under a title.
+     */
+    void print(String title, Record result) throws JsonProcessingException {
       PrintWriter out = spec.commandLine().getOut();
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("hw", hw);
+      Map<String, Object> fields = new LinkedHashMap<>();
+      for (var c : result.getClass().getRecordComponents()) {
+        Object v;
+        try {
+          v = c.getAccessor().invoke(result);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + c.getName() + " of " + result, e);
+        }
+        fields.put(c.getName(), v instanceof Enum<?> en ? en.name().toLowerCase(Locale.ROOT) : v);
+      }
       all.putAll(fields);
       if (json) {
         out.println(HwCommand.JSON.writeValueAsString(all));
@@ -66,6 +79,32 @@ public final class MicrobenchCommand implements Callable<Integer> {
       int width = fields.keySet().stream().mapToInt(String::length).max().orElse(8);
       fields.forEach((k, v) -> out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", k,
           v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : v));
+    }
+  }
+
+  /** Options of the PrIM kernels (VA, GEMV): DPUs, tasklets, verification. */
+  static final class Kernel {
+    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
+    int dpus;
+
+    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
+    int tasklets;
+
+    @Option(names = "--verify", description = "Run FUNCTIONAL and check the result against the CPU (slower).")
+    boolean verify;
+
+    int dpus() {
+      positive("--dpus", dpus);
+      return dpus;
+    }
+
+    Mode mode() {
+      return verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY;
+    }
+
+    @Override
+    public String toString() {
+      return dpus + " DPU(s) x " + tasklets + " tasklet(s)";
     }
   }
 
@@ -105,14 +144,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
       var r = MramBench.run(common.config(), parse(MramBench.Direction.class, "--direction", direction), bytes, tasklets);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("direction", direction.toLowerCase(Locale.ROOT));
-      f.put("bytes", bytes);
-      f.put("tasklets", tasklets);
-      f.put("latencyCycles", r.latencyCycles());
-      f.put("mbps", r.mbps());
-      f.put("sustainedMbps", r.sustainedMbps());
-      common.print("MRAM " + direction + " " + bytes + " B x " + tasklets + " tasklet(s)", f);
+      common.print("MRAM " + direction + " " + bytes + " B x " + tasklets + " tasklet(s)", r);
       return 0;
     }
   }
@@ -135,14 +167,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
       var r = ArithBench.run(common.config(), parse(OpClass.class, "--op", op), parse(DType.class, "--dtype", dtype),
           tasklets);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("op", op.toLowerCase(Locale.ROOT));
-      f.put("dtype", dtype.toLowerCase(Locale.ROOT));
-      f.put("tasklets", tasklets);
-      f.put("elements", r.elements());
-      f.put("timedCycles", r.timedCycles());
-      f.put("mops", r.mops());
-      common.print("arith " + op + " " + dtype + " x " + tasklets + " tasklet(s)", f);
+      common.print("arith " + op + " " + dtype + " x " + tasklets + " tasklet(s)", r);
       return 0;
     }
   }
@@ -169,14 +194,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
       positive("--dpus", dpus);
       var r = XferBench.run(common.config(), parse(HostTransferModel.Kind.class, "--kind", kind),
           parse(HostTransferModel.Direction.class, "--direction", direction), dpus, bytesPerDpu);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("kind", kind.toLowerCase(Locale.ROOT));
-      f.put("direction", direction.toLowerCase(Locale.ROOT));
-      f.put("dpus", dpus);
-      f.put("bytesPerDpu", bytesPerDpu);
-      f.put("ms", r.ms());
-      f.put("gbps", r.gbps());
-      common.print("xfer " + kind + " " + direction + " " + dpus + " DPU(s) x " + bytesPerDpu + " B", f);
+      common.print("xfer " + kind + " " + direction + " " + dpus + " DPU(s) x " + bytesPerDpu + " B", r);
       return 0;
     }
   }
@@ -186,32 +204,15 @@ public final class MicrobenchCommand implements Callable<Integer> {
   static final class Va implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
-    int dpus;
+    @Mixin Kernel kernel;
 
     @Option(names = "--elements", defaultValue = "2621440", description = "Elements in total (default: ${DEFAULT-VALUE}, PrIM's).")
     long elements;
 
-    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
-    int tasklets;
-
-    @Option(names = "--verify", description = "Run FUNCTIONAL and check the result against the CPU (slower).")
-    boolean verify;
-
     @Override
     public Integer call() throws JsonProcessingException {
-      positive("--dpus", dpus);
-      var r = VaBench.run(common.config(), dpus, elements, tasklets, verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("dpus", dpus);
-      f.put("elements", elements);
-      f.put("tasklets", tasklets);
-      f.put("h2dMs", r.h2dMs());
-      f.put("kernelMs", r.kernelMs());
-      f.put("d2hMs", r.d2hMs());
-      f.put("kernelCycles", r.kernelCycles());
-      f.put("verified", r.verified());
-      common.print("VA " + elements + " elements on " + dpus + " DPU(s) x " + tasklets + " tasklet(s)", f);
+      var r = VaBench.run(common.config(), kernel.dpus(), elements, kernel.tasklets, kernel.mode());
+      common.print("VA " + elements + " elements on " + kernel, r);
       return 0;
     }
   }
@@ -221,8 +222,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
   static final class Gemv implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
-    int dpus;
+    @Mixin Kernel kernel;
 
     @Option(names = "--rows", defaultValue = "8192", description = "M, rows of the matrix (default: ${DEFAULT-VALUE}).")
     int rows;
@@ -230,27 +230,10 @@ public final class MicrobenchCommand implements Callable<Integer> {
     @Option(names = "--cols", defaultValue = "1024", description = "N, columns, even (default: ${DEFAULT-VALUE}).")
     int cols;
 
-    @Option(names = "--tasklets", defaultValue = "16", description = "Tasklets (default: ${DEFAULT-VALUE}).")
-    int tasklets;
-
-    @Option(names = "--verify", description = "Run FUNCTIONAL and check the result against the CPU (slower).")
-    boolean verify;
-
     @Override
     public Integer call() throws JsonProcessingException {
-      positive("--dpus", dpus);
-      var r = GemvBench.run(common.config(), dpus, rows, cols, tasklets, verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("dpus", dpus);
-      f.put("rows", rows);
-      f.put("cols", cols);
-      f.put("tasklets", tasklets);
-      f.put("h2dMs", r.h2dMs());
-      f.put("kernelMs", r.kernelMs());
-      f.put("d2hMs", r.d2hMs());
-      f.put("kernelCycles", r.kernelCycles());
-      f.put("verified", r.verified());
-      common.print("GEMV " + rows + " x " + cols + " on " + dpus + " DPU(s) x " + tasklets + " tasklet(s)", f);
+      var r = GemvBench.run(common.config(), kernel.dpus(), rows, cols, kernel.tasklets, kernel.mode());
+      common.print("GEMV " + rows + " x " + cols + " on " + kernel, r);
       return 0;
     }
   }

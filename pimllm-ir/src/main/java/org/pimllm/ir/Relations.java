@@ -258,6 +258,9 @@ public final class Relations {
 
     public static Type argReduce(Rel r, ArgReduceAttrs a) {
         TensorType x = r.tensor(0);
+        if (x.rank() > 0 && x.dim(r.axis(a.axis(), x.rank(), "axis")) == 0) {
+            throw r.fail("cannot take the index of the largest element of an empty axis " + a.axis() + " of " + x);
+        }
         return new TensorType(reduceShape(r, x, List.of(a.axis()), a.keepdims()), DType.INT64);
     }
 

@@ -1,5 +1,6 @@
 package org.pimllm.pgemm;
 
+import java.util.Arrays;
 import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.OpClass;
@@ -99,7 +100,7 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
         rows = Math.min(br, a.mLoc() - row0);
         cols = Math.min(bc, a.nLoc() - col0);
         if (functional) {
-          java.util.Arrays.fill(acc.array(), mine, mine + accBytes, (byte) 0);
+          Arrays.fill(acc.array(), mine, mine + accBytes, (byte) 0);
         }
         t.instructions(KernelCost.itemInstructions(rows, cols));
         multiplyKTiles(t, a, lb, row0, col0, rows, cols, kTiles, lane, aTiles, bTiles, acc, mine);

@@ -1,5 +1,8 @@
 package org.pimllm.pgemm;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Host-side layout work: cutting A (row-major) and B (column-major) into the per-DPU slices of a plan, padded
  * with zeros to the plan's common slice size, and putting C blocks pulled from the DPUs back in place.
@@ -65,7 +68,7 @@ public final class Packing {
     TilingPlan.DpuSlice s = plan.slice();
     GemmShape sh = plan.shape();
     boolean fp = plan.dtype().floating();
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
     for (int lb = 0; lb < s.bLoc(); lb++) {
       int bi = gb * s.bLoc() + lb;
       if (bi >= sh.b()) {

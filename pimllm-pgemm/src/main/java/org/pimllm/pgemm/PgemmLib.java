@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.pimllm.sim.Category;
+import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.LaunchResult;
 import org.pimllm.sim.Mode;
+import org.pimllm.sim.OpClass;
 import org.pimllm.sim.PimSystem;
 import org.pimllm.sim.Timeline;
 
@@ -272,9 +274,9 @@ public final class PgemmLib {
     HardwareConfig hw = system.config();
     TilingPlan.DpuSlice s = plan.slice();
     GemmDType t = plan.dtype();
-    org.pimllm.sim.DType simType = simType(t);
-    double softPerMac = KernelCost.softMulsPerMac(t) * hw.opCost(org.pimllm.sim.OpClass.MUL, simType)
-        + KernelCost.softAddsPerMac(t) * hw.opCost(org.pimllm.sim.OpClass.ADD, simType);
+    DType simType = simType(t);
+    double softPerMac = KernelCost.softMulsPerMac(t) * hw.opCost(OpClass.MUL, simType)
+        + KernelCost.softAddsPerMac(t) * hw.opCost(OpClass.ADD, simType);
     double issueBound = s.macs() * (KernelCost.coreInstructionsPerMac(t) + softPerMac) / hw.pipeline().issuePerCycle();
     double mramBound = (s.aBytes() + s.bBytes() + s.cBytes()) * hw.dma().betaCyclesPerByte();
     Bound bound = issueBound >= mramBound ? Bound.INSTRUCTION_ISSUE : Bound.MRAM_BANDWIDTH;
@@ -288,12 +290,12 @@ public final class PgemmLib {
         launch.totalInstructions(), launch.totalDmaBytes(), launch.distinctTimings());
   }
 
-  static org.pimllm.sim.DType simType(GemmDType t) {
+  static DType simType(GemmDType t) {
     return switch (t) {
-      case INT8 -> org.pimllm.sim.DType.INT8;
-      case INT16 -> org.pimllm.sim.DType.INT16;
-      case INT32 -> org.pimllm.sim.DType.INT32;
-      case FP32 -> org.pimllm.sim.DType.FLOAT;
+      case INT8 -> DType.INT8;
+      case INT16 -> DType.INT16;
+      case INT32 -> DType.INT32;
+      case FP32 -> DType.FLOAT;
     };
   }
 

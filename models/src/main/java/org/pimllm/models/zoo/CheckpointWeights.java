@@ -97,17 +97,7 @@ public final class CheckpointWeights implements WeightSource {
   static float[] rearrange(float[] data, Fix fix, int[] shape, int headDim) {
     return switch (fix) {
       case NONE -> data;
-      case TRANSPOSE -> {
-        int rows = shape[0];
-        int cols = shape[1]; // stored (cols, rows)
-        float[] out = new float[data.length];
-        for (int r = 0; r < rows; r++) {
-          for (int c = 0; c < cols; c++) {
-            out[r * cols + c] = data[c * rows + r];
-          }
-        }
-        yield out;
-      }
+      case TRANSPOSE -> transpose(data, shape[1], shape[0]); // stored (in, out)
       case UNPERMUTE_ROPE -> {
         // llama.cpp: rows of each head viewed (2, hd/2) were swapped to (hd/2, 2). Stored row
         // h*hd + 2i + j holds Hugging Face row h*hd + j*hd/2 + i.
@@ -125,6 +115,17 @@ public final class CheckpointWeights implements WeightSource {
         yield out;
       }
     };
+  }
+
+  /** The (cols, rows) transpose of a row-major (rows, cols) matrix. */
+  static float[] transpose(float[] w, int rows, int cols) {
+    float[] t = new float[w.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = w[r * cols + c];
+      }
+    }
+    return t;
   }
 
   /** Where parameter {@code name} may be stored, most likely first. */

@@ -22,8 +22,38 @@ import org.pimllm.ir.DType;
  */
 public final class AttrsCodec {
 
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?[0-9]+");
+    private static final java.util.regex.Pattern REAL = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+    /** Record components and canonical constructor of each attrs type, looked up once. */
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            RecordComponent[] rcs = type.getRecordComponents();
+            Class<?>[] types = new Class<?>[rcs.length];
+            for (int i = 0; i < rcs.length; i++) {
+                types[i] = rcs[i].getType();
+                rcs[i].getAccessor().setAccessible(true);
+            }
+            try {
+                Constructor<?> ctor = type.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                return new Shape(rcs, ctor);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("record " + type.getName() + " has no canonical constructor", e);
+            }
+        }
+    };
+
+    private record Shape(RecordComponent[] components, Constructor<?> constructor) {
+    }
+
     private AttrsCodec() {
     }
+
+    static boolean isInteger(String s) { return INTEGER.matcher(s).matches(); }
+
+    static boolean isReal(String s) { return REAL.matcher(s).matches(); }
 
     /** camelCase to snake_case: {@code transposeB} -> {@code transpose_b}. */
     public static String snake(String camel) {
@@ -39,7 +69,7 @@ public final class AttrsCodec {
     /** {@code key=value} strings for the components of {@code attrs} that differ from {@code defaults} (null: print all non-null). */
     public static List<String> format(Record attrs, Record defaults) {
         List<String> out = new ArrayList<>();
-        for (RecordComponent rc : attrs.getClass().getRecordComponents()) {
+        for (RecordComponent rc : SHAPES.get(attrs.getClass()).components()) {
             Object v = get(rc, attrs);
             if (defaults != null && defaults.getClass() == attrs.getClass()) {
                 if (Objects.equals(v, get(rc, defaults))) continue;
@@ -77,7 +107,6 @@ public final class AttrsCodec {
 
     private static Object get(RecordComponent rc, Record r) {
         try {
-            rc.getAccessor().setAccessible(true);
             return rc.getAccessor().invoke(r);
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot read attribute " + rc.getName() + " of " + r.getClass().getName(), e);
@@ -92,7 +121,8 @@ public final class AttrsCodec {
      * position, or at ({@code line}, {@code column}) for missing attributes.
      */
     static <R extends Record> R build(Class<R> type, R defaults, Map<String, AttrValue> given, String owner, int line, int column) {
-        RecordComponent[] rcs = type.getRecordComponents();
+        Shape shape = SHAPES.get(type);
+        RecordComponent[] rcs = shape.components();
         Map<String, RecordComponent> byKey = new LinkedHashMap<>();
         for (RecordComponent rc : rcs) byKey.put(snake(rc.getName()), rc);
         for (var e : given.entrySet()) {
@@ -102,10 +132,8 @@ public final class AttrsCodec {
             }
         }
         Object[] args = new Object[rcs.length];
-        Class<?>[] types = new Class<?>[rcs.length];
         for (int i = 0; i < rcs.length; i++) {
             RecordComponent rc = rcs[i];
-            types[i] = rc.getType();
             String key = snake(rc.getName());
             AttrValue v = given.get(key);
             if (v != null) {
@@ -117,9 +145,7 @@ public final class AttrsCodec {
             }
         }
         try {
-            Constructor<R> ctor = type.getDeclaredConstructor(types);
-            ctor.setAccessible(true);
-            return ctor.newInstance(args);
+            return type.cast(shape.constructor().newInstance(args));
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof NullPointerException npe && npe.getMessage() != null && npe.getMessage().matches("[A-Za-z]+")) {
@@ -196,7 +222,7 @@ public final class AttrsCodec {
     }
 
     private static long integer(AttrValue v, String what, long min, long max) {
-        if (v instanceof AttrValue.Num n && n.text().matches("-?[0-9]+")) {
+        if (v instanceof AttrValue.Num n && isInteger(n.text())) {
             try {
                 long x = Long.parseLong(n.text());
                 if (x >= min && x <= max) return x;
@@ -209,7 +235,7 @@ public final class AttrsCodec {
     }
 
     private static double real(AttrValue v, String what) {
-        if (v instanceof AttrValue.Num n && n.text().matches("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+        if (v instanceof AttrValue.Num n && isReal(n.text())) {
             return Double.parseDouble(n.text());
         }
         if (v instanceof AttrValue.Word w) {

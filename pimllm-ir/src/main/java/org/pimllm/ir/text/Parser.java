@@ -376,7 +376,7 @@ public final class Parser {
         }
         String num = text.substring(0, i);
         String suffix = text.substring(i);
-        boolean integral = num.matches("-?[0-9]+");
+        boolean integral = AttrsCodec.isInteger(num);
         DType dt = switch (suffix) {
             case "" -> integral ? DType.INT32 : DType.FP32;
             case "f", "f32" -> DType.FP32;
@@ -412,7 +412,7 @@ public final class Parser {
             switch (t.kind()) {
                 case NUMBER -> {
                     next();
-                    if (!t.text().matches("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+                    if (!AttrsCodec.isReal(t.text())) {
                         throw error(t, "attribute numbers take no suffix, found " + t.text());
                     }
                     return new AttrValue.Num(t.text(), t.line(), t.column());
@@ -546,7 +546,7 @@ public final class Parser {
     }
 
     private int smallInt(Token t, String what) {
-        if (!t.text().matches("-?[0-9]+")) throw error(t, what + " must be an integer, found " + t.text());
+        if (!AttrsCodec.isInteger(t.text())) throw error(t, what + " must be an integer, found " + t.text());
         try {
             return Integer.parseInt(t.text());
         } catch (NumberFormatException e) {
@@ -670,7 +670,7 @@ public final class Parser {
                     case "-inf" -> Float.NEGATIVE_INFINITY;
                     case "nan" -> Float.NaN;
                     default -> {
-                        if (!s.matches("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) throw error(v, "expected a " + dt + " value but found " + v.describe());
+                        if (!AttrsCodec.isReal(s)) throw error(v, "expected a " + dt + " value but found " + v.describe());
                         yield Float.parseFloat(s);
                     }
                 };
@@ -680,7 +680,7 @@ public final class Parser {
                 if (dt == DType.BOOL && (s.equals("true") || s.equals("false"))) {
                     x = s.equals("true") ? 1 : 0;
                 } else {
-                    if (!s.matches("-?[0-9]+")) throw error(v, "expected a " + dt + " value but found " + v.describe());
+                    if (!AttrsCodec.isInteger(s)) throw error(v, "expected a " + dt + " value but found " + v.describe());
                     try {
                         x = Long.parseLong(s);
                     } catch (NumberFormatException e) {

@@ -130,7 +130,7 @@ final class GraphGen {
                     constant(TensorType.of(DType.FP32, a.tensorType().dim(-1))), new LayerNormAttrs(-1, 1e-5 * (1 + pick(3)), pick(2) == 0, true));
             case 11 -> b.dequantize(b.quantize(a, b.scalar(0.1f), b.scalar(DType.INT32, pick(5)), DType.INT8, -1),
                     b.scalar(0.1f), b.scalar(DType.INT32, 0), -1);
-            case 12 -> a.tensorType().numElements() % 2 != 0 ? b.softmax(a, -1) : b.rotaryEmbedding(b.reshape(a, -1, 2),
+            case 12 -> rank == 0 ? a : a.tensorType().numElements() % 2 != 0 ? b.softmax(a, -1) : b.rotaryEmbedding(b.reshape(a, -1, 2),
                     new RopeAttrs(10000.0 + pick(3), pick(4), 0, pick(List.of(RopeAttrs.Style.values())), null));
             case 13 -> rank < 2 ? a : b.causalMask(a, pick(List.of(Double.NEGATIVE_INFINITY, -1e9, 0.0)), pick(3) - 1);
             default -> b.where(b.less(a, b.scalar(0f)), a, b.scalar(1.5f));

@@ -2,7 +2,6 @@ package org.pimllm.sim.microbench;
 
 import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuArgs;
-import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.LaunchResult;
@@ -29,7 +28,7 @@ public final class ArithBench {
   /** Untimed instructions per block: address computations, loop control, cycle accumulation. */
   static final int BLOCK_INSTRUCTIONS = 10;
 
-  public record Result(OpClass op, DType type, int tasklets, long elements, double mops, long timedCycles) {}
+  public record Result(OpClass op, DType dtype, int tasklets, long elements, double mops, long timedCycles) {}
 
   record Args(long elements, OpClass op, DType type) implements DpuArgs {
     public int sizeBytes() {
@@ -45,23 +44,12 @@ public final class ArithBench {
     t.compute(OpClass.BRANCH, DType.INT32, n);
   }
 
-  record Program(int tasklets) implements DpuProgram {
-    public String name() {
-      return "prim-arithmetic-throughput";
+  static final class Program extends PrimProgram {
+    Program(int tasklets) {
+      super("prim-arithmetic-throughput", tasklets, 400, true);
     }
 
-    public int nrTasklets() {
-      return tasklets;
-    }
-
-    public int stackBytesPerTasklet() {
-      return 1024;
-    }
-
-    public int iramInstructions() {
-      return 400;
-    }
-
+    @Override
     public void run(Tasklet t) {
       Args a = t.args(Args.class);
       int size = a.type().bytes();

@@ -1,7 +1,6 @@
 package org.pimllm.sim.microbench;
 
 import org.pimllm.sim.DpuArgs;
-import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.LaunchResult;
@@ -35,27 +34,15 @@ public final class MramBench {
     }
   }
 
-  record Program(Direction direction, int tasklets) implements DpuProgram {
-    public String name() {
-      return "prim-mram-latency-" + direction.name().toLowerCase();
+  static final class Program extends PrimProgram {
+    private final Direction direction;
+
+    Program(Direction direction, int tasklets) {
+      super("prim-mram-latency-" + direction.name().toLowerCase(), tasklets, 120, false);
+      this.direction = direction;
     }
 
-    public int nrTasklets() {
-      return tasklets;
-    }
-
-    public int stackBytesPerTasklet() {
-      return 1024;
-    }
-
-    public int iramInstructions() {
-      return 120;
-    }
-
-    public boolean usesBarriers() {
-      return false;
-    }
-
+    @Override
     public void run(Tasklet t) {
       int bytes = t.args(Args.class).bytes();
       WramBuffer cache = t.wramAlloc(bytes);

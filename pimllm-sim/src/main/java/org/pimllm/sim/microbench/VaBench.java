@@ -6,7 +6,6 @@ import java.util.Random;
 import org.pimllm.sim.Category;
 import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuArgs;
-import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.Mode;
@@ -40,27 +39,12 @@ public final class VaBench {
     }
   }
 
-  record Program(int tasklets) implements DpuProgram {
-    public String name() {
-      return "prim-va";
+  static final class Program extends PrimProgram {
+    Program(int tasklets) {
+      super("prim-va", tasklets, 200, false);
     }
 
-    public int nrTasklets() {
-      return tasklets;
-    }
-
-    public int stackBytesPerTasklet() {
-      return 1024;
-    }
-
-    public int iramInstructions() {
-      return 200;
-    }
-
-    public boolean usesBarriers() {
-      return false;
-    }
-
+    @Override
     public void run(Tasklet t) {
       Args a = t.args(Args.class);
       WramBuffer cacheA = t.wramAlloc(BLOCK);
