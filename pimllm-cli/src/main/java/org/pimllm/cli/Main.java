@@ -32,6 +32,7 @@ public final class Main implements Callable<Integer> {
       GemmCommand.class, // a class, so each run gets fresh option fields
       TuneCommand.class,
       ModelsCommand.class,
+      CompileCommand.class,
       new CommandLine.HelpCommand());
 
   @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)
