@@ -36,7 +36,8 @@ import org.pimllm.sim.PimSystem;
  *       shape. Both results are checked against each other in setup before anything is timed.</li>
  *   <li>{@code timingOnlyLlama7b}: a TIMING_ONLY run of a LLaMA-7B FFN GEMM (128 x 4096 x 11008) on 2,048 DPUs.</li>
  * </ul>
- * Run: {@code java -cp <benchmarks classpath> org.openjdk.jmh.Main PgemmBenchmark} (see docs/pgemm.md).
+ * Run: {@code java --add-modules=jdk.incubator.vector -cp "pimllm-cli/target/pimllm.jar:$(cat pimllm-cli/target/classpath.txt)" org.pimllm.benchmarks.JmhMain PgemmBenchmark}
+ * (see docs/pgemm.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

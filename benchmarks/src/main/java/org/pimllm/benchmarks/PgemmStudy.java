@@ -22,7 +22,7 @@ import org.pimllm.sim.PimSystem;
  * shapes, the paper's observations (NtileGEMM vs BaseGEMM, KtileGEMM over fK), dtypes, resident weights and
  * a row-major B. Every number is this simulator's TIMING_ONLY output for the named preset.
  *
- * <p>Run: {@code java --add-modules=jdk.incubator.vector -cp <benchmarks classpath> org.pimllm.benchmarks.PgemmStudy [preset]}.
+ * <p>Run: {@code java --add-modules=jdk.incubator.vector -cp "pimllm-cli/target/pimllm.jar:$(cat pimllm-cli/target/classpath.txt)" org.pimllm.benchmarks.PgemmStudy [preset]}.
  */
 public final class PgemmStudy {
   private PgemmStudy() {}

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pimllm.ir.IRModule;
+import org.pimllm.ir.text.PrintOptions;
+import org.pimllm.ir.text.Printer;
 import org.pimllm.models.zoo.CheckpointWeights;
 import org.pimllm.models.zoo.ModelConfig;
 import org.pimllm.models.zoo.ModelStats;
@@ -48,6 +50,15 @@ public final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "FILE", description = "A .safetensors or .gguf checkpoint to check against one MODEL.")
   Path checkpoint;
 
+  @Option(names = "--print-ir", description = "Print the graph of one MODEL in the IR text form (constants summarized).")
+  boolean printIr;
+
+  @Option(names = "--seq", defaultValue = "128", description = "Sequence length of the graph for --print-ir (default ${DEFAULT-VALUE}).")
+  int seq;
+
+  @Option(names = "--layers", description = "Build only this many transformer layers for --print-ir (default: all).")
+  Integer layers;
+
   @Override
   public Integer call() throws JsonProcessingException {
     HardwareConfig machine = HardwareConfig.presetOrFile(hw);
@@ -57,6 +68,9 @@ public final class ModelsCommand implements Callable<Integer> {
     List<ModelConfig> models = names.isEmpty() ? ModelZoo.models() : names.stream().map(ModelZoo::get).toList();
     if (checkpoint != null) {
       return checkCheckpoint(models);
+    }
+    if (printIr) {
+      return printIr(models);
     }
     long capacity = (long) machine.totalDpus() * machine.mramBytes();
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -106,6 +120,17 @@ public final class ModelsCommand implements Callable<Integer> {
     r.put("largestGemmWeightBytes", s.largestGemmWeight());
     r.put("largestFitsOneDpu", s.largestGemmWeight() <= machine.mramBytes());
     return r;
+  }
+
+  private int printIr(List<ModelConfig> models) {
+    if (models.size() != 1) {
+      throw new IllegalArgumentException("--print-ir needs exactly one MODEL, e.g. 'pimllm models llama-7b --print-ir --layers 1 --seq 16'");
+    }
+    ModelConfig c = layers == null ? models.getFirst() : models.getFirst().withLayers(layers);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Printer.print(ModelZoo.build(c, seq), PrintOptions.SUMMARY));
+    out.flush();
+    return 0;
   }
 
   private int checkCheckpoint(List<ModelConfig> models) {

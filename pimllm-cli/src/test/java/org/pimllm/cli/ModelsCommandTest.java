@@ -47,6 +47,16 @@ class ModelsCommandTest {
   }
 
   @Test
+  void printsTheGraphOfAReducedModel() {
+    MainTest.Result r = MainTest.run("models", "llama-7b", "--print-ir", "--layers", "1", "--seq", "16");
+    assertEquals(0, r.code(), r.err());
+    for (String op : new String[] {"nn.rms_norm", "nn.rotary_embedding", "nn.causal_mask", "nn.silu", "nn.dense"}) {
+      assertTrue(r.out().contains(op), op + " missing in:\n" + r.out());
+    }
+    assertTrue(r.out().contains("32000") && !r.out().contains("model.layers.1."), r.out());
+  }
+
+  @Test
   void unknownModelIsAOneLineError() {
     MainTest.Result r = MainTest.run("models", "llama-70b");
     assertEquals(2, r.code());

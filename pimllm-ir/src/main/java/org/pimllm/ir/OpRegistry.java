@@ -77,14 +77,22 @@ public final class OpRegistry {
         return prev[b.length()];
     }
 
+    /** Guarded by the class lock; lets a library's class init look ops up while it is being loaded. */
+    private static boolean loading;
+
     private static void ensureLoaded() {
         if (loaded) return;
         synchronized (OpRegistry.class) {
-            if (loaded) return;
-            loaded = true;
-            Ops.all(); // class init of Ops registers the built-in ops
-            for (OpLibrary lib : ServiceLoader.load(OpLibrary.class)) {
-                lib.ops();
+            if (loaded || loading) return;
+            loading = true;
+            try {
+                Ops.all(); // class init of Ops registers the built-in ops
+                for (OpLibrary lib : ServiceLoader.load(OpLibrary.class)) {
+                    lib.ops();
+                }
+                loaded = true; // only now may other threads skip the lock
+            } finally {
+                loading = false;
             }
         }
     }

@@ -2,8 +2,7 @@ package org.pimllm.sim;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a program's tasklets on one DPU and records their {@link Trace}s.
@@ -61,7 +60,7 @@ final class DpuExecution {
     List<Thread> threads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int me = i;
-      threads.add(Thread.ofVirtual().name("dpu" + dpuIndex + "-tasklet" + me).unstarted(() -> {
+      Thread thread = Thread.ofVirtual().name("dpu" + dpuIndex + "-tasklet" + me).unstarted(() -> {
         try {
           baton.awaitTurn(me);
           program.run(new TaskletImpl(me));
@@ -71,7 +70,9 @@ final class DpuExecution {
         } catch (Throwable e) {
           baton.fail(e);
         }
-      }));
+      });
+      baton.register(me, thread);
+      threads.add(thread);
     }
     threads.forEach(Thread::start);
     for (Thread t : threads) {
@@ -246,7 +247,11 @@ final class DpuExecution {
     }
   }
 
-  /** Lets one tasklet run at a time, in id order within each barrier phase. */
+  /**
+   * Lets one tasklet run at a time, in id order within each barrier phase. Only the tasklet holding the
+   * baton touches the phase state; handing it on is a volatile write of {@code turn} plus an unpark of
+   * exactly the next tasklet's thread (so a hand-off wakes one thread, not all of them).
+   */
   private final class Baton {
     static final class Aborted extends RuntimeException {
       Aborted() {
@@ -254,48 +259,50 @@ final class DpuExecution {
       }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private final boolean[] atBarrier;
     private final boolean[] finished;
-    private int turn;
-    private Throwable failure;
+    private final Thread[] threads;
+    private volatile int turn;
+    private volatile Throwable failure;
 
     Baton(int n) {
       atBarrier = new boolean[n];
       finished = new boolean[n];
+      threads = new Thread[n];
+    }
+
+    void register(int me, Thread thread) {
+      threads[me] = thread;
     }
 
     void awaitTurn(int me) {
-      lock.lock();
-      try {
-        while (turn != me && failure == null) {
-          changed.awaitUninterruptibly();
-        }
-        if (failure != null) {
-          throw new Aborted();
-        }
-      } finally {
-        lock.unlock();
+      while (turn != me && failure == null) {
+        LockSupport.park(this);
+      }
+      if (failure != null) {
+        throw new Aborted();
       }
     }
 
     /** Tasklet me reached a barrier (finishing = false) or its end; pass the baton on. */
     void yield(int me, boolean finishing) {
-      lock.lock();
-      try {
-        if (finishing) {
-          finished[me] = true;
-        } else {
-          atBarrier[me] = true;
+      if (finishing) {
+        finished[me] = true;
+      } else {
+        atBarrier[me] = true;
+      }
+      int next = nextInPhase(me);
+      if (next < 0) {
+        next = endPhase();
+      }
+      if (next >= 0) {
+        turn = next;
+        LockSupport.unpark(threads[next]);
+      } else {
+        turn = -1;
+        if (failure != null) {
+          wakeAll();
         }
-        turn = nextInPhase(me);
-        if (turn < 0) {
-          turn = endPhase();
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
       }
       if (!finishing) {
         awaitTurn(me);
@@ -332,18 +339,19 @@ final class DpuExecution {
         return -1;
       }
       java.util.Arrays.fill(atBarrier, false);
-      return 0;
+      return waiting.get(0);
     }
 
     void fail(Throwable e) {
-      lock.lock();
-      try {
-        if (failure == null) {
-          failure = e;
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
+      if (failure == null) {
+        failure = e;
+      }
+      wakeAll();
+    }
+
+    private void wakeAll() {
+      for (Thread t : threads) {
+        LockSupport.unpark(t);
       }
     }
 

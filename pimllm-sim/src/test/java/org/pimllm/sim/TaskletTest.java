@@ -115,6 +115,38 @@ class TaskletTest {
   }
 
   @Test
+  void loadChecksIramStacksAndTasklets() {
+    PimSystem sys = new PimSystem(CFG, Mode.FUNCTIONAL);
+    try (DpuSet set = sys.allocate(1)) {
+      DpuProgram big = new DpuProgram() {
+        public String name() {
+          return "big";
+        }
+
+        public int nrTasklets() {
+          return 1;
+        }
+
+        public int stackBytesPerTasklet() {
+          return 256;
+        }
+
+        public int iramInstructions() {
+          return 4097;
+        }
+
+        public void run(Tasklet t) {}
+      };
+      var e = assertThrows(IllegalArgumentException.class, () -> set.load(big));
+      assertTrue(e.getMessage().contains("4097 instructions; IRAM holds 4096"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> set.load(new Program("stacks", 24, 4096, t -> { })));
+      assertTrue(e.getMessage().contains("24 stacks of 4096 B exceed the 65536 B of WRAM"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> set.load(new Program(25, t -> { })));
+      assertTrue(e.getMessage().contains("runs 1..24 per DPU"), e.getMessage());
+    }
+  }
+
+  @Test
   void timingOnlyBuffersHaveNoData() {
     var e = assertThrows(IllegalStateException.class, () -> launch(Mode.TIMING_ONLY, new Program(1, t -> {
       t.wramAlloc(8).getInt(0);

@@ -47,8 +47,11 @@ public class SimulatorBench {
     }
   }
 
-  /** Each tasklet reads its share in 2,048-byte blocks and sums the int32 values of each block. */
-  public record StreamSum(int tasklets) implements DpuProgram {
+  /**
+   * Each tasklet reads its share in 2,048-byte blocks and sums the int32 values of each block; with
+   * {@code barriers}, all tasklets meet at a barrier after every block (the bytes must split evenly).
+   */
+  public record StreamSum(int tasklets, boolean barriers) implements DpuProgram {
     static final int BLOCK = 2048;
 
     @Override
@@ -73,7 +76,7 @@ public class SimulatorBench {
 
     @Override
     public boolean usesBarriers() {
-      return false;
+      return barriers;
     }
 
     @Override
@@ -92,6 +95,9 @@ public class SimulatorBench {
         t.compute(OpClass.LOAD_STORE, DType.INT32, BLOCK / 4);
         t.compute(OpClass.ADD, DType.INT32, 2 * (BLOCK / 4));
         t.compute(OpClass.BRANCH, DType.INT32, BLOCK / 4);
+        if (barriers) {
+          t.barrier();
+        }
       }
       if (t.functional() && sum == Long.MIN_VALUE) {
         throw new IllegalStateException("unreachable; keeps the sum alive");
@@ -116,7 +122,7 @@ public class SimulatorBench {
   public void setUp() {
     system = new PimSystem(HardwareConfig.preset("upmem-2560-450"), org.pimllm.sim.Mode.TIMING_ONLY);
     set = system.allocate(dpus);
-    program = new StreamSum(tasklets);
+    program = new StreamSum(tasklets, false);
     set.load(program);
   }
 

@@ -11,7 +11,6 @@ import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
-import org.pimllm.ir.TensorType;
 import org.pimllm.ir.Tuple;
 import org.pimllm.ir.TupleGetItem;
 import org.pimllm.ir.Var;
@@ -90,7 +89,4 @@ public final class Interpreter {
         }
         return eval(c, Map.of());
     }
-
-    /** The type of a value's tensor (for checks). */
-    static TensorType typeOf(Value v) { return v.tensor().type(); }
 }

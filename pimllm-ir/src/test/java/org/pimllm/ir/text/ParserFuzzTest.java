@@ -50,7 +50,7 @@ class ParserFuzzTest {
         return texts;
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void mutatedPrintedModules(@ForAll long seed) {
         Random r = new Random(seed);
         String text = CORPUS.get(r.nextInt(CORPUS.size()));
@@ -59,7 +59,7 @@ class ParserFuzzTest {
         check(text);
     }
 
-    @Property(tries = 800)
+    @Property(tries = 600)
     void randomTokenSoup(@ForAll long seed) {
         Random r = new Random(seed);
         StringBuilder sb = new StringBuilder();

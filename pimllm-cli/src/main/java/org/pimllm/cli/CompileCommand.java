@@ -1,0 +1,169 @@
+package org.pimllm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.text.ParseException;
+import org.pimllm.ir.text.Parser;
+import org.pimllm.ir.text.PrintOptions;
+import org.pimllm.ir.text.Printer;
+import org.pimllm.models.zoo.ModelZoo;
+import org.pimllm.passes.IrDump;
+import org.pimllm.passes.PassContext;
+import org.pimllm.passes.PassTiming;
+import org.pimllm.passes.PimTarget;
+import org.pimllm.passes.PlacementTable;
+import org.pimllm.passes.Pipelines;
+import org.pimllm.passes.QuantizeInt8;
+import org.pimllm.sim.HardwareConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code pimllm compile}: runs the pass pipeline on a zoo model or an IR file and prints the
+ * optimized IR and the placement table (each GEMM: shape, CPU or PIM, plan, estimated time).
+ */
+@Command(name = "compile", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Compile a model for the simulated PIM machine: run the pass pipeline and print the optimized IR",
+        "and where each GEMM runs (CPU or PIM), with its plan and estimated time (model estimates, not measurements)."})
+public final class CompileCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  static final class Source {
+    @Option(names = "--model", description = "A model of the zoo (e.g. bert-base, gpt2, llama-7b).")
+    String model;
+    @Option(names = "--ir", description = "An IR text file (.relay), as printed by pimllm or written by --dump-dir.")
+    Path ir;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--seq", defaultValue = "128", description = "Sequence length of a zoo model (default ${DEFAULT-VALUE}).")
+  int seq;
+  @Option(names = "--layers", description = "Build a zoo model with only this many layers (quick looks at big models).")
+  Integer layers;
+  @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget of one GEMM (default ${DEFAULT-VALUE}).")
+  int dpus;
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  String hw;
+  @Option(names = "--variant", defaultValue = "pimllm",
+      description = "Pass configuration: naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu, cpu-peak (default ${DEFAULT-VALUE}).")
+  String variant;
+  @Option(names = "--opt-level", defaultValue = "3", description = "Passes above this opt level do not run (default ${DEFAULT-VALUE}).")
+  int optLevel;
+  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch a pass off (repeatable or comma-separated).")
+  List<String> disabled = new ArrayList<>();
+  @Option(names = "--int8", description = "Quantize the fp32 model to int8 first (QuantizeInt8 with --act-abs-max as every activation's range).")
+  boolean int8;
+  @Option(names = "--act-abs-max", defaultValue = "8.0",
+      description = "Activation range |x| <= this for --int8 scales (affects numerics only, not plans or times; default ${DEFAULT-VALUE}).")
+  double actAbsMax;
+  @Option(names = "--print-ir", defaultValue = "after", description = "Print the IR before, after, both or none (default ${DEFAULT-VALUE}).")
+  String printIr;
+  @Option(names = "--dump-dir", description = "Write the IR before and after every pass into this folder.")
+  Path dumpDir;
+  @Option(names = "--timing", description = "Print the wall-clock time of every pass (measured in this JVM).")
+  boolean timing;
+  @Option(names = "--json", description = "Print only the placement table as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!List.of("before", "after", "both", "none").contains(printIr)) {
+      throw new IllegalArgumentException("--print-ir must be before, after, both or none, got '" + printIr + "'");
+    }
+    HardwareConfig cfg = HardwareConfig.presetOrFile(hw);
+    if (dpus < 1 || dpus > cfg.totalDpus()) {
+      throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name() + ", got " + dpus);
+    }
+    Pipelines.Pipeline pipeline = Pipelines.forVariant(variant);
+    if (int8) {
+      pipeline = pipeline.withQuantization(QuantizeInt8.Config.ranges(actAbsMax));
+    }
+    IRModule before = load();
+    PassTiming passTiming = new PassTiming();
+    PassContext.Builder ctx = pipeline.context(cfg, dpus).optLevel(optLevel).disable(disabled).instrument(passTiming);
+    if (dumpDir != null) {
+      ctx.instrument(new IrDump(dumpDir, true, true));
+    }
+    PimTarget target = pipeline.target(cfg, dpus);
+    IRModule after = pipeline.passes().run(before, ctx.build());
+    PlacementTable table = PlacementTable.of(after, target);
+
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(table)));
+    } else {
+      if (printIr.equals("before") || printIr.equals("both")) {
+        out.println("// IR before the passes");
+        out.print(Printer.print(before, PrintOptions.SUMMARY));
+      }
+      if (printIr.equals("after") || printIr.equals("both")) {
+        out.println("// IR after the passes (variant " + pipeline.variant() + ", " + target + ")");
+        out.print(Printer.print(after, PrintOptions.SUMMARY));
+      }
+      out.print(table.format());
+      if (timing) {
+        out.print(passTiming.report());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private IRModule load() throws IOException {
+    if (source.model != null) {
+      var config = ModelZoo.get(source.model);
+      if (layers != null) {
+        config = config.withLayers(layers);
+      }
+      return ModelZoo.build(config, seq);
+    }
+    String text;
+    try {
+      text = Files.readString(source.ir);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("IR file " + source.ir + " does not exist");
+    }
+    try {
+      return Parser.parse(text);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException(source.ir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Map<String, Object> toJson(PlacementTable t) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (PlacementTable.Row r : t.gemms()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.name());
+      m.put("b", r.b());
+      m.put("m", r.m());
+      m.put("k", r.k());
+      m.put("n", r.n());
+      m.put("placement", r.placement());
+      m.put("plan", r.plan());
+      m.put("estimatedMs", Double.isFinite(r.estimatedMs()) ? r.estimatedMs() : null);
+      rows.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("gemms", rows);
+    out.put("dpuPool", t.dpuPool());
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+package org.pimllm.passes;
+
+import java.util.List;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.TensorType;
+import org.pimllm.passes.eval.DerivedConstants;
+import org.pimllm.passes.eval.OpEval;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replaces every call whose arguments are all constants by its value (TVM's FoldConstant), bottom-up,
+ * so chains of constant computation collapse. Constants holding real data are folded now; those
+ * derived from synthetic or lazy weights become lazy constants, computed only when the data is
+ * needed (so folding a transposed LLaMA-7B weight costs nothing at compile time). Calls the
+ * reference evaluator cannot compute (or whose integer result overflows) are left as they are.
+ */
+public final class FoldConstant {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FoldConstant.class);
+
+    public static final String NAME = "FoldConstant";
+
+    private FoldConstant() {
+    }
+
+    public static Pass pass() {
+        return Pass.function(NAME, 1, List.of(), (f, m, ctx) -> new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                Call nc = c.withArgs(args);
+                return foldable(nc) ? tryFold(nc) : nc;
+            }
+        }.mutateFunction(f));
+    }
+
+    static boolean foldable(Call c) {
+        if (c.args().isEmpty() || !(c.type() instanceof TensorType) || !OpEval.supports(c.op())) return false;
+        for (Expr a : c.args()) if (!(a instanceof Constant)) return false;
+        return true;
+    }
+
+    private static Expr tryFold(Call c) {
+        try {
+            return DerivedConstants.fold(c, null);
+        } catch (ArithmeticException | IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.debug("not folding {}: {}", c.op(), e.getMessage());
+            return c;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.pimllm.passes;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pimllm.ir.Attrs;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.Op;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.TupleGetItem;
+import org.pimllm.ir.attrs.AxisAttrs;
+import org.pimllm.ir.attrs.DenseAttrs;
+import org.pimllm.ir.attrs.SplitAttrs;
+import org.pimllm.passes.eval.DerivedConstants;
+import org.pimllm.passes.pim.GemmMatch;
+import org.pimllm.pgemm.Layout;
+
+/**
+ * The paper's QKV fusion, generalized: GEMMs that read the same input with constant 2-D weights
+ * (same op, attributes and dtype) become one GEMM on the concatenated weight followed by a
+ * {@code split} of its output. Q/K/V projections of BERT and LLaMA fuse into one, LLaMA's SwiGLU
+ * gate and up projections into another; GPT-2's c_attn, already one GEMM, stays as it is.
+ * Weights are concatenated at compile time (lazily for synthetic weights); the fused weight is
+ * named after its parts joined by {@code +}.
+ */
+public final class FuseSiblingGemms {
+
+    public static final String NAME = "FuseSiblingGemms";
+
+    private FuseSiblingGemms() {
+    }
+
+    public static Pass pass() {
+        return Pass.function(NAME, 1, List.of(), (f, m, ctx) -> fuse(f));
+    }
+
+    /** Siblings share: the input (by identity), the op, the attributes (units aside) and the weight dtype. */
+    private record GroupKey(Expr input, Op op, Attrs attrs, Layout layout) {
+    }
+
+    private static final class Group {
+        final List<Call> members = new ArrayList<>();
+        Call fused;
+    }
+
+    static Function fuse(Function f) {
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        for (Expr e : ExprVisitor.postOrder(f)) {
+            if (e instanceof Call c) {
+                GemmMatch.of(c).filter(g -> g.b() instanceof Constant && g.b().tensorType().rank() == 2)
+                        .ifPresent(g -> groups.computeIfAbsent(keyOf(g), k -> new Group()).members.add(c));
+            }
+        }
+        Map<Call, Group> memberOf = new IdentityHashMap<>();
+        for (Group g : groups.values()) {
+            if (g.members.size() >= 2) for (Call c : g.members) memberOf.put(c, g);
+        }
+        if (memberOf.isEmpty()) return f;
+        return new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                Group g = memberOf.get(c);
+                if (g == null) return c.withArgs(args);
+                if (g.fused == null) g.fused = fusedCall(g, args.get(0));
+                return new TupleGetItem(g.fused, g.members.indexOf(c));
+            }
+        }.mutateFunction(f);
+    }
+
+    private static GroupKey keyOf(GemmMatch g) {
+        Attrs a = g.call().attrs();
+        if (a instanceof DenseAttrs d) a = new DenseAttrs(null, d.outDtype());
+        return new GroupKey(g.a(), g.call().op(), a, g.bLayout());
+    }
+
+    /** split(op(input, concat(weights)), at the members' output boundaries, axis=-1). */
+    private static Call fusedCall(Group g, Expr input) {
+        Call first = g.members.getFirst();
+        boolean colMajor = GemmMatch.of(first).orElseThrow().bLayout() == Layout.COL_MAJOR;
+        List<Expr> weights = new ArrayList<>();
+        List<Integer> splits = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int n = 0;
+        for (Call c : g.members) {
+            Constant w = (Constant) c.arg(1);
+            weights.add(w);
+            names.add(w.name() == null ? "w" : w.name());
+            if (n > 0) splits.add(n);
+            n += colMajor ? w.type().dim(0) : w.type().dim(1);
+        }
+        Call concat = new Call(Ops.CONCATENATE, weights, new AxisAttrs(colMajor ? 0 : 1));
+        Constant fusedW = DerivedConstants.fold(concat, String.join("+", names));
+        Attrs attrs = first.attrs() instanceof DenseAttrs d ? new DenseAttrs(null, d.outDtype()) : first.attrs();
+        Call gemm = new Call(first.op(), List.of(input, fusedW), attrs);
+        return new Call(Ops.SPLIT, List.of(gemm), SplitAttrs.indices(splits, -1));
+    }
+}

@@ -1,0 +1,80 @@
+package org.pimllm.passes;
+
+import java.util.List;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.attrs.DenseAttrs;
+import org.pimllm.ir.attrs.MatmulAttrs;
+import org.pimllm.passes.pim.GemmGeometry;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.TilingPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CPU/PIM cooperation: each {@code pim.gemm} whose estimated PIM time is larger than the host-CPU
+ * model's estimate goes back to the CPU as an ordinary GEMM op:
+ * {@code nn.dense} for a column-major 2-D B, {@code nn.matmul} for a row-major one,
+ * {@code nn.batch_matmul} for batched GEMMs. Placement is static, decided once at compile time,
+ * as in the paper. The PIM time is the pim.gemm's estimate (Tile-Selector model), except for GEMMs
+ * with a constant B when ResidentWeights will run: their weights will be resident, so the time of
+ * a call moving only A and C is used ({@link PimTarget#residentSeconds}). Switched off, every GEMM
+ * stays on PIM.
+ */
+public final class PartitionCpuPim {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionCpuPim.class);
+
+    public static final String NAME = "PartitionCpuPim";
+
+    private PartitionCpuPim() {
+    }
+
+    public static Pass pass() {
+        return Pass.function(NAME, 1, List.of(LowerToPgemm.NAME), PartitionCpuPim::partition);
+    }
+
+    static Function partition(Function f, IRModule m, PassContext ctx) {
+        PimTarget target = ctx.requireTarget(NAME);
+        // with resident weights, constant B stays in MRAM: compare the CPU with a call that moves only A and C
+        boolean residentLater = ctx.isEnabled(PoolPimResources.NAME) && ctx.isEnabled(ResidentWeights.NAME)
+                && ctx.skipReason(ResidentWeights.pass().info()).isEmpty();
+        return new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                Call nc = c.withArgs(args);
+                if (!nc.is(PimOps.GEMM)) return nc;
+                PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
+                TilingPlan p = a.plan();
+                double cpu = target.cpuSeconds(p.shape(), p.dtype());
+                double pim = residentLater && nc.arg(1) instanceof Constant
+                        ? target.residentSeconds(p, a.bLayout()) : a.estimatedSeconds();
+                if (cpu < pim) {
+                    LOG.debug("{} {} to the CPU: {} s on CPU < {} s on PIM", a.name(), p.shape(), cpu, pim);
+                    return toHost(nc.arg(0), nc.arg(1), a);
+                }
+                return nc;
+            }
+        }.mutateFunction(f);
+    }
+
+    /** The host op computing the same product as a pim.gemm. */
+    static Call toHost(Expr a, Expr b, PimGemmAttrs attrs) {
+        DType out = GemmGeometry.irType(attrs.plan().dtype().outputType());
+        DType outAttr = out == a.dtype() ? null : out;
+        boolean col = attrs.bLayout() == Layout.COL_MAJOR;
+        if (b.tensorType().rank() == 2) {
+            if (col) return new Call(Ops.DENSE, List.of(a, b), new DenseAttrs(null, outAttr));
+            return new Call(Ops.MATMUL, List.of(a, b), new MatmulAttrs(false, false, outAttr));
+        }
+        return new Call(Ops.BATCH_MATMUL, List.of(a, b), new MatmulAttrs(false, col, outAttr));
+    }
+}

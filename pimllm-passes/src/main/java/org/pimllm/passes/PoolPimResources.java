@@ -1,0 +1,34 @@
+package org.pimllm.passes;
+
+import java.util.List;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.IRModule;
+import org.pimllm.passes.pim.PimGemmAttrs;
+
+/**
+ * PIM resource pooling: the largest DPU set any pim.gemm needs is allocated once when the module is
+ * created ({@code pim.dpu_pool} on @main, see {@link PimModule}) and every GEMM takes its DPUs from
+ * it. Switched off, the runtime allocates (and loads) and frees a DPU set around every pim.gemm (the
+ * paper's unpooled PGEMMlib). Keeping weights in the pool's MRAM is a separate step, ResidentWeights.
+ */
+public final class PoolPimResources {
+
+    public static final String NAME = "PoolPimResources";
+
+    private PoolPimResources() {
+    }
+
+    public static Pass pass() {
+        return Pass.module(NAME, 1, List.of(LowerToPgemm.NAME), PoolPimResources::pool);
+    }
+
+    static IRModule pool(IRModule m, PassContext ctx) {
+        List<Call> gemms = PimModule.pimGemms(m);
+        if (gemms.isEmpty() || !m.has(IRModule.MAIN)) return m;
+        int pool = 0;
+        for (Call g : gemms) pool = Math.max(pool, g.attrs(PimGemmAttrs.class).plan().dpus());
+        Function main = m.main().withAttr(PimModule.DPU_POOL, Integer.toString(pool));
+        return m.with(IRModule.MAIN, main);
+    }
+}

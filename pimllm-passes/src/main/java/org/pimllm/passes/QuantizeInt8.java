@@ -1,0 +1,264 @@
+package org.pimllm.passes;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.pimllm.ir.Attrs;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.Tensor;
+import org.pimllm.ir.TensorType;
+import org.pimllm.ir.TupleGetItem;
+import org.pimllm.ir.attrs.AxisAttrs;
+import org.pimllm.ir.attrs.DenseAttrs;
+import org.pimllm.ir.attrs.MatmulAttrs;
+import org.pimllm.ir.attrs.QuantizeAttrs;
+import org.pimllm.ir.attrs.RequantizeAttrs;
+import org.pimllm.passes.eval.DerivedConstants;
+import org.pimllm.passes.pim.GemmMatch;
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * fp32 GEMMs to int8, like TVM's int8 flow (symmetric, zero points 0):
+ * <ul>
+ *   <li>constant weights: per-output-channel scales {@code s_w[n] = max|W[n,:]| / 127}, quantized at
+ *       compile time (lazily for synthetic weights);</li>
+ *   <li>activations: per-tensor scales {@code s = max|x| / 127}, from a calibration run over sample
+ *       inputs ({@link Config#calibrate}) or from given ranges ({@link Config#ranges});</li>
+ *   <li>the GEMM multiplies int8 x int8 into int32 ({@code out_dtype=int32});</li>
+ *   <li>its result is dequantized with {@code s_a * s_w[n]} along the output channels; where a
+ *       quantized result feeds another quantized GEMM through data movement only (reshape,
+ *       transpose, split, ...), dequantize + quantize become one {@code qnn.requantize} and the
+ *       data movement happens on int8.</li>
+ * </ul>
+ * Everything outside GEMMs (norms, softmax, activations, residual adds) stays fp32 on the host.
+ */
+public final class QuantizeInt8 {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizeInt8.class);
+
+    public static final String NAME = "QuantizeInt8";
+
+    private QuantizeInt8() {
+    }
+
+    /**
+     * Where activation ranges come from.
+     *
+     * @param defaultAbsMax range used for activations without a specific one (null: every activation needs one)
+     * @param absMaxByGemm  ranges of the A operand of GEMMs, by the GEMM's label (its weight's name)
+     * @param runner        executor for calibration (null: no calibration)
+     * @param samples       calibration inputs by parameter name (used with the runner)
+     */
+    public record Config(Double defaultAbsMax, Map<String, Double> absMaxByGemm, CalibrationRunner runner,
+                         List<Map<String, Tensor>> samples) {
+        public Config {
+            absMaxByGemm = Map.copyOf(absMaxByGemm);
+            samples = List.copyOf(samples);
+            if (runner != null && samples.isEmpty()) throw new IllegalArgumentException("calibration needs at least one sample");
+        }
+
+        /** One absolute range for every activation (e.g. from a previous calibration of the model). */
+        public static Config ranges(double absMax) { return new Config(absMax, Map.of(), null, List.of()); }
+
+        /** Ranges per GEMM input, keyed by GEMM label, with a default for the rest. */
+        public static Config ranges(double defaultAbsMax, Map<String, Double> byGemm) {
+            return new Config(defaultAbsMax, byGemm, null, List.of());
+        }
+
+        /** Ranges observed by running {@code runner} on {@code samples} (max |x| over all samples). */
+        public static Config calibrate(CalibrationRunner runner, List<Map<String, Tensor>> samples) {
+            return new Config(null, Map.of(), Objects.requireNonNull(runner, "runner"), samples);
+        }
+    }
+
+    /** The pass with a configuration (it is not in the registry's default form without one). */
+    public static Pass pass(Config config) {
+        return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> quantize(f, config));
+    }
+
+    /** The registry's form: ranges from the pass option {@code QuantizeInt8.abs_max} (required). */
+    public static Pass pass() {
+        return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> {
+            double absMax = ctx.doubleOption("QuantizeInt8.abs_max", Double.NaN);
+            if (Double.isNaN(absMax)) {
+                throw new IllegalArgumentException("QuantizeInt8 needs activation ranges: set the pass option"
+                        + " QuantizeInt8.abs_max, or build the pass with QuantizeInt8.pass(Config) for calibration");
+            }
+            return quantize(f, Config.ranges(absMax));
+        });
+    }
+
+    static Function quantize(Function f, Config config) {
+        List<GemmMatch> gemms = new ArrayList<>();
+        for (Expr e : ExprVisitor.postOrder(f)) {
+            if (e instanceof Call c) GemmMatch.of(c).filter(g -> g.dtype() == GemmDType.FP32 && !(g.a() instanceof Constant))
+                    .ifPresent(gemms::add);
+        }
+        if (gemms.isEmpty()) return f;
+        Map<Expr, Double> absMax = ranges(f, gemms, config);
+        Map<Call, GemmMatch> byCall = new IdentityHashMap<>();
+        for (GemmMatch g : gemms) byCall.put(g.call(), g);
+        Function q = new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                GemmMatch g = byCall.get(c);
+                if (g == null) return c.withArgs(args);
+                return quantizeGemm(g, args.get(0), args.get(1), absMax);
+            }
+        }.mutateFunction(f);
+        return fuseRequantize(q);
+    }
+
+    // ---- ranges ----
+
+    private static Map<Expr, Double> ranges(Function f, List<GemmMatch> gemms, Config config) {
+        Map<Expr, Double> out = new IdentityHashMap<>();
+        if (config.runner() != null) {
+            Set<Expr> observe = new LinkedHashSet<>();
+            for (GemmMatch g : gemms) {
+                observe.add(g.a());
+                if (!(g.b() instanceof Constant)) observe.add(g.b());
+            }
+            for (Map<String, Tensor> sample : config.samples()) {
+                Map<Expr, Tensor> seen = config.runner().run(f, sample, observe);
+                for (Expr e : observe) {
+                    Tensor t = seen.get(e);
+                    if (t == null) throw new IllegalStateException("calibration runner did not report an observed node");
+                    out.merge(e, absMax(t), Math::max);
+                }
+            }
+            LOG.debug("calibrated {} activation ranges over {} samples", out.size(), config.samples().size());
+            return out;
+        }
+        for (GemmMatch g : gemms) {
+            Double r = config.absMaxByGemm().getOrDefault(g.label(), config.defaultAbsMax());
+            if (r == null) throw new IllegalArgumentException("no activation range for the input of GEMM " + g.label());
+            out.merge(g.a(), r, Math::max);
+            if (!(g.b() instanceof Constant)) out.merge(g.b(), r, Math::max);
+        }
+        return out;
+    }
+
+    static double absMax(Tensor t) {
+        double m = 0;
+        for (int i = 0; i < t.size(); i++) m = Math.max(m, Math.abs(t.getDouble(i)));
+        return m;
+    }
+
+    /** Symmetric int8 scale of a range (a zero range gets scale 1: everything quantizes to 0). */
+    static float scaleOf(double absMax) {
+        return absMax > 0 ? (float) (absMax / 127.0) : 1f;
+    }
+
+    // ---- rewriting one GEMM ----
+
+    private static Expr quantizeGemm(GemmMatch g, Expr a, Expr b, Map<Expr, Double> absMax) {
+        float sa = scaleOf(absMax.get(g.a()));
+        Expr qa = quantize(a, sa);
+        Expr qb;
+        Constant deqScale;
+        if (g.b() instanceof Constant w) {
+            int channelAxis = w.type().rank() - (g.bLayout() == Layout.COL_MAJOR ? 2 : 1);
+            Constant sw = weightScales(w, channelAxis);
+            Call qw = new Call(Ops.QUANTIZE, List.of(w, sw, zeroPoint()), new QuantizeAttrs(channelAxis, DType.INT8));
+            qb = DerivedConstants.fold(qw, w.name() == null ? null : w.name() + ".int8");
+            Call scale = new Call(Ops.MULTIPLY, List.of(Constant.scalar(sa), sw));
+            deqScale = DerivedConstants.fold(scale, null);
+        } else {
+            float sb = scaleOf(absMax.get(g.b()));
+            qb = quantize(b, sb);
+            deqScale = Constant.scalar(sa * sb);
+        }
+        Call acc = new Call(g.call().op(), List.of(qa, qb), int32Attrs(g.call().attrs()));
+        return new Call(Ops.DEQUANTIZE, List.of(acc, deqScale, zeroPoint()), new AxisAttrs(-1));
+    }
+
+    private static Call quantize(Expr x, float scale) {
+        return new Call(Ops.QUANTIZE, List.of(x, Constant.scalar(scale), zeroPoint()), QuantizeAttrs.INT8);
+    }
+
+    private static Constant zeroPoint() { return Constant.scalar(DType.INT32, 0); }
+
+    private static Attrs int32Attrs(Attrs a) {
+        return switch (a) {
+            case DenseAttrs d -> new DenseAttrs(d.units(), DType.INT32);
+            case MatmulAttrs m -> new MatmulAttrs(m.transposeA(), m.transposeB(), DType.INT32);
+            default -> throw new IllegalStateException("unexpected GEMM attributes " + a);
+        };
+    }
+
+    /** Per-channel scales max|W| / 127 along {@code axis} of a 2-D weight (lazy for synthetic weights). */
+    static Constant weightScales(Constant w, int axis) {
+        int channels = w.type().dim(axis);
+        TensorType type = TensorType.of(DType.FP32, channels);
+        java.util.function.Supplier<Tensor> compute = () -> {
+            Tensor t = w.data();
+            int rows = t.dim(0);
+            int cols = t.dim(1);
+            float[] s = new float[channels];
+            double[] max = new double[channels];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int ch = axis == 0 ? r : c;
+                    max[ch] = Math.max(max[ch], Math.abs(t.getDouble(r * cols + c)));
+                }
+            }
+            for (int i = 0; i < channels; i++) s[i] = scaleOf(max[i]);
+            return Tensor.ofFloats(s, channels);
+        };
+        String name = w.name() == null ? null : w.name() + ".scale";
+        if (w.isMaterialized()) return Constant.of(compute.get(), name);
+        return DerivedConstants.lazy(type, "qnn.weight_scale[axis=" + axis + "](" + DerivedConstants.key(w) + ")", compute, name);
+    }
+
+    // ---- requantize: dequantize -> data movement -> quantize becomes requantize -> data movement ----
+
+    private static final Set<org.pimllm.ir.Op> MOVES = Set.of(Ops.RESHAPE, Ops.TRANSPOSE, Ops.EXPAND_DIMS, Ops.SQUEEZE,
+            Ops.STRIDED_SLICE, Ops.SPLIT);
+
+    static Function fuseRequantize(Function f) {
+        return new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                Call nc = c.withArgs(args);
+                if (!nc.is(Ops.QUANTIZE) || !(nc.arg(1) instanceof Constant s) || !s.type().isScalar()
+                        || nc.attrs(QuantizeAttrs.class).outDtype() != DType.INT8) {
+                    return nc;
+                }
+                Expr r = requantized(nc.arg(0), s, nc.arg(2));
+                return r != null ? r : nc;
+            }
+        }.mutateFunction(f);
+    }
+
+    /** {@code x} rebuilt on int8 if it is data movement over a dequantize, else null. */
+    private static Expr requantized(Expr x, Constant outScale, Expr outZp) {
+        if (x instanceof Call c && c.is(Ops.DEQUANTIZE)) {
+            return new Call(Ops.REQUANTIZE, List.of(c.arg(0), c.arg(1), c.arg(2), outScale, outZp),
+                    new RequantizeAttrs(c.attrs(AxisAttrs.class).axis(), DType.INT8, RequantizeAttrs.Rounding.TONEAREST));
+        }
+        if (x instanceof Call c && MOVES.contains(c.op())) {
+            Expr inner = requantized(c.arg(0), outScale, outZp);
+            return inner == null ? null : new Call(c.op(), List.of(inner), c.attrs());
+        }
+        if (x instanceof TupleGetItem g) {
+            Expr inner = requantized(g.tuple(), outScale, outZp);
+            return inner == null ? null : new TupleGetItem(inner, g.index());
+        }
+        return null;
+    }
+}

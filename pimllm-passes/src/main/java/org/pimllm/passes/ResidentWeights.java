@@ -1,0 +1,85 @@
+package org.pimllm.passes;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.IRModule;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.pgemm.TilingPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps constant weights in MRAM: with a DPU pool that lives as long as the module, a pim.gemm whose
+ * B is a constant can have B placed (and, if row-major, transposed) once, and each call then moves
+ * only A and C. Calls are marked {@code resident} in program order while the resident B slices plus
+ * the largest A and C slices of any call fit one DPU's MRAM (DPU 0 of the pool holds a slice of every
+ * resident weight); their estimate becomes the simulated time of such a call
+ * ({@link PimTarget#residentSeconds}).
+ *
+ * <p>Not part of the paper's configurations (which send B with every call, so the layout pass pays
+ * off); it is the {@code pimllm+res} variant's extra step, beyond the paper.
+ */
+public final class ResidentWeights {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResidentWeights.class);
+
+    public static final String NAME = "ResidentWeights";
+
+    private ResidentWeights() {
+    }
+
+    public static Pass pass() {
+        return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), ResidentWeights::apply);
+    }
+
+    static IRModule apply(IRModule m, PassContext ctx) {
+        PimTarget target = ctx.requireTarget(NAME);
+        List<Call> gemms = PimModule.pimGemms(m);
+        long activations = 0;
+        for (Call g : gemms) {
+            TilingPlan.DpuSlice s = g.attrs(PimGemmAttrs.class).plan().slice();
+            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+        }
+        long budget = target.hw().mramBytes() - activations;
+        Map<Call, Boolean> resident = new IdentityHashMap<>();
+        long used = 0;
+        int skipped = 0;
+        for (Call g : gemms) {
+            if (!(g.arg(1) instanceof Constant)) continue;
+            long b = roundUp8(g.attrs(PimGemmAttrs.class).plan().slice().bBytes());
+            if (used + b <= budget) {
+                used += b;
+                resident.put(g, true);
+            } else {
+                skipped++;
+            }
+        }
+        if (skipped > 0) {
+            LOG.info("{} constant weights are not resident: MRAM per DPU is full ({} of {} bytes)", skipped, used, budget);
+        }
+        return resident.isEmpty() ? m : m.mapFunctions(f -> mark(f, resident, target));
+    }
+
+    private static Function mark(Function f, Map<Call, Boolean> resident, PimTarget target) {
+        return new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                if (!resident.containsKey(c)) return c.withArgs(args);
+                PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
+                PimGemmAttrs r = a.withResident(true).withPlan(a.plan(), target.residentSeconds(a.plan(), a.bLayout()));
+                return new Call(PimOps.GEMM, args, r);
+            }
+        }.mutateFunction(f);
+    }
+
+    private static long roundUp8(long v) {
+        return (v + 7) & ~7L;
+    }
+}

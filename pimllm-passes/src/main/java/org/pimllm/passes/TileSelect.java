@@ -1,0 +1,64 @@
+package org.pimllm.passes;
+
+import java.util.List;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.IRModule;
+import org.pimllm.passes.pim.GemmMatch;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.tileselector.Selection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every {@code pim.gemm} the Tile-Selector's plan (strategy, partition factors, kernel
+ * parameters) instead of BaseGEMM. GEMMs that LowerToPgemm had to leave on the host because no
+ * BaseGEMM plan fits are lowered here if the Tile-Selector finds a legal plan. Switched off, every
+ * pim.gemm keeps PGEMMlib's default BaseGEMM plan (the paper's BaseGEMM-only configuration).
+ */
+public final class TileSelect {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TileSelect.class);
+
+    public static final String NAME = "TileSelect";
+
+    private TileSelect() {
+    }
+
+    public static Pass pass() {
+        return Pass.function(NAME, 1, List.of(LowerToPgemm.NAME), TileSelect::select);
+    }
+
+    static Function select(Function f, IRModule m, PassContext ctx) {
+        PimTarget target = ctx.requireTarget(NAME);
+        return new ExprMutator() {
+            @Override
+            protected Expr rewriteCall(Call c, List<Expr> args) {
+                Call nc = c.withArgs(args);
+                if (nc.is(PimOps.GEMM)) {
+                    PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
+                    TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype()).plan();
+                    return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, target.pimSeconds(plan, a.bLayout())));
+                }
+                return GemmMatch.of(nc).map(g -> lowerLeftover(g, target)).orElse(nc);
+            }
+        }.mutateFunction(f);
+    }
+
+    private static Expr lowerLeftover(GemmMatch g, PimTarget target) {
+        GemmShape shape = g.geometry().shape();
+        Selection s;
+        try {
+            s = target.select(shape, g.dtype());
+        } catch (IllegalArgumentException e) {
+            LOG.info("{} {} stays on the CPU: no PGEMMlib plan fits ({})", g.label(), shape, e.getMessage());
+            return g.call();
+        }
+        return LowerToPgemm.toPim(g, s.plan(), target.pimSeconds(s.plan(), g.bLayout()));
+    }
+}

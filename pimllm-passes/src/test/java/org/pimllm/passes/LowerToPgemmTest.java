@@ -1,0 +1,145 @@
+package org.pimllm.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pimllm.ir.Builder;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.StructuralEqual;
+import org.pimllm.ir.TensorSource;
+import org.pimllm.ir.TensorType;
+import org.pimllm.ir.TypeCheckException;
+import org.pimllm.ir.Var;
+import org.pimllm.ir.text.Parser;
+import org.pimllm.ir.text.Printer;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.PgemmLib;
+import org.pimllm.pgemm.PlanEnumerator;
+import org.pimllm.pgemm.Strategy;
+import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.tileselector.TileSelector;
+
+class LowerToPgemmTest {
+
+    static final HardwareConfig HW = HardwareConfig.preset("upmem-2556-350");
+    static final int DPUS = 64;
+
+    static PassContext ctx() {
+        return PassContext.builder().target(PimTarget.of(HW, DPUS)).build();
+    }
+
+    static Constant int8Weight(Builder b, String name, int... shape) {
+        return b.weight(name, TensorType.of(DType.INT8, shape), TensorSource.Distribution.UNIFORM, 127);
+    }
+
+    /** PGEMMlib's own default BaseGEMM plan (computed by pgemm, not by the pass). */
+    static TilingPlan base(GemmShape s, GemmDType t) {
+        return PlanEnumerator.defaultPlan(Strategy.BASE, s, t, DPUS, null, null, null, null, PgemmLib.limits(HW),
+                PgemmLib.kernelModel(HW));
+    }
+
+    static double predict(TilingPlan p) { return new TileSelector(HW).predict(p); }
+
+    static IRModule run(Pass p, IRModule m) { return Sequential.of(p).run(m, ctx()); }
+
+    @Test
+    void denseBecomesPimGemmWithTheBasePlanAndColumnMajorB() {
+        Builder b = new Builder(7);
+        Var x = b.var("x", DType.INT8, 128, 256);
+        Constant w = int8Weight(b, "w", 512, 256);
+        IRModule before = b.module(b.function(b.denseInt8(x, w), x));
+
+        TilingPlan plan = base(GemmShape.of(1, 128, 256, 512), GemmDType.INT8);
+        Var x2 = b.var("x", DType.INT8, 128, 256);
+        Call gemm = new Call(PimOps.GEMM, List.of(x2, w), new PimGemmAttrs("w", plan, Layout.COL_MAJOR, false, predict(plan)));
+        IRModule expected = b.module(b.function(gemm, x2));
+
+        IRModule after = run(LowerToPgemm.pass(), before);
+        assertTrue(StructuralEqual.equal(expected, after), () -> StructuralEqual.mismatch(expected, after).orElse("") + "\n" + Printer.print(after));
+        assertEquals(DType.INT32, after.main().body().dtype());
+    }
+
+    @Test
+    void rowMajorWeightIsMarkedForRuntimeTransposition() {
+        Builder b = new Builder(7);
+        Var x = b.var("x", DType.FP32, 1, 8, 64);
+        Constant w = b.weight("c_attn.weight", 64, 192);
+        IRModule before = b.module(b.function(b.matmul(x, w), x));
+        IRModule after = run(LowerToPgemm.pass(), before);
+        Call g = (Call) after.main().body();
+        PimGemmAttrs a = g.attrs(PimGemmAttrs.class);
+        assertEquals(Layout.ROW_MAJOR, a.bLayout());
+        assertEquals(GemmShape.of(1, 8, 64, 192), a.plan().shape());
+        assertEquals(Strategy.BASE, a.plan().strategy());
+        long bBytes = 64L * 192 * 4;
+        assertEquals(predict(a.plan()) + bBytes / HW.hostCpu().transposeBytesPerSecond(), a.estimatedSeconds(), 1e-15);
+        assertEquals(List.of(1, 8, 192), g.shape());
+    }
+
+    @Test
+    void attentionBatchMatmulBecomesBatchedPimGemm() {
+        Builder b = new Builder(7);
+        Var q = b.var("q", DType.INT8, 4, 16, 32);
+        Var k = b.var("k", DType.INT8, 4, 16, 32);
+        Call scores = b.batchMatmul(q, k, false, true);
+        IRModule before = b.module(b.function(b.cast(scores, DType.INT32), q, k));
+        IRModule lowered = run(LowerToPgemm.pass(), before);
+        Call g = (Call) ((Call) lowered.main().body()).arg(0);
+        // int8 batch_matmul with int8 output does not match PGEMMlib's int32 accumulator: stays on the CPU
+        assertEquals("nn.batch_matmul", g.op().name());
+
+        Call scores32 = new Call(org.pimllm.ir.Ops.BATCH_MATMUL, List.of(q, k),
+                new org.pimllm.ir.attrs.MatmulAttrs(false, true, DType.INT32));
+        IRModule after = run(LowerToPgemm.pass(), b.module(b.function(scores32, q, k)));
+        Call pg = (Call) after.main().body();
+        assertEquals(PimOps.GEMM, pg.op());
+        assertEquals(GemmShape.of(4, 16, 32, 16), pg.attrs(PimGemmAttrs.class).plan().shape());
+        assertEquals(Layout.COL_MAJOR, pg.attrs(PimGemmAttrs.class).bLayout());
+        assertEquals(List.of(4, 16, 16), pg.shape());
+    }
+
+    @Test
+    void loweredModulePrintsThePlanAndParsesBack() {
+        Builder b = new Builder(3);
+        Var x = b.var("x", DType.INT8, 32, 128);
+        IRModule m = run(LowerToPgemm.pass(), b.module(b.function(b.denseInt8(x, int8Weight(b, "layers.0.wq", 96, 128)), x)));
+        String text = Printer.print(m);
+        assertTrue(text.contains("pim.gemm("), text);
+        assertTrue(text.contains("strategy=base"), text);
+        assertTrue(text.contains("b_layout=col_major"), text);
+        IRModule back = Parser.parse(text);
+        assertTrue(StructuralEqual.equal(m, back), () -> StructuralEqual.mismatch(m, back).orElse(""));
+    }
+
+    @Test
+    void pimGemmWhosePlanDoesNotMatchItsOperandsIsATypeError() {
+        Builder b = new Builder(3);
+        Var x = b.var("x", DType.INT8, 32, 128);
+        Constant w = int8Weight(b, "w", 96, 128);
+        TilingPlan wrong = base(GemmShape.of(1, 64, 128, 96), GemmDType.INT8);
+        TypeCheckException e = assertThrows(TypeCheckException.class, () ->
+                new Call(PimOps.GEMM, List.of(x, w), new PimGemmAttrs("w", wrong, Layout.COL_MAJOR, false, 0)));
+        assertTrue(e.getMessage().contains("the plan is for GEMM (1, 64, 128, 96)"), e.getMessage());
+    }
+
+    @Test
+    void gemmsPgemmlibCannotRunStayOnTheCpu() {
+        Builder b = new Builder(3);
+        Var x = b.var("x", DType.FP16, 4, 8);
+        Var w = b.var("w", DType.FP16, 8, 8);
+        IRModule m = b.module(b.function(b.dense(x, w), x, w));
+        IRModule after = run(LowerToPgemm.pass(), m);
+        assertTrue(PimModule.pimGemms(after).isEmpty());
+    }
+}

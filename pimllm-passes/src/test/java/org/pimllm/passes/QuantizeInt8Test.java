@@ -1,0 +1,146 @@
+package org.pimllm.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.pimllm.ir.Builder;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.Tensor;
+import org.pimllm.ir.Var;
+import org.pimllm.ir.attrs.AxisAttrs;
+import org.pimllm.ir.attrs.DenseAttrs;
+import org.pimllm.ir.attrs.QuantizeAttrs;
+
+class QuantizeInt8Test {
+
+    static Tensor random(SplittableRandom r, double scale, int... shape) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
+        return Tensor.ofFloats(v, shape);
+    }
+
+    @Test
+    void denseGetsPerChannelWeightScalesAndAPerTensorActivationScale() {
+        Builder b = new Builder();
+        Var x = b.var("x", DType.FP32, 4, 3);
+        Tensor w = Tensor.ofFloats(new float[] {0.5f, -1.0f, 0.25f, 2.0f, 0.1f, -0.4f}, 2, 3);
+        IRModule before = b.module(b.function(b.dense(x, b.constant(w, "w")), x));
+
+        float sa = (float) (1.27 / 127.0);          // given range |x| <= 1.27
+        float[] sw = {(float) (1.0 / 127.0), (float) (2.0 / 127.0)};   // max |W[n,:]| / 127 per output channel
+        byte[] wq = {64, -127, 32, 127, 6, -25};     // round(W / sw), half to even
+        Var x2 = b.var("x", DType.FP32, 4, 3);
+        Call qx = b.call(Ops.QUANTIZE, QuantizeAttrs.INT8, x2, b.scalar(sa), b.scalar(DType.INT32, 0));
+        Call acc = b.call(Ops.DENSE, new DenseAttrs(null, DType.INT32), qx, b.constant(Tensor.ofBytes(DType.INT8, wq, 2, 3)));
+        Tensor scale = Tensor.ofFloats(new float[] {(float) ((double) sa * sw[0]), (float) ((double) sa * sw[1])}, 2);
+        Call y = b.call(Ops.DEQUANTIZE, new AxisAttrs(-1), acc, b.constant(scale), b.scalar(DType.INT32, 0));
+        IRModule expected = b.module(b.function(y, x2));
+
+        IRModule after = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.ranges(1.27))).run(before, PassContext.defaults());
+        GraphPassesTest.assertStructEq(expected, after);
+    }
+
+    /** A small LLaMA-like block: bias-free Q/K/V, attention, output projection, SwiGLU MLP, residuals. */
+    static IRModule block(Builder b, int seq, int hidden, int heads, SplittableRandom r) {
+        int hd = hidden / heads;
+        Var x = b.var("x", DType.FP32, seq, hidden);
+        Expr h = b.rmsNorm(x, b.ones("n1", hidden), 1e-6);
+        Expr q = b.dense(h, b.constant(random(r, 0.2, hidden, hidden), "wq"));
+        Expr k = b.dense(h, b.constant(random(r, 0.2, hidden, hidden), "wk"));
+        Expr v = b.dense(h, b.constant(random(r, 0.2, hidden, hidden), "wv"));
+        Expr qh = b.transpose(b.reshape(q, seq, heads, hd), 1, 0, 2);
+        Expr kh = b.transpose(b.reshape(k, seq, heads, hd), 1, 0, 2);
+        Expr vh = b.transpose(b.reshape(v, seq, heads, hd), 1, 0, 2);
+        Expr probs = b.softmax(b.divide(b.batchMatmul(qh, kh), b.scalar((float) Math.sqrt(hd))), -1);
+        Expr ctx = b.reshape(b.transpose(b.batchMatmul(probs, vh, false, false), 1, 0, 2), seq, hidden);
+        Expr x1 = b.add(x, b.dense(ctx, b.constant(random(r, 0.2, hidden, hidden), "wo")));
+        Expr h2 = b.rmsNorm(x1, b.ones("n2", hidden), 1e-6);
+        Expr gate = b.dense(h2, b.constant(random(r, 0.2, 2 * hidden, hidden), "w_gate"));
+        Expr up = b.dense(h2, b.constant(random(r, 0.2, 2 * hidden, hidden), "w_up"));
+        Expr down = b.dense(b.multiply(b.silu(gate), up), b.constant(random(r, 0.2, hidden, 2 * hidden), "w_down"));
+        return b.module(b.function(b.add(x1, down), x));
+    }
+
+    static double relativeError(Tensor ref, Tensor got) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < ref.size(); i++) {
+            double d = ref.getDouble(i) - got.getDouble(i);
+            num += d * d;
+            den += ref.getDouble(i) * ref.getDouble(i);
+        }
+        return Math.sqrt(num / den);
+    }
+
+    @Test
+    void calibratedInt8ModelStaysCloseToTheFloatModel() {
+        SplittableRandom r = new SplittableRandom(2024);
+        IRModule fp32 = block(new Builder(1), 8, 32, 2, r);
+        List<Map<String, Tensor>> samples = new ArrayList<>();
+        for (int i = 0; i < 3; i++) samples.add(Map.of("x", random(r, 1.0, 8, 32)));
+        QuantizeInt8.Config cfg = QuantizeInt8.Config.calibrate(new GraphInterpreter(), samples);
+        IRModule int8 = Sequential.of(QuantizeInt8.pass(cfg), CommonSubexpressionElimination.pass())
+                .run(fp32, PassContext.defaults());
+
+        int int8Gemms = 0;
+        int requantize = 0;
+        for (Expr e : ExprVisitor.postOrder(int8.main())) {
+            if (e instanceof Call c && (c.is(Ops.DENSE) || c.is(Ops.BATCH_MATMUL))) {
+                assertEquals(DType.INT8, c.arg(0).dtype(), "every GEMM multiplies int8");
+                assertEquals(DType.INT32, c.dtype(), "and accumulates in int32");
+                int8Gemms++;
+            }
+            if (e instanceof Call c && c.is(Ops.REQUANTIZE)) requantize++;
+        }
+        assertEquals(9, int8Gemms);
+        assertTrue(requantize >= 1, "the V projection feeds the second attention GEMM through requantize");
+
+        Tensor fresh = random(r, 1.0, 8, 32);
+        Tensor yf = GraphInterpreter.run(fp32.main(), Map.of("x", fresh));
+        Tensor yq = GraphInterpreter.run(int8.main(), Map.of("x", fresh));
+        double err = relativeError(yf, yq);
+        // measured: 3.7% (2.2% when calibrated on the same input); int8 noise of 9 chained GEMMs
+        assertTrue(err < 0.05, "relative L2 error of the int8 model " + err);
+        assertTrue(err > 0, "the int8 model really is quantized");
+    }
+
+    @Test
+    void syntheticWeightsAreQuantizedLazily() {
+        Builder b = new Builder(3);
+        Var x = b.var("x", DType.FP32, 2, 16);
+        IRModule m = b.module(b.function(b.dense(x, b.weight("big", 8, 16)), x));
+        IRModule q = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.ranges(4.0))).run(m, PassContext.defaults());
+        Call deq = (Call) q.main().body();
+        Constant wq = (Constant) ((Call) deq.arg(0)).arg(1);
+        assertTrue(wq.source() instanceof org.pimllm.ir.TensorSource.Lazy, wq.toString());
+        assertEquals(DType.INT8, wq.dtype());
+        Tensor data = wq.data();
+        long max = 0;
+        for (int i = 0; i < data.size(); i++) max = Math.max(max, Math.abs(data.getLong(i)));
+        assertEquals(127, max, "the largest weight of some channel maps to 127");
+    }
+
+    @Test
+    void missingRangesAreAnError() {
+        Builder b = new Builder(3);
+        Var x = b.var("x", DType.FP32, 2, 16);
+        IRModule m = b.module(b.function(b.dense(x, b.weight("w", 8, 16)), x));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                Sequential.of(QuantizeInt8.pass()).run(m, PassContext.defaults()));
+        assertTrue(e.getMessage().contains("QuantizeInt8.abs_max"), e.getMessage());
+    }
+}
