@@ -57,7 +57,7 @@ class FunctionalCorrectnessTest {
             assertTrue(expected.contentEquals(got), () -> name + " " + variant + ": compiled output differs from the reference: "
                     + got + " vs " + expected);
             boolean pim = !variant.startsWith("cpu");
-            if (pim && !variant.equals("pimllm")) {
+            if (pim && !variant.startsWith("pimllm")) { // pimllm* may place every GEMM on the CPU
                 assertTrue(r.report().pimGemms() > 0, "variant " + variant + " runs GEMMs on PIM");
             }
             if (!pim) assertEquals(0, r.report().pimGemms());

@@ -34,8 +34,9 @@ public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer>
             throw new IllegalArgumentException("the benchmark needs at least one model, sequence length, DPU count and variant");
         }
         for (String v : variants) {
-            if (!ALL_VARIANTS.contains(v)) {
-                throw new IllegalArgumentException("unknown variant '" + v + "'; known: " + String.join(", ", ALL_VARIANTS));
+            if (!org.pimllm.passes.Pipelines.VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("unknown variant '" + v + "'; known: "
+                        + String.join(", ", org.pimllm.passes.Pipelines.VARIANTS));
             }
         }
         for (int s : seqs) if (s < 1) throw new IllegalArgumentException("sequence length must be >= 1, got " + s);
