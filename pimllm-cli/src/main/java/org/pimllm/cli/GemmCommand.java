@@ -19,6 +19,8 @@ import org.pimllm.pgemm.PlanValidator;
 import org.pimllm.pgemm.ResidentB;
 import org.pimllm.pgemm.ResultCheck;
 import org.pimllm.pgemm.Strategy;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.TileSelector;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.Category;
 import org.pimllm.sim.DpuSet;
@@ -137,14 +139,18 @@ public final class GemmCommand implements Callable<Integer> {
   }
 
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
-    if (strategy.trim().equalsIgnoreCase("auto")) {
-      throw new IllegalArgumentException("--strategy auto needs the Tile-Selector (pimllm-tileselector), which is not"
-          + " available yet; choose base, ntile, ktile, mixed or batched and give partition factors with --fm/--fk/--fn");
-    }
-    Strategy st = Strategy.parse(strategy);
     if (dpus < 1) {
       throw new IllegalArgumentException("--dpus must be >= 1, got " + dpus);
     }
+    if (strategy.trim().equalsIgnoreCase("auto")) {
+      if (fB != null || fM != null || fK != null || fN != null || tileK != null || tasklets != null || block != null) {
+        throw new IllegalArgumentException("--strategy auto lets the Tile-Selector choose the partition factors and kernel"
+            + " parameters; drop --fb/--fm/--fk/--fn/--tile-k/--tasklets/--block or name a strategy");
+      }
+      // Pooled: this command reports alloc/load/free apart from the GEMM's own time.
+      return new TileSelector(cfg).select(shape, type, dpus, new CallOptions(true, parseLayout(bLayout))).plan();
+    }
+    Strategy st = Strategy.parse(strategy);
     TilingPlan p = PlanEnumerator.defaultPlan(st, shape, type, dpus, fB, fM, fK, fN, PgemmLib.limits(cfg),
         PgemmLib.kernelModel(cfg));
     if (tileK != null || tasklets != null || block != null) {

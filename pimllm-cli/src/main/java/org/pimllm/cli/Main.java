@@ -30,6 +30,7 @@ public final class Main implements Callable<Integer> {
       HwCommand.class,
       MicrobenchCommand.class,
       GemmCommand.class, // a class, so each run gets fresh option fields
+      TuneCommand.class,
       ModelsCommand.class,
       CompileCommand.class,
       new CommandLine.HelpCommand());

@@ -51,10 +51,14 @@ class GemmCommandTest {
   }
 
   @Test
-  void autoStrategyIsRejectedUntilTheTileSelectorExists() {
-    MainTest.Result r = MainTest.run("gemm", "--m", "1", "--k", "64", "--n", "64", "--strategy", "auto");
+  void autoStrategyRunsTheTileSelectorsPlanAndVerifiesIt() throws Exception {
+    JsonNode j = json(MainTest.run("gemm", "--m", "6", "--k", "96", "--n", "20", "--dpus", "64", "--strategy", "auto",
+        "--functional", "--json"));
+    assertTrue(j.get("verified").asBoolean(), j.toString());
+    assertTrue(j.get("dpusUsed").asInt() <= 64, j.toString());
+    MainTest.Result r = MainTest.run("gemm", "--m", "6", "--k", "96", "--n", "20", "--strategy", "auto", "--fm", "2");
     assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("error: --strategy auto needs the Tile-Selector"), r.err());
+    assertTrue(r.err().startsWith("error: --strategy auto lets the Tile-Selector choose"), r.err());
   }
 
   @Test

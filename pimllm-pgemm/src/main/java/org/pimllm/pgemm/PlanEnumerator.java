@@ -26,19 +26,31 @@ public final class PlanEnumerator {
     List<TilingPlan> out = new ArrayList<>();
     for (Strategy st : Strategy.values()) {
       for (Partition p : partitions(st, shape, budget)) {
-        for (int tileBytes : TILE_BYTES) {
-          if (tileBytes % dtype.bytes() != 0 || tileBytes > lim.dmaMaxBytes()) {
-            continue;
-          }
-          int tileK = tileBytes / dtype.bytes();
-          if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(TilingPlan.ceilDiv(shape.k(), p.fK()), 8))) {
-            continue; // a tile longer than the K slice only adds padding
-          }
-          TilingPlan best = bestKernel(st, shape, dtype, p, tileK, lim, model);
-          if (best != null) {
-            out.add(best);
-          }
-        }
+        out.addAll(plansFor(st, shape, dtype, p, lim, model));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The legal plans of one strategy and partition: one per Tile_K, each with the best tasklet count, block
+   * size and K split for that Tile_K (what {@link #enumerate} lists for the partition). The Tile-Selector calls
+   * it partition by partition to search without building every plan.
+   */
+  public static List<TilingPlan> plansFor(Strategy st, GemmShape shape, GemmDType dtype, Partition p, DpuLimits lim,
+      KernelModel model) {
+    List<TilingPlan> out = new ArrayList<>();
+    for (int tileBytes : TILE_BYTES) {
+      if (tileBytes % dtype.bytes() != 0 || tileBytes > lim.dmaMaxBytes()) {
+        continue;
+      }
+      int tileK = tileBytes / dtype.bytes();
+      if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(TilingPlan.ceilDiv(shape.k(), p.fK()), 8))) {
+        continue; // a tile longer than the K slice only adds padding
+      }
+      TilingPlan best = bestKernel(st, shape, dtype, p, tileK, lim, model);
+      if (best != null) {
+        out.add(best);
       }
     }
     return out;
@@ -144,8 +156,8 @@ public final class PlanEnumerator {
     return s.descendingSet().stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** Partitions a strategy allows for the shape within the DPU budget. */
-  static List<Partition> partitions(Strategy st, GemmShape s, int budget) {
+  /** Partitions a strategy allows for the shape within the DPU budget (public for the Tile-Selector). */
+  public static List<Partition> partitions(Strategy st, GemmShape s, int budget) {
     List<Partition> out = new ArrayList<>();
     List<Integer> fBs = st == Strategy.BATCHED ? above1(factors(s.b(), budget)) : List.of(1);
     for (int fB : fBs) {

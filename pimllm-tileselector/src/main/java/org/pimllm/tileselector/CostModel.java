@@ -1,5 +1,6 @@
 package org.pimllm.tileselector;
 
+import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.Layout;
@@ -19,11 +20,27 @@ public final class CostModel {
   private final HardwareConfig hw;
   private final HostTransferModel link;
   private final KernelEstimator kernel;
+  // Per DPU count d (index d): ranks granted, and the simulator's bandwidths for a transfer to d DPUs.
+  private final int[] ranks;
+  private final double[] h2dBw;
+  private final double[] d2hBw;
+  private final double[] bcastBw;
 
   CostModel(HardwareConfig hw, KernelEstimator kernel) {
     this.hw = hw;
     this.link = new HostTransferModel(hw);
     this.kernel = kernel;
+    int n = hw.totalDpus();
+    ranks = new int[n + 1];
+    h2dBw = new double[n + 1];
+    d2hBw = new double[n + 1];
+    bcastBw = new double[n + 1];
+    for (int d = 1; d <= n; d++) {
+      ranks[d] = ranksFor(d);
+      h2dBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.H2D, d, ranks[d]);
+      d2hBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.D2H, d, ranks[d]);
+      bcastBw[d] = link.bandwidth(HostTransferModel.Kind.BROADCAST, Direction.H2D, d, ranks[d]);
+    }
   }
 
   public HardwareConfig hardware() {
@@ -32,40 +49,77 @@ public final class CostModel {
 
   /** The terms of one call of the plan. */
   public PlanCost cost(TilingPlan plan, CallOptions opts) {
-    int dpus = plan.dpus();
-    int ranks = ranksFor(dpus);
     TilingPlan.DpuSlice s = plan.slice();
-    Partition f = plan.partition();
-    GemmShape sh = plan.shape();
+    double kernelSeconds = hw.seconds(Math.ceil(kernel.cycles(plan) - 1e-9));
+    return terms(plan.shape(), plan.dtype(), plan.partition(), s.bBytes(), s.aBytes(), s.cBytes(), kernelSeconds, opts);
+  }
 
-    double h2d = h2dB(dpus, ranks, s.bBytes(), f.fB() * f.fK() * f.fN() == 1)
-        + h2dB(dpus, ranks, s.aBytes(), f.fB() * f.fM() * f.fK() == 1)
-        + link.parallelSeconds(Direction.H2D, dpus, ranks, argsBytes());
-    double d2h = link.parallelSeconds(Direction.D2H, dpus, ranks, s.cBytes());
+  /**
+   * A lower bound of {@link #cost} over every plan of a partition, whatever its kernel parameters: slices
+   * without K padding, and only the kernel's multiply steps at the full issue rate. The search skips
+   * partitions whose bound is above the best plan found so far.
+   */
+  double lowerBound(GemmShape sh, GemmDType dtype, Partition f, CallOptions opts) {
+    long bLoc = ceilDiv(sh.b(), f.fB());
+    long mLoc = ceilDiv(sh.m(), f.fM());
+    long kPart = ceilDiv(sh.k(), f.fK());
+    long nLoc = (ceilDiv(sh.n(), f.fN()) + 1) / 2 * 2;
+    int es = dtype.bytes();
+    long macs = bLoc * mLoc * kPart * nLoc;
+    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, macs)) * (1 - 1e-9);
+    PlanCost c = terms(sh, dtype, f, bLoc * nLoc * kPart * es, bLoc * mLoc * kPart * es,
+        bLoc * mLoc * nLoc * dtype.accumulatorBytes(), kernelSeconds, opts);
+    return c.totalSeconds();
+  }
+
+  /**
+   * A lower bound of the simulator's seconds for the plan: its exact transfer, launch and host terms (the
+   * simulator charges the same functions) plus only the kernel's multiply instructions at the peak issue
+   * rate (the simulated kernel issues at least those, at most issuePerCycle per cycle).
+   */
+  double simulatorLowerBound(TilingPlan plan) {
+    TilingPlan.DpuSlice s = plan.slice();
+    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(plan.dtype(), s.macs())) * (1 - 1e-9);
+    return terms(plan.shape(), plan.dtype(), plan.partition(), s.bBytes(), s.aBytes(), s.cBytes(), kernelSeconds,
+        CallOptions.POOLED).totalSeconds();
+  }
+
+  private PlanCost terms(GemmShape sh, GemmDType dtype, Partition f, long bBytes, long aBytes, long cBytes,
+      double kernelSeconds, CallOptions opts) {
+    int dpus = f.dpus();
+    int r = ranks[dpus];
+    HardwareConfig.HostLink h = hw.host();
+    double h2d = (f.fB() * f.fK() * f.fN() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
+        + (f.fB() * f.fM() * f.fK() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
+        + push(dpus, argsBytes());
+    double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
     if (f.fK() > 1) {
-      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * plan.dtype().accumulatorBytes();
+      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * dtype.accumulatorBytes();
       host += partialBytes / hw.hostCpu().reduceBytesPerSecond();
     }
     if (opts.bLayout() == Layout.ROW_MAJOR) {
-      long bBytes = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
-      host += bBytes / hw.hostCpu().transposeBytesPerSecond();
+      long bytes = (long) sh.b() * sh.k() * sh.n() * dtype.bytes();
+      host += bytes / hw.hostCpu().transposeBytesPerSecond();
     }
-    double kernelSeconds = hw.seconds(Math.ceil(kernel.cycles(plan) - 1e-9));
-    double launch = link.launchSeconds(ranks);
-    double alloc = opts.pooled() ? 0 : link.allocSeconds(ranks) + link.loadSeconds(ranks) + link.freeSeconds(ranks);
+    double launch = link.launchSeconds(r);
+    double alloc = opts.pooled() ? 0 : link.allocSeconds(r) + link.loadSeconds(r) + link.freeSeconds(r);
     return new PlanCost(h2d, kernelSeconds, d2h, host, launch, alloc);
+  }
+
+  /** dpu_push_xfer of bytesPerDpu to each of d DPUs (HostTransferModel.parallelSeconds with a cached bandwidth). */
+  private double push(int d, long bytesPerDpu) {
+    return hw.host().parallelCallSeconds() + (double) bytesPerDpu * d / h2dBw[d];
+  }
+
+  /** dpu_broadcast_to of one buffer to d DPUs (HostTransferModel.broadcastSeconds with a cached bandwidth). */
+  private double broadcast(int d, long bytes) {
+    return hw.host().broadcastCallSeconds() + (double) bytes * d / bcastBw[d];
   }
 
   /** Estimated kernel cycles of one DPU. */
   public double kernelCycles(TilingPlan plan) {
     return kernel.cycles(plan);
-  }
-
-  /** One push (distinct slices) or broadcast (one slice for all) of bytesPerDpu. */
-  private double h2dB(int dpus, int ranks, long bytesPerDpu, boolean broadcast) {
-    return broadcast ? link.broadcastSeconds(dpus, ranks, bytesPerDpu)
-        : link.parallelSeconds(Direction.H2D, dpus, ranks, bytesPerDpu);
   }
 
   /** The argument block PGEMMlib pushes, rounded up to the DMA alignment as the SDK does. */
@@ -84,5 +138,9 @@ public final class CostModel {
       ranks++;
     }
     return ranks;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
   }
 }

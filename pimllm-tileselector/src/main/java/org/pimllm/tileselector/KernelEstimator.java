@@ -21,9 +21,10 @@ import org.pimllm.sim.OpClass;
  *   <li>the pipeline: {@code k * I / issuePerCycle};
  *   <li>the DMA engine, which serves one transfer at a time: {@code k * D}.
  * </ul>
- * Near the crossing of two bounds the tasklets interfere (queueing at the DMA engine, sharing the pipeline),
- * so the bounds are combined as a smooth maximum {@code (a^p + b^p + c^p)^(1/p)}; p is profiled per preset
- * from the simulator ({@link KernelCalibration}).
+ * The first round starts every lane at once, so their first DMAs queue behind each other: the last lane's
+ * chain starts (k - 1) first-DMA times late, and the pipeline fills and drains over min(k, revolver) lanes.
+ * With kSplit > 1 a work item's K tiles are shared by kSplit lanes and lane 0 then adds the partial sums and
+ * writes C after a barrier. Every number comes from the preset and {@link KernelCost}; nothing is fitted.
  */
 final class KernelEstimator {
   private final double revolver;
@@ -32,9 +33,8 @@ final class KernelEstimator {
   private final double writeAlpha;
   private final double beta;
   private final double[] softPerMac = new double[GemmDType.values().length];
-  private final double p;
 
-  KernelEstimator(HardwareConfig hw, double smoothExponent) {
+  KernelEstimator(HardwareConfig hw) {
     this.revolver = hw.pipeline().revolverCycles();
     this.issuePerCycle = hw.pipeline().issuePerCycle();
     this.readAlpha = hw.dma().readAlphaCycles();
@@ -50,11 +50,6 @@ final class KernelEstimator {
       softPerMac[t.ordinal()] = KernelCost.softMulsPerMac(t) * hw.opCost(OpClass.MUL, st)
           + KernelCost.softAddsPerMac(t) * hw.opCost(OpClass.ADD, st);
     }
-    this.p = smoothExponent;
-  }
-
-  double smoothExponent() {
-    return p;
   }
 
   /** Estimated kernel cycles of the plan's (identical) per-DPU slices. */
@@ -72,8 +67,12 @@ final class KernelEstimator {
     long items = (long) s.bLoc() * rowBlocks * colBlocks;
 
     // Sum I and D over the four kinds of items (full, last row block, last column block, corner).
+    int split = Math.max(1, Math.min(kp.kSplit(), kTiles));
+    int tilesPerLane = ceilDiv(kTiles, split);
     double sumI = 0;
     double sumD = 0;
+    double sumTail = 0;
+    double sumFirst = 0;
     for (int rk = 0; rk < 2; rk++) {
       long nr = rk == 0 ? rowBlocks - 1 : 1;
       int rows = rk == 0 ? br : lastRows;
@@ -84,53 +83,74 @@ final class KernelEstimator {
         if (count == 0) {
           continue;
         }
-        sumI += count * itemInstructions(t, rows, cols, kTiles, kp.tileK());
-        sumD += count * itemDmaCycles(t, rows, cols, kTiles, kp.tileK());
+        sumI += count * laneInstructions(t, rows, cols, tilesPerLane, kp.tileK());
+        sumD += count * laneDmaCycles(t, rows, cols, tilesPerLane, kp.tileK());
+        sumTail += count * tailCycles(t, rows, cols, split);
+        sumFirst += count * (rows + cols) * (readAlpha + beta * kp.tileK() * t.bytes());
       }
     }
-    double itemI = sumI / items;
-    double itemD = sumD / items;
-    int tasklets = kp.tasklets();
-    long fullRounds = items / tasklets;
-    int rest = (int) (items % tasklets);
-    double prologue = KernelCost.TASKLET_PROLOGUE * Math.max(revolver, tasklets / issuePerCycle);
-    double cycles = prologue + fullRounds * round(tasklets, itemI, itemD);
+    // Per lane of an item (a lane = the one tasklet of an unsplit item, or one of kSplit sharing it).
+    double laneI = sumI / items;
+    double laneD = sumD / items;
+    double tail = sumTail / items;
+    double firstDma = sumFirst / items;
+    int groups = Math.max(1, kp.tasklets() / split);
+    long fullRounds = items / groups;
+    int rest = (int) (items % groups);
+    double prologue = KernelCost.TASKLET_PROLOGUE * Math.max(revolver, kp.tasklets() / issuePerCycle);
+    double cycles = prologue;
+    long roundsDone = 0;
+    if (fullRounds > 0) {
+      // The first round starts all lanes at once: their first DMAs queue behind each other.
+      cycles += round(groups * split, laneI, laneD, firstDma) + (fullRounds - 1) * round(groups * split, laneI, laneD, 0);
+      roundsDone = fullRounds;
+    }
     if (rest > 0) {
-      cycles += round(rest, itemI, itemD);
+      cycles += round(rest * split, laneI, laneD, roundsDone == 0 ? firstDma : 0);
+      roundsDone++;
+    }
+    if (split > 1) {
+      cycles += roundsDone * tail; // lane 0 combines the partial sums and writes C after a barrier
     }
     return cycles;
   }
 
-  /** One round of k tasklets each running one item of I instructions and D DMA cycles. */
-  double round(int k, double itemI, double itemD) {
-    double chain = itemI * revolver + itemD;
-    double issue = k * itemI / issuePerCycle;
-    double dma = k * itemD;
-    return smoothMax(chain, issue, dma);
+  /**
+   * One round of k lanes each running laneI instructions and laneD DMA cycles; startDma > 0 when all lanes
+   * start together and each first needs that many DMA cycles (the last one waits for the k - 1 before it).
+   */
+  double round(int k, double laneI, double laneD, double startDma) {
+    double chain = laneI * revolver + laneD + Math.max(0, k - 1) * startDma;
+    // Lanes start startDma apart, so the pipeline fills over the first min(k, revolver) of them and drains
+    // over as many at the end (they finish as staggered as they started): about one startDma per lane lost.
+    double issue = k * laneI / issuePerCycle + startDma * (1 + Math.min(k, revolver));
+    double dma = k * laneD;
+    return Math.max(chain, Math.max(issue, dma));
   }
 
-  private double smoothMax(double a, double b, double c) {
-    double m = Math.max(a, Math.max(b, c));
-    if (Double.isInfinite(p) || m == 0) {
-      return m;
-    }
-    double sa = a / m;
-    double sb = b / m;
-    double sc = c / m;
-    return m * Math.pow(Math.pow(sa, p) + Math.pow(sb, p) + Math.pow(sc, p), 1 / p);
-  }
-
-  /** Instructions of one work item: bookkeeping and C writes, K tiles (explicit + software ops). */
-  double itemInstructions(GemmDType t, int rows, int cols, int kTiles, int tileK) {
+  /** Instructions of one lane of a work item: bookkeeping, its K tiles (explicit + software ops), C writes. */
+  double laneInstructions(GemmDType t, int rows, int cols, int tiles, int tileK) {
     return KernelCost.itemInstructions(rows, cols)
-        + (double) kTiles * (KernelCost.tileInstructions(t, rows, cols, tileK) + (double) rows * cols * tileK * softPerMac[t.ordinal()]);
+        + (double) tiles * (KernelCost.tileInstructions(t, rows, cols, tileK) + (double) rows * cols * tileK * softPerMac[t.ordinal()]);
   }
 
-  /** DMA-engine cycles of one work item: A and B tiles read per K tile, C rows written at the end. */
-  double itemDmaCycles(GemmDType t, int rows, int cols, int kTiles, int tileK) {
+  /** DMA-engine cycles of one lane: its A and B tiles; an unsplit item also writes its C rows. */
+  double laneDmaCycles(GemmDType t, int rows, int cols, int tiles, int tileK) {
     double tileRead = readAlpha + beta * tileK * t.bytes();
-    double cWrite = writeAlpha + beta * cols * t.accumulatorBytes();
-    return (double) kTiles * (rows + cols) * tileRead + rows * cWrite;
+    return (double) tiles * (rows + cols) * tileRead + rows * (writeAlpha + beta * cols * t.accumulatorBytes());
+  }
+
+  /** With kSplit > 1, after the barrier: lane 0 adds the partial sums (at one issue per revolver period) and writes C. */
+  double tailCycles(GemmDType t, int rows, int cols, int split) {
+    if (split <= 1) {
+      return 0;
+    }
+    return (KernelCost.combineInstructions(rows, cols, split) + 2.0 * KernelCost.ROUND_BARRIERS) * revolver;
+  }
+
+  /** Cycles of only the multiply steps of {@code macs} MACs at the pipeline's full issue rate: a lower bound. */
+  double issueBoundCycles(GemmDType t, long macs) {
+    return macs * (KernelCost.coreInstructionsPerMac(t) + softPerMac[t.ordinal()]) / issuePerCycle;
   }
 
   private static int ceilDiv(int a, int b) {
