@@ -43,7 +43,7 @@ public final class PartitionCpuPim {
     }
 
     static Function partition(Function f, IRModule m, PassContext ctx) {
-        PimTarget target = ctx.requireTarget(NAME);
+        Costs target = new Costs(ctx.requireTarget(NAME));
         // with resident weights, constant B stays in MRAM: compare the CPU with a call that moves only A and C
         boolean residentLater = ctx.isEnabled(PoolPimResources.NAME) && ctx.isEnabled(ResidentWeights.NAME)
                 && ctx.skipReason(ResidentWeights.pass().info()).isEmpty();

@@ -14,34 +14,34 @@ public final class Packing {
   public static byte[] packA(Matrix a, TilingPlan plan, int gb, int gm, int gk) {
     requireLayout(a, Layout.ROW_MAJOR, "A");
     TilingPlan.DpuSlice s = plan.slice();
-    GemmShape sh = plan.shape();
-    int es = plan.dtype().bytes();
-    byte[] out = new byte[Math.toIntExact(s.aBytes())];
-    int k0 = gk * s.kPart();
-    int kLen = Math.min(s.kPart(), sh.k() - k0);
-    for (int lb = 0; lb < s.bLoc(); lb++) {
-      int bi = gb * s.bLoc() + lb;
-      if (bi >= sh.b()) {
-        break;
-      }
-      for (int r = 0; r < s.mLoc(); r++) {
-        int row = gm * s.mLoc() + r;
-        if (row >= sh.m()) {
-          break;
-        }
-        System.arraycopy(a.data(), a.byteOffset(bi, row, k0), out, ((lb * s.mLoc() + r) * s.kLoc()) * es, kLen * es);
-      }
-    }
-    return out;
+    return packKRuns(a, plan, s.aBytes(), gb, gk, gm * s.mLoc(), s.mLoc(), s.mLoc(), plan.shape().m(),
+        (bi, row, k0) -> a.byteOffset(bi, row, k0));
   }
 
   /** The B slice of DPU block (gb, gk, gn): bLoc x nLoc columns of kLoc elements. B must be column-major. */
   public static byte[] packB(Matrix b, TilingPlan plan, int gb, int gk, int gn) {
     requireLayout(b, Layout.COL_MAJOR, "B");
     TilingPlan.DpuSlice s = plan.slice();
+    return packKRuns(b, plan, s.bBytes(), gb, gk, gn * s.nPart(), s.nPart(), s.nLoc(), plan.shape().n(),
+        (bi, col, k0) -> b.byteOffset(bi, k0, col));
+  }
+
+  /** Where the K run of row/column {@code index} of batch entry {@code bi} starts at element {@code k0}. */
+  private interface RunStart {
+    int byteOffset(int bi, int index, int k0);
+  }
+
+  /**
+   * Copies, for each of the DPU's batch entries, the K part {@code gk} of the runs (rows of A or columns of B)
+   * {@code first .. first + count - 1} (those below {@code total}) into slots of kLoc elements, {@code slots}
+   * per batch entry; everything else stays zero (padding).
+   */
+  private static byte[] packKRuns(Matrix src, TilingPlan plan, long bytes, int gb, int gk, int first, int count,
+      int slots, int total, RunStart start) {
+    TilingPlan.DpuSlice s = plan.slice();
     GemmShape sh = plan.shape();
     int es = plan.dtype().bytes();
-    byte[] out = new byte[Math.toIntExact(s.bBytes())];
+    byte[] out = new byte[Math.toIntExact(bytes)];
     int k0 = gk * s.kPart();
     int kLen = Math.min(s.kPart(), sh.k() - k0);
     for (int lb = 0; lb < s.bLoc(); lb++) {
@@ -49,12 +49,9 @@ public final class Packing {
       if (bi >= sh.b()) {
         break;
       }
-      for (int c = 0; c < s.nPart(); c++) {
-        int col = gn * s.nPart() + c;
-        if (col >= sh.n()) {
-          break;
-        }
-        System.arraycopy(b.data(), b.byteOffset(bi, k0, col), out, ((lb * s.nLoc() + c) * s.kLoc()) * es, kLen * es);
+      for (int i = 0; i < count && first + i < total; i++) {
+        System.arraycopy(src.data(), start.byteOffset(bi, first + i, k0), out, ((lb * slots + i) * s.kLoc()) * es,
+            kLen * es);
       }
     }
     return out;

@@ -28,6 +28,7 @@ import org.pimllm.ir.attrs.LayerNormAttrs;
 import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.ir.attrs.ReduceAttrs;
 import org.pimllm.ir.attrs.SplitAttrs;
+import org.pimllm.ir.eval.Interpreter;
 import org.pimllm.models.onnx.OnnxModel.Attribute;
 import org.pimllm.models.onnx.OnnxModel.Node;
 
@@ -122,7 +123,7 @@ public final class OnnxImporter {
     for (Node n : g.nodes()) {
       List<Value> outs;
       try {
-        outs = convert(n);
+        outs = foldIfConstant(n, convert(n));
       } catch (TypeCheckException | IllegalStateException e) {
         throw new OnnxFormatException(n.describe() + ": " + e.getMessage(), e);
       }
@@ -182,21 +183,16 @@ public final class OnnxImporter {
       case "Identity" -> List.of(in(n, 0));
       case "Constant" -> List.of(new Known(constantAttr(n)));
       case "Shape" -> List.of(new Known(shapeOf(in(n, 0))));
-      case "Add" -> List.of(binary(n, Ops.ADD, Math::addExact, Double::sum));
-      case "Sub" -> List.of(binary(n, Ops.SUBTRACT, Math::subtractExact, (x, y) -> x - y));
-      case "Mul" -> List.of(binary(n, Ops.MULTIPLY, Math::multiplyExact, (x, y) -> x * y));
-      case "Div" -> List.of(binary(n, Ops.DIVIDE, (x, y) -> {
-        if (y == 0) {
-          throw new OnnxFormatException(where + ": integer division by zero");
-        }
-        return x / y;
-      }, (x, y) -> x / y));
-      case "Pow" -> List.of(binary(n, Ops.POWER, (x, y) -> (long) Math.pow(x, y), Math::pow));
-      case "Max" -> List.of(binary(n, Ops.MAXIMUM, Math::max, Math::max));
-      case "Min" -> List.of(binary(n, Ops.MINIMUM, Math::min, Math::min));
-      case "Equal" -> List.of(compare(n, Ops.EQUAL, (x, y) -> x == y));
-      case "Less" -> List.of(compare(n, Ops.LESS, (x, y) -> x < y));
-      case "Greater" -> List.of(compare(n, Ops.GREATER, (x, y) -> x > y));
+      case "Add" -> List.of(binary(n, Ops.ADD));
+      case "Sub" -> List.of(binary(n, Ops.SUBTRACT));
+      case "Mul" -> List.of(binary(n, Ops.MULTIPLY));
+      case "Div" -> List.of(binary(n, Ops.DIVIDE));
+      case "Pow" -> List.of(binary(n, Ops.POWER));
+      case "Max" -> List.of(binary(n, Ops.MAXIMUM));
+      case "Min" -> List.of(binary(n, Ops.MINIMUM));
+      case "Equal" -> List.of(binary(n, Ops.EQUAL));
+      case "Less" -> List.of(binary(n, Ops.LESS));
+      case "Greater" -> List.of(binary(n, Ops.GREATER));
       case "Sqrt" -> List.of(unary(n, Ops.SQRT));
       case "Exp" -> List.of(unary(n, Ops.EXP));
       case "Erf" -> List.of(unary(n, Ops.ERF));
@@ -236,6 +232,28 @@ public final class OnnxImporter {
       case "QLinearMatMul" -> List.of(qlinearMatmul(n));
       default -> throw new OnnxFormatException("unsupported ONNX op " + where);
     };
+  }
+
+  /** Largest result (elements) folded at import time; bigger all-constant results stay in the graph for FoldConstant. */
+  private static final int FOLD_LIMIT = 1 << 24;
+
+  /**
+   * A node whose inputs are all known is evaluated now with the IR's reference interpreter, so shape
+   * chains become constants and later nodes can read them as parameters (reshape targets, axes...).
+   */
+  private List<Value> foldIfConstant(Node n, List<Value> outs) {
+    if (!allKnown(n)) {
+      return outs;
+    }
+    List<Value> folded = new ArrayList<>(outs.size());
+    for (Value v : outs) {
+      if (v instanceof Dyn(Expr e) && e.type() instanceof TensorType t && t.numElements() <= FOLD_LIMIT) {
+        folded.add(new Known(Interpreter.eval(e, Map.of()).tensor()));
+      } else {
+        folded.add(v);
+      }
+    }
+    return folded;
   }
 
   // ---- value access ----
@@ -309,17 +327,7 @@ public final class OnnxImporter {
 
   // ---- elementwise ----
 
-  private Value binary(Node n, Op op, java.util.function.LongBinaryOperator io, java.util.function.DoubleBinaryOperator fo) {
-    if (allKnown(n)) {
-      return new Known(ConstEval.binary(known(n, 0), known(n, 1), io, fo, n.describe()));
-    }
-    return new Dyn(b.call(op, dyn(n, 0), dyn(n, 1)));
-  }
-
-  private Value compare(Node n, Op op, ConstEval.Compare cmp) {
-    if (allKnown(n)) {
-      return new Known(ConstEval.compare(known(n, 0), known(n, 1), cmp, n.describe()));
-    }
+  private Value binary(Node n, Op op) {
     return new Dyn(b.call(op, dyn(n, 0), dyn(n, 1)));
   }
 
@@ -328,17 +336,11 @@ public final class OnnxImporter {
   }
 
   private Value where(Node n) {
-    if (allKnown(n)) {
-      return new Known(ConstEval.where(known(n, 0), known(n, 1), known(n, 2), n.describe()));
-    }
     return new Dyn(b.where(dyn(n, 0), dyn(n, 1), dyn(n, 2)));
   }
 
   private Value cast(Node n) {
     DType to = dtype(OnnxDataType.of((int) intAttr(n, "to", -1)), n.describe());
-    if (allKnown(n)) {
-      return new Known(ConstEval.cast(known(n, 0), to));
-    }
     return new Dyn(b.cast(dyn(n, 0), to));
   }
 
@@ -348,11 +350,7 @@ public final class OnnxImporter {
     int[] inShape = shapeOfValue(in(n, 0));
     long[] target = known(n, 1).dtype() == DType.INT64 ? known(n, 1).longs() : toLongs(known(n, 1));
     boolean allowZero = intAttr(n, "allowzero", 0) != 0;
-    int[] shape = resolveReshape(inShape, target, allowZero, n.describe());
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.reshape(k.t(), shape));
-    }
-    return new Dyn(b.reshape(dyn(n, 0), shape));
+    return new Dyn(b.reshape(dyn(n, 0), resolveReshape(inShape, target, allowZero, n.describe())));
   }
 
   static int[] resolveReshape(int[] in, long[] target, boolean allowZero, String where) {
@@ -400,18 +398,11 @@ public final class OnnxImporter {
     for (int i = 0; i < rank; i++) {
       perm[i] = permAttr == null ? rank - 1 - i : (int) permAttr[i];
     }
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.transpose(k.t(), perm));
-    }
     return new Dyn(b.transpose(dyn(n, 0), perm));
   }
 
   private Value gather(Node n) {
-    int axis = (int) intAttr(n, "axis", 0);
-    if (allKnown(n)) {
-      return new Known(ConstEval.gather(known(n, 0), known(n, 1), axis, n.describe()));
-    }
-    return new Dyn(b.take(dyn(n, 0), dyn(n, 1), axis));
+    return new Dyn(b.take(dyn(n, 0), dyn(n, 1), (int) intAttr(n, "axis", 0)));
   }
 
   private long[] axesOf(Node n, int inputIndex) {
@@ -424,20 +415,12 @@ public final class OnnxImporter {
   private Value unsqueeze(Node n) {
     long[] axes = axesOf(n, 1);
     int[] inShape = shapeOfValue(in(n, 0));
-    int[] outShape = ConstEval.unsqueezedShape(inShape, axes, n.describe());
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.reshape(k.t(), outShape));
-    }
-    return new Dyn(b.reshape(dyn(n, 0), outShape));
+    return new Dyn(b.reshape(dyn(n, 0), ConstEval.unsqueezedShape(inShape, axes, n.describe())));
   }
 
   private Value squeeze(Node n) {
     long[] axes = axesOf(n, 1);
-    int[] outShape = ConstEval.squeezedShape(shapeOfValue(in(n, 0)), axes, n.describe());
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.reshape(k.t(), outShape));
-    }
-    return new Dyn(b.reshape(dyn(n, 0), outShape));
+    return new Dyn(b.reshape(dyn(n, 0), ConstEval.squeezedShape(shapeOfValue(in(n, 0)), axes, n.describe())));
   }
 
   private Value concat(Node n) {
@@ -445,13 +428,6 @@ public final class OnnxImporter {
       throw new OnnxFormatException(n.describe() + ": Concat needs an axis attribute");
     }
     int axis = (int) intAttr(n, "axis", 0);
-    if (allKnown(n)) {
-      List<Tensor> parts = new ArrayList<>();
-      for (int i = 0; i < n.inputs().size(); i++) {
-        parts.add(known(n, i));
-      }
-      return new Known(ConstEval.concat(parts, axis, n.describe()));
-    }
     List<Expr> parts = new ArrayList<>();
     for (int i = 0; i < n.inputs().size(); i++) {
       parts.add(dyn(n, i));
@@ -489,9 +465,6 @@ public final class OnnxImporter {
     if (steps == null) {
       steps = new long[starts.length];
       Arrays.fill(steps, 1);
-    }
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.slice(k.t(), starts, ends, axes, steps, n.describe()));
     }
     int[] inShape = shapeOfValue(in(n, 0));
     List<Integer> begin = new ArrayList<>();
@@ -542,9 +515,6 @@ public final class OnnxImporter {
     int[] t = new int[target.length];
     for (int i = 0; i < t.length; i++) {
       t[i] = Math.toIntExact(target[i]);
-    }
-    if (in(n, 0) instanceof Known k) {
-      return new Known(ConstEval.expand(k.t(), t, n.describe()));
     }
     int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), t, n.describe());
     return new Dyn(b.broadcastTo(dyn(n, 0), shape));
@@ -632,7 +602,7 @@ public final class OnnxImporter {
     if (bT.rank() != 2) {
       throw new OnnxFormatException(n.describe() + ": only a 2-D constant B is supported, got " + Arrays.toString(bT.shape()));
     }
-    Tensor w = ConstEval.transpose(bT, new int[] {1, 0});
+    Tensor w = transposed(bT);
     Expr aZp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(Tensor.scalarLong(DType.INT32, 0));
     Expr bZp;
     if (hasInput(n, 3)) {
@@ -640,7 +610,7 @@ public final class OnnxImporter {
       if (z.size() != 1 && z.size() != w.dim(0)) {
         throw new OnnxFormatException(n.describe() + ": b_zero_point must be a scalar or have one value per column");
       }
-      bZp = b.constant(ConstEval.cast(z.size() == 1 ? ConstEval.reshape(z, new int[0]) : z, DType.INT32));
+      bZp = b.constant(evaluate(b.cast(b.reshape(b.constant(z), z.size() == 1 ? new int[0] : z.shape()), DType.INT32)));
     } else {
       bZp = b.constant(Tensor.scalarLong(DType.INT32, 0));
     }
@@ -670,14 +640,23 @@ public final class OnnxImporter {
   /** QLinearMatMul = qnn.dense of the int8 operands, then requantize by a_scale * b_scale / y_scale. */
   private Value qlinearMatmul(Node n) {
     Tensor bq = known(n, 3);
-    Tensor w = ConstEval.transpose(bq, new int[] {1, 0});
+    Tensor w = transposed(bq);
     Expr aZp = b.cast(dyn(n, 2), DType.INT32);
-    Expr bZp = b.constant(ConstEval.cast(known(n, 5), DType.INT32));
+    Expr bZp = b.constant(evaluate(b.cast(b.constant(known(n, 5)), DType.INT32)));
     Expr acc = b.call(Ops.QNN_DENSE, DenseAttrs.INT32_OUT, dyn(n, 0), b.constant(w), aZp, bZp);
     Expr inScale = b.multiply(dyn(n, 1), dyn(n, 4));
     DType out = dtypeOf(in(n, 7));
     return new Dyn(b.requantize(acc, inScale, b.constant(Tensor.scalarLong(DType.INT32, 0)), dyn(n, 6),
         b.cast(dyn(n, 7), DType.INT32), out, -1));
+  }
+
+  private static Tensor evaluate(Expr constantExpr) {
+    return Interpreter.eval(constantExpr, Map.of()).tensor();
+  }
+
+  /** A constant 2-D weight (K, N) as (N, K), computed once at import. */
+  private Tensor transposed(Tensor t) {
+    return evaluate(b.transpose(b.constant(t), 1, 0));
   }
 
   private static DType dtypeOf(Value v) {
