@@ -34,7 +34,7 @@ public final class LowerToPgemm {
     }
 
     static Function lower(Function f, org.pimllm.ir.IRModule m, PassContext ctx) {
-        PimTarget target = ctx.requireTarget(NAME);
+        Costs target = new Costs(ctx.requireTarget(NAME));
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
@@ -44,7 +44,7 @@ public final class LowerToPgemm {
         }.mutateFunction(f);
     }
 
-    private static Expr lowerOne(GemmMatch g, PimTarget target) {
+    private static Expr lowerOne(GemmMatch g, Costs target) {
         TilingPlan plan;
         try {
             plan = target.basePlan(g.geometry().shape(), g.dtype());

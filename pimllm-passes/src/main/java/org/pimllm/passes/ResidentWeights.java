@@ -40,7 +40,8 @@ public final class ResidentWeights {
     }
 
     static IRModule apply(IRModule m, PassContext ctx) {
-        PimTarget target = ctx.requireTarget(NAME);
+        Costs costs = new Costs(ctx.requireTarget(NAME));
+        PimTarget target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
         long activations = 0;
         for (Call g : gemms) {
@@ -64,10 +65,10 @@ public final class ResidentWeights {
         if (skipped > 0) {
             LOG.info("{} constant weights are not resident: MRAM per DPU is full ({} of {} bytes)", skipped, used, budget);
         }
-        return resident.isEmpty() ? m : m.mapFunctions(f -> mark(f, resident, target));
+        return resident.isEmpty() ? m : m.mapFunctions(f -> mark(f, resident, costs));
     }
 
-    private static Function mark(Function f, Map<Call, Boolean> resident, PimTarget target) {
+    private static Function mark(Function f, Map<Call, Boolean> resident, Costs target) {
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {

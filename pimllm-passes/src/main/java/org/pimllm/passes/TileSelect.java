@@ -35,7 +35,7 @@ public final class TileSelect {
     }
 
     static Function select(Function f, IRModule m, PassContext ctx) {
-        PimTarget target = ctx.requireTarget(NAME);
+        Costs target = new Costs(ctx.requireTarget(NAME));
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
@@ -50,7 +50,7 @@ public final class TileSelect {
         }.mutateFunction(f);
     }
 
-    private static Expr lowerLeftover(GemmMatch g, PimTarget target) {
+    private static Expr lowerLeftover(GemmMatch g, Costs target) {
         GemmShape shape = g.geometry().shape();
         Selection s;
         try {

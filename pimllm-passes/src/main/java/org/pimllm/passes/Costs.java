@@ -1,0 +1,58 @@
+package org.pimllm.passes;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.tileselector.Selection;
+
+/**
+ * The target's cost questions, remembered for one pass run: a transformer repeats the same few GEMM
+ * shapes in every layer, so each distinct question is asked once. The answers are pure functions of
+ * the target, so remembering them changes nothing but the compile time.
+ */
+final class Costs {
+
+    private final PimTarget target;
+    private final Map<Object, Object> memo = new HashMap<>();
+
+    Costs(PimTarget target) {
+        this.target = target;
+    }
+
+    PimTarget target() { return target; }
+
+    private record Key(String what, Object a, Object b) {
+    }
+
+    /** A failure remembered like an answer (e.g. no legal plan for a shape). */
+    private record Failure(RuntimeException error) {
+    }
+
+    private <T> T ask(String what, Object a, Object b, Supplier<T> compute) {
+        Object v = memo.computeIfAbsent(new Key(what, a, b), k -> {
+            try {
+                return compute.get();
+            } catch (IllegalArgumentException e) {
+                return new Failure(e);
+            }
+        });
+        if (v instanceof Failure f) throw f.error();
+        @SuppressWarnings("unchecked")
+        T t = (T) v;
+        return t;
+    }
+
+    TilingPlan basePlan(GemmShape s, GemmDType t) { return ask("base", s, t, () -> target.basePlan(s, t)); }
+
+    Selection select(GemmShape s, GemmDType t) { return ask("select", s, t, () -> target.select(s, t)); }
+
+    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, l)); }
+
+    double residentSeconds(TilingPlan p, Layout l) { return ask("resident", p, l, () -> target.residentSeconds(p, l)); }
+
+    double cpuSeconds(GemmShape s, GemmDType t) { return ask("cpu", s, t, () -> target.cpuSeconds(s, t)); }
+}
