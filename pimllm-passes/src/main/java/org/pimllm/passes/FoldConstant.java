@@ -7,7 +7,6 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.TensorType;
 import org.pimllm.passes.eval.DerivedConstants;
-import org.pimllm.passes.eval.OpEval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Replaces every call whose arguments are all constants by its value (TVM's FoldConstant), bottom-up,
  * so chains of constant computation collapse. Constants holding real data are folded now; those
  * derived from synthetic or lazy weights become lazy constants, computed only when the data is
- * needed (so folding a transposed LLaMA-7B weight costs nothing at compile time). Calls the
- * reference evaluator cannot compute (or whose integer result overflows) are left as they are.
+ * needed (so folding a transposed LLaMA-7B weight costs nothing at compile time). Values come from
+ * the IR's reference kernels ({@code org.pimllm.ir.eval}); calls they cannot compute are left as they are.
  */
 public final class FoldConstant {
 
@@ -38,7 +37,7 @@ public final class FoldConstant {
     }
 
     static boolean foldable(Call c) {
-        if (c.args().isEmpty() || !(c.type() instanceof TensorType) || !OpEval.supports(c.op())) return false;
+        if (c.args().isEmpty() || !(c.type() instanceof TensorType) || !org.pimllm.ir.eval.Kernels.has(c.op())) return false;
         for (Expr a : c.args()) if (!(a instanceof Constant)) return false;
         return true;
     }
@@ -46,7 +45,7 @@ public final class FoldConstant {
     private static Expr tryFold(Call c) {
         try {
             return DerivedConstants.fold(c, null);
-        } catch (ArithmeticException | IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
             LOG.debug("not folding {}: {}", c.op(), e.getMessage());
             return c;
         }

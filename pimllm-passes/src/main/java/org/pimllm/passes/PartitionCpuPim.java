@@ -3,18 +3,12 @@ package org.pimllm.passes;
 import java.util.List;
 import org.pimllm.ir.Call;
 import org.pimllm.ir.Constant;
-import org.pimllm.ir.DType;
 import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
-import org.pimllm.ir.Ops;
-import org.pimllm.ir.attrs.DenseAttrs;
-import org.pimllm.ir.attrs.MatmulAttrs;
-import org.pimllm.passes.pim.GemmGeometry;
 import org.pimllm.passes.pim.PimGemmAttrs;
 import org.pimllm.passes.pim.PimOps;
-import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.TilingPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,22 +53,10 @@ public final class PartitionCpuPim {
                         ? target.residentSeconds(p, a.bLayout()) : a.estimatedSeconds();
                 if (cpu < pim) {
                     LOG.debug("{} {} to the CPU: {} s on CPU < {} s on PIM", a.name(), p.shape(), cpu, pim);
-                    return toHost(nc.arg(0), nc.arg(1), a);
+                    return PimOps.hostEquivalent(nc.arg(0), nc.arg(1), a);
                 }
                 return nc;
             }
         }.mutateFunction(f);
-    }
-
-    /** The host op computing the same product as a pim.gemm. */
-    static Call toHost(Expr a, Expr b, PimGemmAttrs attrs) {
-        DType out = GemmGeometry.irType(attrs.plan().dtype().outputType());
-        DType outAttr = out == a.dtype() ? null : out;
-        boolean col = attrs.bLayout() == Layout.COL_MAJOR;
-        if (b.tensorType().rank() == 2) {
-            if (col) return new Call(Ops.DENSE, List.of(a, b), new DenseAttrs(null, outAttr));
-            return new Call(Ops.MATMUL, List.of(a, b), new MatmulAttrs(false, false, outAttr));
-        }
-        return new Call(Ops.BATCH_MATMUL, List.of(a, b), new MatmulAttrs(false, col, outAttr));
     }
 }

@@ -1,70 +1,42 @@
 package org.pimllm.passes;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pimllm.ir.Call;
-import org.pimllm.ir.Constant;
 import org.pimllm.ir.Expr;
-import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.Function;
-import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.Tuple;
-import org.pimllm.ir.TupleGetItem;
 import org.pimllm.ir.Var;
-import org.pimllm.passes.eval.OpEval;
+import org.pimllm.ir.eval.Interpreter;
+import org.pimllm.ir.eval.Value;
 
-/**
- * A minimal interpreter for the small graphs of these tests (and as a calibration runner): walks
- * the graph in post-order and evaluates each op with {@link OpEval}. The runtime's
- * ReferenceExecutor is the real executor; the passes module cannot depend on it (the runtime
- * depends on the passes).
- */
+/** The IR's reference interpreter, as a calibration runner and for running test graphs by input name. */
 final class GraphInterpreter implements CalibrationRunner {
 
     /** The value of the function's body. */
     static Tensor run(Function f, Map<String, Tensor> inputs) {
-        Map<Expr, Object> v = evaluate(f, inputs);
-        return (Tensor) v.get(f.body());
+        return Interpreter.run(f, ordered(f, inputs)).tensor();
     }
 
     @Override
     public Map<Expr, Tensor> run(Function f, Map<String, Tensor> inputs, Set<Expr> observe) {
-        Map<Expr, Object> v = evaluate(f, inputs);
+        Map<Expr, Value> env = new IdentityHashMap<>();
+        List<Tensor> in = ordered(f, inputs);
+        for (int i = 0; i < in.size(); i++) env.put(f.params().get(i), Value.of(in.get(i)));
+        List<Expr> wanted = List.copyOf(observe);
+        Value.TupleValue all = (Value.TupleValue) Interpreter.eval(new Tuple(wanted), env); // one pass over the graph
         Map<Expr, Tensor> out = new IdentityHashMap<>();
-        for (Expr e : observe) out.put(e, (Tensor) v.get(e));
+        for (int i = 0; i < wanted.size(); i++) out.put(wanted.get(i), all.fields().get(i).tensor());
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<Expr, Object> evaluate(Function f, Map<String, Tensor> inputs) {
-        Map<Expr, Object> v = new IdentityHashMap<>();
-        for (Expr e : ExprVisitor.postOrder(f.body())) {
-            Object r = switch (e) {
-                case Var x -> {
-                    Tensor t = inputs.get(x.name());
-                    if (t == null) throw new IllegalArgumentException("no input for %" + x.name());
-                    yield t;
-                }
-                case Constant c -> c.data();
-                case Call c -> {
-                    List<Tensor> args = new ArrayList<>();
-                    for (Expr a : c.args()) args.add((Tensor) v.get(a));
-                    yield c.is(Ops.SPLIT) ? OpEval.split(c, args.get(0)) : OpEval.eval(c, args);
-                }
-                case Tuple t -> {
-                    List<Object> l = new ArrayList<>();
-                    for (Expr x : t.fields()) l.add(v.get(x));
-                    yield l;
-                }
-                case TupleGetItem g -> ((List<Object>) v.get(g.tuple())).get(g.index());
-                case Function fn -> throw new UnsupportedOperationException("nested functions");
-            };
-            v.put(e, r);
-        }
-        return v;
+    private static List<Tensor> ordered(Function f, Map<String, Tensor> inputs) {
+        return f.params().stream().map(Var::name).map(n -> {
+            Tensor t = inputs.get(n);
+            if (t == null) throw new IllegalArgumentException("no input for %" + n);
+            return t;
+        }).toList();
     }
 }

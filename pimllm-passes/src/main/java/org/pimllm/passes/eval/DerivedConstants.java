@@ -9,6 +9,7 @@ import org.pimllm.ir.Constant;
 import org.pimllm.ir.Expr;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorSource;
+import org.pimllm.ir.eval.Kernels;
 import org.pimllm.ir.text.AttrsCodec;
 
 /**
@@ -33,7 +34,7 @@ public final class DerivedConstants {
             args.add(k);
             allReal &= k.isMaterialized();
         }
-        Supplier<Tensor> compute = () -> OpEval.eval(c, materialize(args));
+        Supplier<Tensor> compute = () -> Kernels.get(c.op()).apply(c, materialize(args)).tensor();
         if (allReal) return Constant.of(compute.get(), name);
         return lazy(c.tensorType(), key(c, args), compute, name);
     }

@@ -1,6 +1,14 @@
 package org.pimllm.passes.pim;
 
+import java.util.List;
+import org.pimllm.ir.Call;
 import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.attrs.DenseAttrs;
+import org.pimllm.ir.attrs.MatmulAttrs;
+import org.pimllm.ir.eval.Kernels;
+import org.pimllm.pgemm.Layout;
 import org.pimllm.ir.Op;
 import org.pimllm.ir.OpPattern;
 import org.pimllm.ir.Rel;
@@ -27,6 +35,29 @@ public final class PimOps {
             .describe("C = A x B on the PIM DPUs through PGEMMlib; attrs: plan, b_layout (col_major: B is (N, K);"
                     + " row_major: B is (K, N), transposed on the host at run time), resident, estimated_seconds")
             .register();
+
+    static {
+        // the executable specification of pim.gemm: the host GEMM op computing the same product
+        Kernels.register(GEMM, (call, args) -> {
+            Call host = hostEquivalent(call.arg(0), call.arg(1), call.attrs(PimGemmAttrs.class));
+            return Kernels.get(host.op()).apply(host, args);
+        });
+    }
+
+    /**
+     * The host op that computes the same product as a pim.gemm: {@code nn.dense} for a column-major
+     * 2-D B, {@code nn.matmul} for a row-major one, {@code nn.batch_matmul} for batched GEMMs.
+     */
+    public static Call hostEquivalent(Expr a, Expr b, PimGemmAttrs attrs) {
+        DType out = GemmGeometry.irType(attrs.plan().dtype().outputType());
+        DType outAttr = out == a.dtype() ? null : out;
+        boolean col = attrs.bLayout() == Layout.COL_MAJOR;
+        if (b.tensorType().rank() == 2) {
+            if (col) return new Call(Ops.DENSE, List.of(a, b), new DenseAttrs(null, outAttr));
+            return new Call(Ops.MATMUL, List.of(a, b), new MatmulAttrs(false, false, outAttr));
+        }
+        return new Call(Ops.BATCH_MATMUL, List.of(a, b), new MatmulAttrs(false, col, outAttr));
+    }
 
     static Type gemmRelation(Rel r, PimGemmAttrs attrs) {
         TensorType a = r.tensor(0);
