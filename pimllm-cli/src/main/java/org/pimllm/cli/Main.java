@@ -33,6 +33,7 @@ public final class Main implements Callable<Integer> {
       TuneCommand.class,
       ModelsCommand.class,
       CompileCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class);
 
   @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)

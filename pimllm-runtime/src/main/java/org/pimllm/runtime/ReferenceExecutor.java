@@ -14,6 +14,7 @@ import org.pimllm.ir.Tensor;
 import org.pimllm.ir.Tuple;
 import org.pimllm.ir.TupleGetItem;
 import org.pimllm.ir.Var;
+import org.pimllm.runtime.exec.ConstantCache;
 import org.pimllm.runtime.exec.OpEvaluator;
 import org.pimllm.runtime.exec.Values;
 import org.pimllm.runtime.kernels.ScalarKernels;
@@ -39,7 +40,7 @@ public final class ReferenceExecutor {
         for (Expr e : ExprVisitor.postOrder(f.body())) {
             if (values.containsKey(e)) continue;
             values.put(e, switch (e) {
-                case Constant c -> c.data();
+                case Constant c -> ConstantCache.data(c);
                 case Call c -> eval.eval(c, argValues(c.args(), values));
                 case Tuple t -> argValues(t.fields(), values);
                 case TupleGetItem g -> Values.tuple(values.get(g.tuple()), "tuple field ." + g.index()).get(g.index());

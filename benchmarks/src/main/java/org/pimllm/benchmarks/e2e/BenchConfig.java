@@ -1,0 +1,50 @@
+package org.pimllm.benchmarks.e2e;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an end-to-end benchmark run covers.
+ *
+ * @param models      zoo model names
+ * @param seqs        sequence lengths (batch 1, prefill)
+ * @param dpus        DPU budgets
+ * @param variants    compile variants, in table order
+ * @param hw          hardware preset name or JSON path
+ * @param functional  run with real data and check every output against the reference executor
+ * @param measureHost also time the host kernels on this machine
+ */
+public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer> dpus, List<String> variants, String hw,
+                          boolean functional, boolean measureHost) {
+
+    /** The paper's variants in the order of its Figure 13, the two CPU baselines first. */
+    public static final List<String> ALL_VARIANTS = List.of("cpu", "cpu-peak", "naive", "base", "ts", "ts+adj",
+            "ts+adj+qkv", "pimllm");
+
+    /** The preset PIM-LLM was evaluated on (450 MHz DPUs, up to 2,048 used). */
+    public static final String DEFAULT_HW = "upmem-2560-450";
+
+    public BenchConfig {
+        models = List.copyOf(models);
+        seqs = List.copyOf(seqs);
+        dpus = List.copyOf(dpus);
+        variants = List.copyOf(variants);
+        Objects.requireNonNull(hw, "hw");
+        if (models.isEmpty() || seqs.isEmpty() || dpus.isEmpty() || variants.isEmpty()) {
+            throw new IllegalArgumentException("the benchmark needs at least one model, sequence length, DPU count and variant");
+        }
+        for (String v : variants) {
+            if (!org.pimllm.passes.Pipelines.VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("unknown variant '" + v + "'; known: "
+                        + String.join(", ", org.pimllm.passes.Pipelines.VARIANTS));
+            }
+        }
+        for (int s : seqs) if (s < 1) throw new IllegalArgumentException("sequence length must be >= 1, got " + s);
+        for (int d : dpus) if (d < 1) throw new IllegalArgumentException("DPU count must be >= 1, got " + d);
+    }
+
+    /** Number of (model, seq, dpus, variant) runs. */
+    public int runs() {
+        return models.size() * seqs.size() * dpus.size() * variants.size();
+    }
+}

@@ -1,0 +1,33 @@
+package org.pimllm.benchmarks.e2e;
+
+import java.util.Map;
+
+/**
+ * One (model, seq, dpus, variant) run: simulated milliseconds of one inference in total and by category, the
+ * one-time costs kept apart, and where the GEMMs ran.
+ *
+ * @param model           zoo model name
+ * @param seq             sequence length
+ * @param dpus            DPU budget
+ * @param variant         compile variant
+ * @param totalMs         simulated ms of one inference (one-time work excluded)
+ * @param categoriesMs    simulated ms by category (host_ops, cpu_gemm, alloc, load, h2d, kernel, d2h, launch, transpose, reduce)
+ * @param oneTimeMs       simulated ms of one-time work (pool allocation, program load, resident-weight placement)
+ * @param pimGemms        GEMMs run on PIM
+ * @param cpuGemms        GEMMs run on the host
+ * @param compileSeconds  wall-clock seconds compiling on this machine
+ * @param measuredHostMs  wall-clock ms of the host kernels on this machine (--measure-host), or null
+ * @param check           FUNCTIONAL only: "exact" if the outputs equal the reference executor's, else "MISMATCH"; null in TIMING_ONLY
+ */
+public record BenchRecord(String model, int seq, int dpus, String variant, double totalMs, Map<String, Double> categoriesMs,
+                          double oneTimeMs, long pimGemms, long cpuGemms, double compileSeconds, Double measuredHostMs,
+                          String check) {
+
+    public BenchRecord {
+        categoriesMs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(categoriesMs));
+    }
+
+    public double ms(String category) {
+        return categoriesMs.getOrDefault(category, 0.0);
+    }
+}

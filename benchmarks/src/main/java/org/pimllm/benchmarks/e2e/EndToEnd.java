@@ -1,0 +1,109 @@
+package org.pimllm.benchmarks.e2e;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Tensor;
+import org.pimllm.models.zoo.ModelConfig;
+import org.pimllm.models.zoo.ModelStats;
+import org.pimllm.models.zoo.ModelZoo;
+import org.pimllm.runtime.CompileOptions;
+import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.PimLlm;
+import org.pimllm.runtime.ReferenceExecutor;
+import org.pimllm.runtime.RunReport;
+import org.pimllm.runtime.RunResult;
+import org.pimllm.runtime.Target;
+import org.pimllm.runtime.TimeCategory;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's end-to-end evaluation: every (model, seq, dpus, variant) compiled with {@link PimLlm} and run once;
+ * simulated time per inference from the simulator and the host-CPU model, one-time costs apart.
+ */
+public final class EndToEnd {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EndToEnd.class);
+    /** --functional materializes every weight; beyond this int8 footprint it would not fit a test machine's heap. */
+    static final long FUNCTIONAL_WEIGHT_LIMIT_BYTES = 200L << 20;
+
+    private EndToEnd() {
+    }
+
+    /** Results: one record per run, and the run reports of the first (model, seq, dpus) for the trace. */
+    public record Results(BenchConfig config, List<BenchRecord> records, Map<String, RunReport> traced) {
+    }
+
+    /** Runs the benchmark; {@code onRunDone} is called after every run (progress). */
+    public static Results run(BenchConfig cfg, Consumer<BenchRecord> onRunDone) {
+        HardwareConfig hw = HardwareConfig.presetOrFile(cfg.hw());
+        for (int d : cfg.dpus()) new Target(hw, d); // fail early on a DPU count the preset does not have
+        List<ModelConfig> models = cfg.models().stream().map(ModelZoo::get).toList();
+        List<BenchRecord> out = new ArrayList<>();
+        Map<String, RunReport> traced = new LinkedHashMap<>();
+        for (ModelConfig model : models) {
+            for (int seq : cfg.seqs()) {
+                IRModule graph = ModelZoo.build(model, seq);
+                if (cfg.functional()) checkFunctionalSize(model, graph);
+                Map<String, Tensor> inputs = cfg.functional() ? ModelZoo.sampleInputs(model, seq, 1) : Map.of();
+                for (int dpus : cfg.dpus()) {
+                    Target target = new Target(hw, dpus);
+                    Tensor expected = null;
+                    for (String variant : cfg.variants()) {
+                        CompileOptions opts = CompileOptions.variant(variant)
+                                .withMode(cfg.functional() ? Mode.FUNCTIONAL : Mode.TIMING_ONLY)
+                                .withMeasureHost(cfg.measureHost());
+                        if (cfg.functional() && expected == null) {
+                            expected = new ReferenceExecutor().runTensor(PimLlm.referenceGraph(graph, target, opts), inputs);
+                        }
+                        long t0 = System.nanoTime();
+                        BenchRecord rec;
+                        try (CompiledModule m = PimLlm.compile(graph, target, opts)) {
+                            double compileSeconds = (System.nanoTime() - t0) * 1e-9;
+                            RunResult r = m.run(inputs);
+                            String check = null;
+                            if (cfg.functional()) check = expected.contentEquals(r.output()) ? "exact" : "MISMATCH";
+                            rec = record(model.name(), seq, dpus, variant, r.report(), compileSeconds, check);
+                            if (traced.size() < cfg.variants().size() && out.size() < cfg.variants().size()) {
+                                traced.put(variant, r.report());
+                            }
+                        }
+                        LOG.debug("{} seq {} {} DPUs {}: {} ms", model.name(), seq, dpus, variant, rec.totalMs());
+                        out.add(rec);
+                        onRunDone.accept(rec);
+                    }
+                }
+            }
+        }
+        return new Results(cfg, out, traced);
+    }
+
+    private static void checkFunctionalSize(ModelConfig model, IRModule graph) {
+        ModelStats s = ModelZoo.stats(graph);
+        if (s.int8WeightBytes() > FUNCTIONAL_WEIGHT_LIMIT_BYTES) {
+            throw new IllegalArgumentException(String.format("--functional runs real data: %s has %.0f MiB of int8 weights"
+                    + " (plus their fp32 originals), more than the %d MiB this check allows; use smaller models"
+                    + " (bert-tiny, bert-mini, bert-small, bert-medium) or drop --functional",
+                    model.name(), s.int8WeightBytes() / 1048576.0, FUNCTIONAL_WEIGHT_LIMIT_BYTES >> 20));
+        }
+    }
+
+    static BenchRecord record(String model, int seq, int dpus, String variant, RunReport r, double compileSeconds, String check) {
+        Map<String, Double> cats = new LinkedHashMap<>();
+        r.byCategory().forEach((k, v) -> cats.put(k.key(), v * 1e3));
+        Double measured = Double.isNaN(r.measuredHostSeconds()) ? null : r.measuredHostSeconds() * 1e3;
+        return new BenchRecord(model, seq, dpus, variant, r.totalSeconds() * 1e3, cats, r.oneTimeSeconds() * 1e3,
+                r.pimGemms(), r.cpuGemms(), compileSeconds, measured, check);
+    }
+
+    /** Category keys in table order. */
+    static List<String> categoryKeys() {
+        return java.util.Arrays.stream(TimeCategory.values()).map(TimeCategory::key).toList();
+    }
+}

@@ -1,0 +1,111 @@
+package org.pimllm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.pimllm.benchmarks.e2e.BenchConfig;
+import org.pimllm.benchmarks.e2e.BenchReport;
+import org.pimllm.benchmarks.e2e.EndToEnd;
+import org.pimllm.models.zoo.ModelConfig;
+import org.pimllm.models.zoo.ModelZoo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pimllm bench}: the PIM-LLM paper's end-to-end evaluation on the simulated machine. With no arguments:
+ * its 10 models, seq 128, batch 1, 2,048 DPUs, every variant, TIMING_ONLY.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"End-to-end benchmark: simulated time of one inference per model, sequence length, DPU count and variant.",
+        "Variants: cpu (the paper's TVM-CPU baseline), cpu-peak (the same host at a realistic fraction of its AVX-512"
+            + " VNNI peak), naive (BaseGEMM, unpooled, run-time transposition), base (+ DPU pool: the paper's"
+            + " normalization point), ts (+ Tile-Selector), ts+adj (+ build-time layout), ts+adj+qkv (+ QKV fusion),"
+            + " pimllm (+ CPU/PIM cooperation).",
+        "Prints the times, speedups over base (Figure 13), over cpu and over cpu-peak with geometric means, and"
+            + " where the time goes."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--models", split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
+  List<String> models;
+  @Option(names = "--seq", split = ",", defaultValue = "128", description = "Sequence lengths, e.g. 128,512 (default ${DEFAULT-VALUE}).")
+  List<Integer> seqs;
+  @Option(names = "--dpus", split = ",", defaultValue = "2048", description = "DPU counts, e.g. 256,512,1024,2048 (default ${DEFAULT-VALUE}).")
+  List<Integer> dpus;
+  @Option(names = "--variants", split = ",", description = "Variants (default: cpu,cpu-peak,naive,base,ts,ts+adj,ts+adj+qkv,pimllm).")
+  List<String> variants;
+  @Option(names = "--hw", defaultValue = BenchConfig.DEFAULT_HW, description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  String hw;
+  @Option(names = "--functional", description = "Run on real data and check every output against the reference executor (small models only).")
+  boolean functional;
+  @Option(names = "--measure-host", description = "Also time the host kernels on this machine (wall clock) next to the host-CPU model.")
+  boolean measureHost;
+  @Option(names = "--json", paramLabel = "FILE", description = "Write one JSON record per (model, seq, dpus, variant) with totalMs and per-category times.")
+  Path json;
+  @Option(names = "--csv", paramLabel = "FILE", description = "Write the records as CSV.")
+  Path csv;
+  @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace-event JSON of one inference of the first model per variant (open in Perfetto).")
+  Path trace;
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a bar chart of the speedups over base (PNG).")
+  Path plot;
+  @Option(names = "--no-progress", description = "Do not show the progress bar.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> ms = models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
+    List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
+    for (String m : ms) ModelZoo.get(m); // unknown names fail before any work
+    BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost);
+    if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
+    }
+    long t0 = System.nanoTime();
+    EndToEnd.Results results;
+    if (noProgress) {
+      results = EndToEnd.run(cfg, r -> { });
+    } else {
+      try (ProgressBar pb = new ProgressBarBuilder().setTaskName("bench").setInitialMax(cfg.runs())
+          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(System.err))
+          .setUpdateIntervalMillis(250).build()) {
+        results = EndToEnd.run(cfg, r -> {
+          pb.setExtraMessage(r.model() + " " + r.variant());
+          pb.step();
+        });
+      }
+    }
+    BenchReport report = new BenchReport(results);
+    report.print(out);
+    out.printf(java.util.Locale.ROOT, "%n%d runs in %.1f s of wall-clock time; every time above is simulated (simulator +"
+        + " host-CPU model of preset %s), not measured.%n", cfg.runs(), (System.nanoTime() - t0) * 1e-9, hw);
+    List<String> written = new ArrayList<>();
+    if (json != null) {
+      report.writeJson(json);
+      written.add(json.toString());
+    }
+    if (csv != null) {
+      report.writeCsv(csv);
+      written.add(csv.toString());
+    }
+    if (trace != null) {
+      report.writeTrace(trace);
+      written.add(trace.toString());
+    }
+    if (plot != null) {
+      report.writePlot(plot);
+      written.add(plot.toString());
+    }
+    if (!written.isEmpty()) out.println("wrote " + String.join(", ", written));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,69 @@
+package org.pimllm.runtime;
+
+import java.util.Objects;
+import java.util.Set;
+import org.pimllm.passes.Pipelines;
+import org.pimllm.sim.Mode;
+
+/**
+ * How to compile and run a module.
+ *
+ * @param variant        the pipeline configuration: cpu, cpu-peak, naive, base, ts, ts+adj, ts+adj+qkv, pimllm
+ *                       ({@link Pipelines#VARIANTS})
+ * @param precision      INT8 quantizes the fp32 graph's GEMMs (the paper's setting); AS_BUILT leaves the graph's
+ *                       dtypes alone (an fp32 graph then runs fp32 GEMMs, software-emulated on the DPUs)
+ * @param activationAbsMax activation range used by int8 quantization when no calibration samples are given
+ * @param mode           FUNCTIONAL computes real data; TIMING_ONLY only simulated time (no weights materialized)
+ * @param disabledPasses extra passes to switch off by name, on top of the variant's
+ * @param optLevel       the pass context's opt level
+ * @param measureHost    also time the host kernels on this machine (wall clock), next to the host model
+ */
+public record CompileOptions(String variant, Precision precision, double activationAbsMax, Mode mode,
+                             Set<String> disabledPasses, int optLevel, boolean measureHost) {
+
+    public enum Precision { INT8, AS_BUILT }
+
+    public CompileOptions {
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(mode, "mode");
+        disabledPasses = Set.copyOf(disabledPasses);
+        if (!Pipelines.VARIANTS.contains(variant)) {
+            throw new IllegalArgumentException("unknown variant '" + variant + "'; known variants: "
+                    + String.join(", ", Pipelines.VARIANTS));
+        }
+        if (!(activationAbsMax > 0) || Double.isInfinite(activationAbsMax)) {
+            throw new IllegalArgumentException("activationAbsMax must be positive and finite, got " + activationAbsMax);
+        }
+    }
+
+    /** The full system (pimllm), int8, TIMING_ONLY. */
+    public static CompileOptions defaults() { return variant("pimllm"); }
+
+    /** A variant with int8 precision in TIMING_ONLY mode. */
+    public static CompileOptions variant(String variant) {
+        return new CompileOptions(variant, Precision.INT8, 8.0, Mode.TIMING_ONLY, Set.of(), 3, false);
+    }
+
+    public CompileOptions withMode(Mode m) {
+        return new CompileOptions(variant, precision, activationAbsMax, m, disabledPasses, optLevel, measureHost);
+    }
+
+    public CompileOptions withPrecision(Precision p) {
+        return new CompileOptions(variant, p, activationAbsMax, mode, disabledPasses, optLevel, measureHost);
+    }
+
+    public CompileOptions withMeasureHost(boolean on) {
+        return new CompileOptions(variant, precision, activationAbsMax, mode, disabledPasses, optLevel, on);
+    }
+
+    public CompileOptions withActivationAbsMax(double absMax) {
+        return new CompileOptions(variant, precision, absMax, mode, disabledPasses, optLevel, measureHost);
+    }
+
+    public CompileOptions disable(String... passes) {
+        Set<String> s = new java.util.LinkedHashSet<>(disabledPasses);
+        s.addAll(java.util.List.of(passes));
+        return new CompileOptions(variant, precision, activationAbsMax, mode, s, optLevel, measureHost);
+    }
+}

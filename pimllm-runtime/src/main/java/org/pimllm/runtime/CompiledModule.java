@@ -1,0 +1,352 @@
+package org.pimllm.runtime;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.Function;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Tensor;
+import org.pimllm.ir.TensorType;
+import org.pimllm.ir.Tuple;
+import org.pimllm.ir.TupleGetItem;
+import org.pimllm.ir.Var;
+import org.pimllm.passes.PimModule;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.pgemm.GemmResult;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.PgemmLib;
+import org.pimllm.pgemm.ResidentB;
+import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.runtime.exec.ConstantCache;
+import org.pimllm.runtime.exec.OpEvaluator;
+import org.pimllm.runtime.exec.Values;
+import org.pimllm.runtime.kernels.VectorKernels;
+import org.pimllm.sim.DpuSet;
+import org.pimllm.sim.Event;
+import org.pimllm.sim.Mode;
+import org.pimllm.sim.PimSystem;
+import org.pimllm.sim.Timeline;
+import org.pimllm.tileselector.HostCpuModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lowered module ready to run: host ops on the CPU (Vector API kernels, time from the host-CPU model),
+ * {@code pim.gemm} calls through PGEMMlib on the simulated machine.
+ *
+ * <p>Creating it does the one-time work: allocate the DPU pool ({@code pim.dpu_pool}) if the module has one,
+ * load the GEMM kernel, and place resident weights in MRAM; that time is reported apart from inference time.
+ * Without a pool, every pim.gemm allocates, loads and frees its own DPU set (the paper's unpooled PGEMMlib).
+ *
+ * <p>Simulated time always comes from a TIMING_ONLY machine, so it never depends on data and never needs the
+ * weights: LLaMA-7B runs without materializing a single weight. In FUNCTIONAL mode the data of each pim.gemm is
+ * computed by PGEMMlib on a second, functional machine with the same plan (B pushed each call: PGEMMlib places
+ * every resident B at the same MRAM offset, so several resident weights cannot share a functional DPU set).
+ */
+public final class CompiledModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompiledModule.class);
+    /** --measure-host in TIMING_ONLY runs kernels on zero tensors; bigger operands are not measured. */
+    private static final long MEASURE_LIMIT_ELEMENTS = 1L << 26;
+
+    private final IRModule module;
+    private final Target target;
+    private final CompileOptions options;
+    private final HostCpuModel host;
+    private final PimSystem timing;
+    private final PgemmLib timingLib;
+    private final PimSystem data;
+    private final PgemmLib dataLib;
+    private final OpEvaluator eval = new OpEvaluator(VectorKernels.INSTANCE);
+    private final Map<Constant, Tensor> constants = new IdentityHashMap<>();
+    private final List<Call> calls;
+    private final DpuSet pool;
+    private final Map<Integer, DpuSet> views = new HashMap<>();
+    private final Map<Call, ResidentB> resident = new IdentityHashMap<>();
+    private final List<Span> oneTime = new ArrayList<>();
+
+    CompiledModule(IRModule module, Target target, CompileOptions options, HostCpuModel host) {
+        this.module = module;
+        this.target = target;
+        this.options = options;
+        this.host = host;
+        this.timing = new PimSystem(target.hw(), Mode.TIMING_ONLY);
+        this.timingLib = new PgemmLib(timing);
+        boolean functional = options.mode() == Mode.FUNCTIONAL;
+        this.data = functional ? new PimSystem(target.hw(), Mode.FUNCTIONAL) : null;
+        this.dataLib = functional ? new PgemmLib(data) : null;
+        this.calls = ExprVisitor.postOrder(module.main().body()).stream()
+                .filter(e -> e instanceof Call).map(e -> (Call) e).toList();
+        checkPlans();
+        this.pool = setUpPool();
+    }
+
+    /** The lowered module. */
+    public IRModule module() { return module; }
+
+    public Target target() { return target; }
+
+    public CompileOptions options() { return options; }
+
+    /** The host-CPU model host ops are timed with (the variant's profile). */
+    public HostCpuModel hostModel() { return host; }
+
+    /** One-time work done when the module was created, by category. */
+    public List<Span> oneTime() { return List.copyOf(oneTime); }
+
+    // ---- set-up ----
+
+    private void checkPlans() {
+        for (Call c : calls) {
+            if (!c.is(PimOps.GEMM)) continue;
+            TilingPlan p = c.attrs(PimGemmAttrs.class).plan();
+            if (p.dpus() > target.dpus()) {
+                throw new IllegalArgumentException("pim.gemm " + label(c) + " was planned for " + p.dpus()
+                        + " DPUs but the target has " + target.dpus() + "; compile for this target");
+            }
+        }
+    }
+
+    /** Allocates the pool, loads the kernel and places resident weights (one-time spans). */
+    private DpuSet setUpPool() {
+        OptionalInt size = PimModule.dpuPool(module);
+        if (size.isEmpty()) return null;
+        int n = size.getAsInt();
+        if (n < 1 || n > target.dpus()) {
+            throw new IllegalArgumentException("the module asks for a pool of " + n + " DPUs but the target has "
+                    + target.dpus() + "; compile for this target");
+        }
+        checkResidentFits();
+        long mark = timing.timeline().mark();
+        DpuSet set = timing.allocate(n);
+        for (Call c : calls) {
+            if (!c.is(PimOps.GEMM)) continue;
+            PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
+            DpuSet view = view(set, a.plan().dpus());
+            PgemmLib.load(view, a.plan());
+            if (a.resident()) resident.put(c, timingLib.prepareResident(view, a.plan(), null, a.bLayout()));
+        }
+        appendEvents(oneTime, timing.timeline(), mark, -1, 0);
+        return set;
+    }
+
+    private DpuSet view(DpuSet set, int dpus) {
+        return views.computeIfAbsent(dpus, d -> d == set.size() ? set : set.subset(d));
+    }
+
+    /**
+     * Resident B slices of all weights plus the largest A and C slices must fit one DPU's MRAM (the rule
+     * PoolPimResources marks weights resident by). A non-resident B pushed per call is not counted, as there.
+     */
+    private void checkResidentFits() {
+        long residentBytes = 0;
+        long scratch = 0;
+        for (Call c : calls) {
+            if (!c.is(PimOps.GEMM)) continue;
+            PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
+            TilingPlan.DpuSlice s = a.plan().slice();
+            if (a.resident()) residentBytes += roundUp8(s.bBytes());
+            scratch = Math.max(scratch, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+        }
+        long mram = target.hw().mramBytes();
+        if (residentBytes + scratch > mram) {
+            throw new IllegalArgumentException(String.format(
+                    "resident weights need %.1f MiB per DPU (plus %.1f MiB for A and C) but a DPU has %.1f MiB of MRAM;"
+                            + " use more DPUs, or compile without PoolPimResources so weights are pushed per call",
+                    residentBytes / 1048576.0, scratch / 1048576.0, mram / 1048576.0));
+        }
+    }
+
+    private static long roundUp8(long v) { return (v + 7) & ~7L; }
+
+    // ---- running ----
+
+    /**
+     * Runs one inference. In FUNCTIONAL mode every parameter of {@code main} needs an input of its type; in
+     * TIMING_ONLY inputs are not needed (pass an empty map) and no outputs are produced.
+     */
+    public RunResult run(Map<String, Tensor> inputs) {
+        boolean functional = options.mode() == Mode.FUNCTIONAL;
+        Function main = module.main();
+        Map<Expr, Object> values = new IdentityHashMap<>();
+        if (functional) ReferenceExecutor.bindInputs(main, inputs, values);
+        List<Span> spans = new ArrayList<>();
+        List<OpRecord> ops = new ArrayList<>();
+        double measured = 0;
+        boolean anyMeasured = false;
+        int index = 0;
+        for (Expr e : ExprVisitor.postOrder(main.body())) {
+            if (functional && !values.containsKey(e)) {
+                switch (e) {
+                    case Constant c -> values.put(c, constant(c));
+                    case Tuple t -> values.put(t, ReferenceExecutor.argValues(t.fields(), values));
+                    case TupleGetItem g -> values.put(g, Values.tuple(values.get(g.tuple()), "tuple").get(g.index()));
+                    case Var v -> throw new IllegalArgumentException("free variable %" + v.name() + " in @main");
+                    default -> { }
+                }
+            }
+            if (!(e instanceof Call c)) continue;
+            double start = now(spans);
+            OpRecord rec;
+            if (c.is(PimOps.GEMM)) {
+                rec = runPim(index, c, values, spans, functional);
+            } else {
+                rec = runHost(index, c, values, spans, start, functional);
+                if (!Double.isNaN(rec.measuredHostSeconds())) {
+                    measured += rec.measuredHostSeconds();
+                    anyMeasured = true;
+                }
+            }
+            ops.add(rec);
+            index++;
+        }
+        List<Tensor> outputs = new ArrayList<>();
+        if (functional) flatten(values.get(main.body()), outputs);
+        RunReport report = new RunReport(options.variant(), options.mode(), target.dpus(), ops, spans, oneTime,
+                anyMeasured ? measured : Double.NaN);
+        return new RunResult(outputs, report);
+    }
+
+    /** Runs a TIMING_ONLY inference (no inputs needed). */
+    public RunReport simulate() {
+        if (options.mode() != Mode.TIMING_ONLY) {
+            throw new IllegalStateException("simulate() needs a module compiled in TIMING_ONLY mode; call run(inputs)");
+        }
+        return run(Map.of()).report();
+    }
+
+    private static double now(List<Span> spans) {
+        if (spans.isEmpty()) return 0;
+        Span last = spans.getLast();
+        return last.startSeconds() + last.seconds();
+    }
+
+    private Tensor constant(Constant c) {
+        return constants.computeIfAbsent(c, ConstantCache::data);
+    }
+
+    private OpRecord runHost(int index, Call c, Map<Expr, Object> values, List<Span> spans, double start, boolean functional) {
+        HostOpCost cost = HostOpCost.of(c);
+        double secs = cost.seconds(host);
+        TimeCategory cat = cost.isGemm() ? TimeCategory.CPU_GEMM : TimeCategory.HOST_OPS;
+        String label = c.op().name() + " " + (cost.isGemm() ? cost.gemm().toString() : typeText(c));
+        if (!cost.isFree()) spans.add(new Span(index, cat, label, start, secs, 0));
+        double measuredSecs = Double.NaN;
+        if (functional) {
+            List<Object> args = ReferenceExecutor.argValues(c.args(), values);
+            long t0 = System.nanoTime();
+            values.put(c, eval.eval(c, args));
+            if (options.measureHost() && !cost.isFree()) measuredSecs = (System.nanoTime() - t0) * 1e-9;
+        } else if (options.measureHost() && !cost.isFree()) {
+            measuredSecs = measureOnZeros(c);
+        }
+        Map<TimeCategory, Double> m = new EnumMap<>(TimeCategory.class);
+        if (!cost.isFree()) m.put(cat, secs);
+        return new OpRecord(index, c.op().name(), label, OpRecord.Placement.HOST, m, measuredSecs);
+    }
+
+    /** Wall-clock time of the host kernel on zero tensors of the arguments' types (TIMING_ONLY --measure-host). */
+    private double measureOnZeros(Call c) {
+        long elements = 0;
+        for (Expr a : c.args()) {
+            if (!(a.type() instanceof TensorType t)) return Double.NaN;
+            elements += t.numElements();
+        }
+        if (elements > MEASURE_LIMIT_ELEMENTS) {
+            LOG.debug("not measuring {}: operands of {} elements", c.op().name(), elements);
+            return Double.NaN;
+        }
+        List<Object> args = new ArrayList<>();
+        for (Expr a : c.args()) args.add(Tensor.zeros((TensorType) a.type()));
+        long t0 = System.nanoTime();
+        try {
+            eval.eval(c, args);
+        } catch (RuntimeException ex) {
+            return Double.NaN; // e.g. integer division by zero on zero data: nothing meaningful to time
+        }
+        return (System.nanoTime() - t0) * 1e-9;
+    }
+
+    private OpRecord runPim(int index, Call c, Map<Expr, Object> values, List<Span> spans, boolean functional) {
+        PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
+        TilingPlan plan = a.plan();
+        Timeline tl = timing.timeline();
+        long mark = tl.mark();
+        ResidentB res = resident.get(c);
+        if (res != null) {
+            timingLib.gemm(res, plan.shape().m(), null);
+        } else if (pool != null) {
+            timingLib.gemm(view(pool, plan.dpus()), plan, null, null, a.bLayout());
+        } else {
+            try (DpuSet set = timing.allocate(plan.dpus())) { // unpooled: alloc, load, run, free
+                PgemmLib.load(set, plan);
+                timingLib.gemm(set, plan, null, null, a.bLayout());
+            }
+        }
+        Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, now(spans));
+        if (functional) values.put(c, functionalGemm(c, a, values));
+        return new OpRecord(index, "pim.gemm", label(c), OpRecord.Placement.PIM, m, Double.NaN);
+    }
+
+    /** C of one pim.gemm computed by PGEMMlib on the functional machine with the same plan. */
+    private Tensor functionalGemm(Call c, PimGemmAttrs a, Map<Expr, Object> values) {
+        TilingPlan plan = a.plan();
+        var s = plan.shape();
+        Tensor at = Values.tensor(values.get(c.arg(0)), "A of " + label(c));
+        Tensor bt = Values.tensor(values.get(c.arg(1)), "B of " + label(c));
+        var am = TensorMatrix.of(at, plan.dtype(), s.b(), s.m(), s.k(), Layout.ROW_MAJOR);
+        var bm = TensorMatrix.of(bt, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
+        GemmResult r;
+        try (DpuSet set = data.allocate(plan.dpus())) {
+            PgemmLib.load(set, plan);
+            r = dataLib.gemm(set, plan, am, bm, a.bLayout());
+        }
+        return TensorMatrix.toTensor(r.c(), c.tensorType());
+    }
+
+    /** Copies the simulator's events since the mark into spans starting at {@code start}; returns seconds by category. */
+    private static Map<TimeCategory, Double> appendEvents(List<Span> spans, Timeline tl, long mark, int op, double start) {
+        Map<TimeCategory, Double> m = new EnumMap<>(TimeCategory.class);
+        List<Event> evs = tl.events();
+        double t = start;
+        for (int i = (int) mark; i < evs.size(); i++) {
+            Event ev = evs.get(i);
+            TimeCategory cat = TimeCategory.of(ev);
+            spans.add(new Span(op, cat, ev.label(), t, ev.seconds(), ev.bytes()));
+            t += ev.seconds();
+            m.merge(cat, ev.seconds(), Double::sum);
+        }
+        return m;
+    }
+
+    private static String label(Call c) {
+        PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
+        String name = a.name() == null ? "gemm" : a.name();
+        return name + " " + a.plan().shape() + " " + a.plan().strategy().cliName() + " on " + a.plan().dpus() + " DPUs"
+                + (a.bLayout() == Layout.ROW_MAJOR ? " (B transposed at run time)" : "") + (a.resident() ? " (resident B)" : "");
+    }
+
+    private static String typeText(Call c) {
+        return c.type() instanceof TensorType t ? t.shapeText() : c.type().toString();
+    }
+
+    private static void flatten(Object v, List<Tensor> out) {
+        if (v instanceof Tensor t) out.add(t);
+        else for (Object o : Values.tuple(v, "result")) flatten(o, out);
+    }
+
+    /** Frees the DPU pool. */
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
+    }
+}

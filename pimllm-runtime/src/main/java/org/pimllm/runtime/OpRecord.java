@@ -1,0 +1,27 @@
+package org.pimllm.runtime;
+
+import java.util.Map;
+
+/**
+ * One op of an inference: where it ran and its simulated time by category.
+ *
+ * @param index                 position in evaluation order
+ * @param op                    op name (pim.gemm, nn.dense, nn.softmax, ...)
+ * @param label                 the GEMM's name or the op's shape
+ * @param placement             HOST or PIM
+ * @param seconds               simulated seconds by category
+ * @param measuredHostSeconds   wall-clock seconds of the host kernel on this machine (--measure-host), or NaN
+ */
+public record OpRecord(int index, String op, String label, Placement placement, Map<TimeCategory, Double> seconds,
+                       double measuredHostSeconds) {
+
+    public enum Placement { HOST, PIM }
+
+    public OpRecord {
+        seconds = Map.copyOf(seconds);
+    }
+
+    public double totalSeconds() {
+        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+}
