@@ -67,6 +67,23 @@ class CompileCommandTest {
   }
 
   @Test
+  void siblingFusionAndLayoutOnTheZooModels() throws Exception {
+    JsonNode llama = json(MainTest.run("compile", "--model", "llama-7b", "--layers", "1", "--seq", "16", "--int8",
+        "--variant", "ts+adj+qkv", "--json"));
+    List<String> names = new java.util.ArrayList<>();
+    llama.get("gemms").forEach(g -> names.add(g.get("name").asText()));
+    assertTrue(names.stream().anyMatch(n -> n.contains("q_proj") && n.contains("k_proj") && n.contains("v_proj")), names.toString());
+    assertTrue(names.stream().anyMatch(n -> n.contains("gate_proj") && n.contains("up_proj")), names.toString());
+
+    JsonNode gpt2 = json(MainTest.run("compile", "--model", "gpt2", "--layers", "1", "--seq", "16", "--int8",
+        "--variant", "ts+adj+qkv", "--json"));
+    List<String> g2 = new java.util.ArrayList<>();
+    gpt2.get("gemms").forEach(g -> g2.add(g.get("name").asText()));
+    assertTrue(g2.stream().noneMatch(n -> n.contains("+")), "GPT-2's c_attn is one GEMM already: " + g2);
+    assertTrue(g2.stream().anyMatch(n -> n.contains("c_attn") && n.endsWith(".T")), "Conv1D weights transposed at build time: " + g2);
+  }
+
+  @Test
   void badInputIsAOneLineError(@TempDir Path dir) throws Exception {
     MainTest.Result r = MainTest.run("compile", "--ir", dir.resolve("missing.relay").toString());
     assertEquals(2, r.code());

@@ -152,6 +152,81 @@ public final class PgemmLib {
     return runWithB(resident.dpus(), plan, a, mark, 0);
   }
 
+  // ---- uint8 activations x int8 weights with zero points (ONNX MatMulInteger) ----
+
+  /**
+   * {@code C = (A - zp.a) x (B - zp.b)} with A's bytes read as uint8 and B's as int8 (see
+   * {@link ReferenceGemm#multiplyU8S8}). The plan is an ordinary {@link GemmDType#INT8} plan: the host flips A's
+   * top bit (A - 128, now int8), the DPUs run the int8 kernel unchanged, and the host applies the zero-point
+   * correction of {@link ZeroPointCorrection} to C. The host steps (flip + row sums of A, column sums of B,
+   * correction of C) are charged as HOST time.
+   */
+  public GemmResult gemmU8S8(DpuSet dpus, TilingPlan plan, Matrix aU8, Matrix b, ZeroPoints zp) {
+    requireInt8(plan, zp);
+    long mark = system.timeline().mark();
+    int[] colB = columnSums(plan, b);
+    return correctedRun(plan, aU8, colB, zp, mark, a8 -> gemm(dpus, plan, a8, b));
+  }
+
+  /** Places a constant int8 B in MRAM once, with its column sums for the zero-point correction. */
+  public ResidentU8S8 prepareResidentU8S8(DpuSet dpus, TilingPlan plan, Matrix b, ZeroPoints zp) {
+    requireInt8(plan, zp);
+    long mark = system.timeline().mark();
+    ResidentB resident = prepareResident(dpus, plan, b);
+    int[] colB = columnSums(plan, b);
+    return new ResidentU8S8(resident, zp, colB, since(mark));
+  }
+
+  /** {@link #gemmU8S8} with B resident: moves only A and C. A may have another M than the prepared plan. */
+  public GemmResult gemmU8S8(ResidentU8S8 resident, Matrix aU8) {
+    TilingPlan plan = resident.b().plan();
+    if (aU8 != null && aU8.rows() != plan.shape().m()) {
+      plan = plan.withShape(plan.shape().withM(aU8.rows()));
+    }
+    long mark = system.timeline().mark();
+    return correctedRun(plan, aU8, resident.columnSums(), resident.zeroPoints(), mark,
+        a8 -> gemm(resident.b(), a8));
+  }
+
+  /** Like {@link #gemmU8S8(ResidentU8S8, Matrix)} for a given M without data (TIMING_ONLY). */
+  public GemmResult gemmU8S8(ResidentU8S8 resident, int m) {
+    TilingPlan plan = resident.b().plan().withShape(resident.b().plan().shape().withM(m));
+    long mark = system.timeline().mark();
+    return correctedRun(plan, null, resident.columnSums(), resident.zeroPoints(), mark,
+        a8 -> gemm(resident.b(), m, null));
+  }
+
+  private GemmResult correctedRun(TilingPlan plan, Matrix aU8, int[] colB, ZeroPoints zp, long mark,
+      java.util.function.Function<Matrix, GemmResult> int8Gemm) {
+    GemmShape sh = plan.shape();
+    zp.checkColumns(sh.n());
+    boolean data = functional() && aU8 != null;
+    Matrix a8 = data ? ZeroPointCorrection.toSigned(aU8) : null;
+    int[] rowA = data ? ZeroPointCorrection.rowSums(a8) : null;
+    GemmResult r = int8Gemm.apply(a8);
+    system.timeline().charge(Category.HOST, "pgemm: uint8->int8 flip and row sums of A, zero-point correction of C",
+        HostCosts.reduceSeconds(system.config(), ZeroPointCorrection.perCallBytes(sh)));
+    if (r.c() != null && colB != null) {
+      ZeroPointCorrection.correct(r.c(), sh.k(), rowA, colB, zp);
+    }
+    return new GemmResult(r.plan(), r.c(), since(mark), r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed(), r.kernel());
+  }
+
+  /** B's column sums (null without data), charged once as HOST time. */
+  private int[] columnSums(TilingPlan plan, Matrix b) {
+    system.timeline().charge(Category.HOST, "pgemm: column sums of B for the zero-point correction",
+        HostCosts.reduceSeconds(system.config(), ZeroPointCorrection.columnSumBytes(plan.shape())));
+    return functional() && b != null ? ZeroPointCorrection.colSums(b) : null;
+  }
+
+  private static void requireInt8(TilingPlan plan, ZeroPoints zp) {
+    if (plan.dtype() != GemmDType.INT8) {
+      throw new IllegalArgumentException("a uint8 x int8 GEMM with zero points runs an int8 plan, got "
+          + plan.dtype().cliName());
+    }
+    zp.checkColumns(plan.shape().n());
+  }
+
   // ---- the steps ----
 
   private GemmResult runWithB(DpuSet dpus, TilingPlan plan, Matrix a, long mark, long bytesSoFar) {

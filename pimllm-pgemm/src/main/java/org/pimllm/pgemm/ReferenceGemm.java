@@ -75,6 +75,33 @@ public final class ReferenceGemm {
     return c;
   }
 
+  /**
+   * ONNX MatMulInteger: {@code C[b][i][j] = sum_k (A[b][i][k] - zp.a) * (B[b][k][j] - zp.b(j))} in int32 with
+   * wrap-around, A's bytes read as unsigned (uint8), B's as int8. Both are {@link GemmDType#INT8} matrices
+   * (A's type only names its byte size here), in any layout.
+   */
+  public static Matrix multiplyU8S8(Matrix aU8, Matrix b, ZeroPoints zp) {
+    checkOperands(aU8, b);
+    if (aU8.type() != GemmDType.INT8) {
+      throw new IllegalArgumentException("the uint8 x int8 GEMM takes byte matrices, got " + aU8.type().cliName());
+    }
+    zp.checkColumns(b.cols());
+    Matrix c = Matrix.zeros(GemmDType.INT32, aU8.batch(), aU8.rows(), b.cols(), Layout.ROW_MAJOR);
+    for (int bi = 0; bi < aU8.batch(); bi++) {
+      for (int i = 0; i < aU8.rows(); i++) {
+        for (int j = 0; j < b.cols(); j++) {
+          int acc = 0;
+          for (int kk = 0; kk < aU8.cols(); kk++) {
+            int av = aU8.getInt(bi, i, kk) & 0xFF;
+            acc += (av - zp.a()) * (b.getInt(bi, kk, j) - zp.b(j));
+          }
+          c.setInt(bi, i, j, acc);
+        }
+      }
+    }
+    return c;
+  }
+
   static void checkOperands(Matrix a, Matrix b) {
     if (a.type() != b.type()) {
       throw new IllegalArgumentException("A is " + a.type().cliName() + " but B is " + b.type().cliName());
