@@ -18,6 +18,7 @@ import org.pimllm.ir.text.Parser;
 import org.pimllm.ir.text.PrintOptions;
 import org.pimllm.ir.text.Printer;
 import org.pimllm.models.zoo.ModelZoo;
+import org.pimllm.passes.CalibrationRunner;
 import org.pimllm.passes.IrDump;
 import org.pimllm.passes.PassContext;
 import org.pimllm.passes.PassTiming;
@@ -73,6 +74,10 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--act-abs-max", defaultValue = "8.0",
       description = "Activation range |x| <= this for --int8 scales (affects numerics only, not plans or times; default ${DEFAULT-VALUE}).")
   double actAbsMax;
+  @Option(names = "--calibrate", paramLabel = "N",
+      description = "With --int8 and --model: activation ranges from N sample inputs run through the IR's reference interpreter"
+          + " (slow; small models) instead of --act-abs-max.")
+  Integer calibrate;
   @Option(names = "--print-ir", defaultValue = "after", description = "Print the IR before, after, both or none (default ${DEFAULT-VALUE}).")
   String printIr;
   @Option(names = "--dump-dir", description = "Write the IR before and after every pass into this folder.")
@@ -92,10 +97,14 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name() + ", got " + dpus);
     }
     Pipelines.Pipeline pipeline = Pipelines.forVariant(variant);
-    if (int8) {
-      pipeline = pipeline.withQuantization(QuantizeInt8.Config.ranges(actAbsMax));
-    }
     IRModule before = load();
+    if (calibrate != null && (!int8 || source.model == null || calibrate < 1)) {
+      throw new IllegalArgumentException("--calibrate N needs --int8, --model and N >= 1 (sample inputs come from the zoo)");
+    }
+    if (int8) {
+      pipeline = pipeline.withQuantization(calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
+          : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), samples(calibrate)));
+    }
     PassTiming passTiming = new PassTiming();
     PassContext.Builder ctx = pipeline.context(cfg, dpus).optLevel(optLevel).disable(disabled).instrument(passTiming);
     if (dumpDir != null) {
@@ -126,13 +135,22 @@ public final class CompileCommand implements Callable<Integer> {
     return 0;
   }
 
+  private org.pimllm.models.zoo.ModelConfig zooConfig() {
+    var config = ModelZoo.get(source.model);
+    return layers != null ? config.withLayers(layers) : config;
+  }
+
+  private List<Map<String, org.pimllm.ir.Tensor>> samples(int n) {
+    List<Map<String, org.pimllm.ir.Tensor>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(ModelZoo.sampleInputs(zooConfig(), seq, 1000 + i));
+    }
+    return out;
+  }
+
   private IRModule load() throws IOException {
     if (source.model != null) {
-      var config = ModelZoo.get(source.model);
-      if (layers != null) {
-        config = config.withLayers(layers);
-      }
-      return ModelZoo.build(config, seq);
+      return ModelZoo.build(zooConfig(), seq);
     }
     String text;
     try {
@@ -141,7 +159,8 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("IR file " + source.ir + " does not exist");
     }
     try {
-      return Parser.parse(text);
+      // constants the passes derived lazily (transposed, concatenated, quantized weights) reload from their keys
+      return Parser.parse(text, org.pimllm.passes.eval.DerivedConstants.resolver(Parser.NO_LOADERS));
     } catch (ParseException e) {
       throw new IllegalArgumentException(source.ir + ": " + e.getMessage(), e);
     }

@@ -41,7 +41,7 @@ public final class TuneCommand implements Callable<Integer> {
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;
-  @Option(names = "--hw", defaultValue = "upmem-2556-350", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}, as pimllm gemm).")
   String hw;
   @Option(names = "--suite", description = "Run a built-in suite instead of one shape: paper (64 GEMMs of the paper's models) or random (seeded random shapes, off-suite).")
   String suite;
@@ -180,7 +180,7 @@ public final class TuneCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  selected plan   %s%n", o.selection().plan());
     out.printf(Locale.ROOT, "  predicted       %.4f ms (analytical model)%n", o.selection().predictedSeconds() * 1e3);
     out.printf(Locale.ROOT, "  simulated       %.4f ms (TIMING_ONLY simulation of the selected plan)%n", o.selectedSeconds() * 1e3);
-    out.printf(Locale.ROOT, "  selection       %.0f us wall clock, %d partitions searched%n", o.selection().selectionMicros(),
+    out.printf(Locale.ROOT, "  selection       %.0f us wall clock (one call in a fresh JVM, JIT warm-up included), %d partitions searched%n", o.selection().selectionMicros(),
         o.selection().candidates());
     if (o.oracle() != null) {
       out.printf(Locale.ROOT, "  oracle plan     %s%n", o.oracle().best().plan());

@@ -84,6 +84,17 @@ class CompileCommandTest {
   }
 
   @Test
+  void int8CalibrationFromZooSamples() throws Exception {
+    JsonNode j = json(MainTest.run("compile", "--model", "bert-tiny", "--layers", "1", "--seq", "8", "--int8",
+        "--calibrate", "2", "--json"));
+    assertEquals(6, j.get("gemms").size(), j.toString());
+    assertTrue(j.get("gemms").get(0).get("name").asText().endsWith(".int8"), j.toString());
+    MainTest.Result r = MainTest.run("compile", "--model", "bert-tiny", "--calibrate", "2");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--calibrate N needs --int8"), r.err());
+  }
+
+  @Test
   void badInputIsAOneLineError(@TempDir Path dir) throws Exception {
     MainTest.Result r = MainTest.run("compile", "--ir", dir.resolve("missing.relay").toString());
     assertEquals(2, r.code());

@@ -7,6 +7,7 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.tileselector.CallOptions;
 import org.pimllm.tileselector.Selection;
 
 /**
@@ -17,10 +18,13 @@ import org.pimllm.tileselector.Selection;
 final class Costs {
 
     private final PimTarget target;
+    private final boolean pooled;
     private final Map<Object, Object> memo = new HashMap<>();
 
-    Costs(PimTarget target) {
-        this.target = target;
+    /** Costs for the context's target; calls are pooled unless PoolPimResources will not run. */
+    Costs(PassContext ctx, String passName) {
+        this.target = ctx.requireTarget(passName);
+        this.pooled = ctx.skipReason(PoolPimResources.pass().info()).isEmpty();
     }
 
     PimTarget target() { return target; }
@@ -48,9 +52,12 @@ final class Costs {
 
     TilingPlan basePlan(GemmShape s, GemmDType t) { return ask("base", s, t, () -> target.basePlan(s, t)); }
 
-    Selection select(GemmShape s, GemmDType t) { return ask("select", s, t, () -> target.select(s, t)); }
+    Selection select(GemmShape s, GemmDType t, Layout l) {
+        return ask("select", new Key("shape", s, t), l, () -> target.select(s, t, new CallOptions(pooled, l)));
+    }
 
-    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, l)); }
+    /** One call as the variant will make it: pooled or not, B in the given layout. */
+    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new CallOptions(pooled, l))); }
 
     double residentSeconds(TilingPlan p, Layout l) { return ask("resident", p, l, () -> target.residentSeconds(p, l)); }
 

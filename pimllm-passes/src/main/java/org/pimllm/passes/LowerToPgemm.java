@@ -34,7 +34,7 @@ public final class LowerToPgemm {
     }
 
     static Function lower(Function f, org.pimllm.ir.IRModule m, PassContext ctx) {
-        Costs target = new Costs(ctx.requireTarget(NAME));
+        Costs target = new Costs(ctx, NAME);
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {

@@ -40,7 +40,7 @@ public final class ResidentWeights {
     }
 
     static IRModule apply(IRModule m, PassContext ctx) {
-        Costs costs = new Costs(ctx.requireTarget(NAME));
+        Costs costs = new Costs(ctx, NAME);
         PimTarget target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
         long activations = 0;

@@ -35,14 +35,14 @@ public final class TileSelect {
     }
 
     static Function select(Function f, IRModule m, PassContext ctx) {
-        Costs target = new Costs(ctx.requireTarget(NAME));
+        Costs target = new Costs(ctx, NAME);
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 Call nc = c.withArgs(args);
                 if (nc.is(PimOps.GEMM)) {
                     PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
-                    TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype()).plan();
+                    TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype(), a.bLayout()).plan();
                     return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, target.pimSeconds(plan, a.bLayout())));
                 }
                 return GemmMatch.of(nc).map(g -> lowerLeftover(g, target)).orElse(nc);
@@ -54,7 +54,7 @@ public final class TileSelect {
         GemmShape shape = g.geometry().shape();
         Selection s;
         try {
-            s = target.select(shape, g.dtype());
+            s = target.select(shape, g.dtype(), g.bLayout());
         } catch (IllegalArgumentException e) {
             LOG.info("{} {} stays on the CPU: no PGEMMlib plan fits ({})", g.label(), shape, e.getMessage());
             return g.call();

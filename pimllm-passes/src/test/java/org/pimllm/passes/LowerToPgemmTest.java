@@ -71,6 +71,26 @@ class LowerToPgemmTest {
     }
 
     @Test
+    void tileSelectReplacesTheBasePlanWithTheTileSelectorsChoice() {
+        Builder b = new Builder(7);
+        Var x = b.var("x", DType.INT8, 128, 768);
+        Constant w = int8Weight(b, "w", 2304, 768);
+        IRModule before = b.module(b.function(b.denseInt8(x, w), x));
+
+        GemmShape shape = GemmShape.of(1, 128, 768, 2304);
+        TileSelector ts = new TileSelector(HW);
+        org.pimllm.tileselector.CallOptions pooled = new org.pimllm.tileselector.CallOptions(true, Layout.COL_MAJOR);
+        TilingPlan chosen = ts.select(shape, GemmDType.INT8, DPUS, pooled).plan();
+        Var x2 = b.var("x", DType.INT8, 128, 768);
+        Call gemm = new Call(PimOps.GEMM, List.of(x2, w),
+                new PimGemmAttrs("w", chosen, Layout.COL_MAJOR, false, ts.cost(chosen, pooled).totalSeconds()));
+        IRModule expected = b.module(b.function(gemm, x2));
+
+        IRModule after = run(Sequential.of(LowerToPgemm.pass(), TileSelect.pass()), before);
+        assertTrue(StructuralEqual.equal(expected, after), () -> StructuralEqual.mismatch(expected, after).orElse(""));
+    }
+
+    @Test
     void rowMajorWeightIsMarkedForRuntimeTransposition() {
         Builder b = new Builder(7);
         Var x = b.var("x", DType.FP32, 1, 8, 64);

@@ -17,9 +17,10 @@ import org.pimllm.pgemm.TilingPlan;
  *                         layout; nn.Linear weights, or weights AdjustLayout transposed at build time); ROW_MAJOR = a
  *                         (..., K, N) tensor that PGEMMlib transposes on the host at run time (HOST time)
  * @param resident         B is a constant the runtime places in the pooled DPUs' MRAM once (set by PoolPimResources)
- * @param estimatedSeconds the compiler's estimate of one call on pooled DPUs: the Tile-Selector's model (host
- *                         transposition of a row-major B included); for resident weights, the simulated time
- *                         of a call that moves only A and C
+ * @param estimatedSeconds the compiler's estimate of one call as the variant makes it: the Tile-Selector's model
+ *                         on pooled DPUs (unpooled when PoolPimResources does not run: allocation and load
+ *                         around the call), host transposition of a row-major B included; for resident weights,
+ *                         the simulated time of a call that moves only A and C
  */
 public record PimGemmAttrs(String name, TilingPlan plan, Layout bLayout, boolean resident, double estimatedSeconds)
         implements Attrs {
