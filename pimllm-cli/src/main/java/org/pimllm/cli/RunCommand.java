@@ -13,7 +13,10 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.models.onnx.OnnxModel;
 import org.pimllm.models.onnx.OnnxReader;
-import org.pimllm.models.onnx.OnnxRuntimeReference;
+import org.pimllm.passes.CalibrationRunner;
+import org.pimllm.passes.PassContext;
+import org.pimllm.passes.QuantizeInt8;
+import org.pimllm.passes.Sequential;
 import org.pimllm.runtime.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
 import org.pimllm.runtime.PimLlm;
@@ -68,8 +71,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "fp32", description = "fp32: the model as stored (the quantized "
       + "model keeps its own int8 GEMMs); int8: quantize an fp32 model with our QuantizeInt8 pass (default ${DEFAULT-VALUE}).")
   String precision;
-  @Option(names = "--act-abs-max", defaultValue = "8.0", description = "Activation range for --precision int8 (default ${DEFAULT-VALUE}).")
-  double actAbsMax;
+  @Option(names = "--act-abs-max", description = "With --precision int8: one static activation range for every tensor"
+      + " (default: calibrate each GEMM input's range on the run's own inputs).")
+  Double actAbsMax;
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime on the same inputs and report the differences.")
   boolean compareOrt;
   @Option(names = "--json", description = "Print one JSON object (fields include maxAbsDiff, meanCosine, sentences).")
@@ -92,12 +96,20 @@ public final class RunCommand implements Callable<Integer> {
         : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model);
 
     IRModule module = OnnxInputs.importBatch(parsed, batch);
-    CompileOptions options = CompileOptions.variant(variant).withPrecision(prec).withActivationAbsMax(actAbsMax)
-        .withMode(Mode.FUNCTIONAL);
+    Map<String, Tensor> feeds = OnnxInputs.tensors(parsed, batch);
+    CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL);
+    if (prec == CompileOptions.Precision.INT8 && actAbsMax == null) {
+      // QuantizeInt8 with ranges calibrated by the reference interpreter on these inputs, then compiled as built
+      module = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), List.of(feeds))))
+          .run(module, PassContext.defaults());
+      options = options.withPrecision(CompileOptions.Precision.AS_BUILT);
+    } else {
+      options = options.withPrecision(prec).withActivationAbsMax(actAbsMax == null ? 8.0 : actAbsMax);
+    }
     Tensor hidden;
     RunReport report;
     try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
-      var result = compiled.run(OnnxInputs.tensors(parsed, batch));
+      var result = compiled.run(feeds);
       hidden = result.outputs().get(0);
       report = result.report();
     }
@@ -148,6 +160,7 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model.file().getFileName().toString());
     m.put("precision", precision);
+    m.put("activationRanges", !precision.equalsIgnoreCase("int8") ? null : actAbsMax == null ? "calibrated on the inputs" : "static " + actAbsMax);
     m.put("variant", variant);
     m.put("hw", hw);
     m.put("dpus", dpus);
