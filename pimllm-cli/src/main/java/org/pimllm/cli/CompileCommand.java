@@ -159,7 +159,8 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("IR file " + source.ir + " does not exist");
     }
     try {
-      return Parser.parse(text);
+      // constants the passes derived lazily (transposed, concatenated, quantized weights) reload from their keys
+      return Parser.parse(text, org.pimllm.passes.eval.DerivedConstants.resolver(Parser.NO_LOADERS));
     } catch (ParseException e) {
       throw new IllegalArgumentException(source.ir + ": " + e.getMessage(), e);
     }

@@ -34,6 +34,7 @@ public final class Main implements Callable<Integer> {
       ModelsCommand.class,
       CompileCommand.class,
       BenchCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class);
 
   @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)

@@ -25,6 +25,7 @@ import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.ir.attrs.QuantizeAttrs;
 import org.pimllm.ir.attrs.RequantizeAttrs;
 import org.pimllm.passes.eval.DerivedConstants;
+import org.pimllm.passes.eval.WeightScales;
 import org.pimllm.passes.pim.GemmMatch;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.Layout;
@@ -159,9 +160,8 @@ public final class QuantizeInt8 {
         return m;
     }
 
-    /** Symmetric int8 scale of a range (a zero range gets scale 1: everything quantizes to 0). */
     static float scaleOf(double absMax) {
-        return absMax > 0 ? (float) (absMax / 127.0) : 1f;
+        return WeightScales.scaleOf(absMax);
     }
 
     // ---- rewriting one GEMM ----
@@ -203,23 +203,8 @@ public final class QuantizeInt8 {
 
     /** Per-channel scales max|W| / 127 along {@code axis} of a 2-D weight (lazy for synthetic weights). */
     static Constant weightScales(Constant w, int axis) {
-        int channels = w.type().dim(axis);
-        TensorType type = TensorType.of(DType.FP32, channels);
-        java.util.function.Supplier<Tensor> compute = () -> {
-            Tensor t = w.data();
-            int rows = t.dim(0);
-            int cols = t.dim(1);
-            float[] s = new float[channels];
-            double[] max = new double[channels];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    int ch = axis == 0 ? r : c;
-                    max[ch] = Math.max(max[ch], Math.abs(t.getDouble(r * cols + c)));
-                }
-            }
-            for (int i = 0; i < channels; i++) s[i] = scaleOf(max[i]);
-            return Tensor.ofFloats(s, channels);
-        };
+        TensorType type = TensorType.of(DType.FP32, w.type().dim(axis));
+        java.util.function.Supplier<Tensor> compute = () -> WeightScales.of(w.data(), axis);
         String name = w.name() == null ? null : w.name() + ".scale";
         if (w.isMaterialized()) return Constant.of(compute.get(), name);
         return DerivedConstants.lazy(type, "qnn.weight_scale[axis=" + axis + "](" + DerivedConstants.key(w) + ")", compute, name);

@@ -48,12 +48,25 @@ public final class OnnxRuntimeReference implements AutoCloseable {
    * does not declare are ignored. Returns every float output by name.
    */
   public Map<String, FloatOutput> runTokens(Map<String, long[]> inputs) {
+    int len = inputs.values().stream().findFirst().map(v -> v.length).orElse(0);
+    return runTokens(inputs, 1, len);
+  }
+
+  /**
+   * Like {@link #runTokens(Map)} for a batch: every input holds {@code batch x length} int64 values, row
+   * after row (padded rows have attention mask 0).
+   */
+  public Map<String, FloatOutput> runTokens(Map<String, long[]> inputs, int batch, int length) {
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (Map.Entry<String, long[]> in : inputs.entrySet()) {
         if (session.getInputNames().contains(in.getKey())) {
           long[] v = in.getValue();
-          feeds.put(in.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(v), new long[] {1, v.length}));
+          if (v.length != (long) batch * length) {
+            throw new IllegalArgumentException("input '" + in.getKey() + "' has " + v.length + " values, expected "
+                + batch + " x " + length);
+          }
+          feeds.put(in.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(v), new long[] {batch, length}));
         }
       }
       Map<String, FloatOutput> out = new LinkedHashMap<>();

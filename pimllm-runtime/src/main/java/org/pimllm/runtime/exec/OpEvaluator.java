@@ -787,7 +787,8 @@ public final class OpEvaluator {
         if (scale > 0) {
             double zp = Math.min(255, Math.max(0, Math.rint(0 - lo / scale)));
             zpT.setDouble(0, zp);
-            for (int i = 0; i < v.length; i++) q.setDouble(i, Math.rint((float) (v[i] / scale)) + zp);
+            // saturate like ONNX DynamicQuantizeLinear: rint(hi / scale) + zp can reach 256, which must not wrap to 0
+            for (int i = 0; i < v.length; i++) q.setDouble(i, Math.min(255, Math.max(0, Math.rint((float) (v[i] / scale)) + zp)));
         }
         return List.of(q, Tensor.ofFloats(new float[] {scale}), zpT);
     }

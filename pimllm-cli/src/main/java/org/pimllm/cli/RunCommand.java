@@ -1,0 +1,193 @@
+package org.pimllm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Tensor;
+import org.pimllm.models.onnx.OnnxModel;
+import org.pimllm.models.onnx.OnnxReader;
+import org.pimllm.passes.CalibrationRunner;
+import org.pimllm.passes.PassContext;
+import org.pimllm.passes.QuantizeInt8;
+import org.pimllm.passes.Sequential;
+import org.pimllm.runtime.CompileOptions;
+import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.PimLlm;
+import org.pimllm.runtime.RunReport;
+import org.pimllm.runtime.Target;
+import org.pimllm.runtime.TimeCategory;
+import org.pimllm.sim.Mode;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pimllm run --onnx FILE|minilm-l6|minilm-l6-q}: imports an ONNX encoder, compiles it for the
+ * simulated PIM machine, runs it on real data (FUNCTIONAL mode: DPUs compute the GEMMs through PGEMMlib)
+ * and prints the embeddings, the simulated time by category and, with {@code --compare-ort}, the
+ * difference from ONNX Runtime on the same inputs. All sentences run as one padded batch.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run an ONNX model (e.g. the bundled all-MiniLM-L6-v2: minilm-l6, minilm-l6-q) on the simulated PIM",
+        "machine on real text, with the simulated time breakdown and, with --compare-ort, the accuracy against ONNX Runtime."})
+public final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--onnx", required = true, paramLabel = "FILE|minilm-l6|minilm-l6-q",
+      description = "An .onnx file, or a bundled model: minilm-l6 (fp32), minilm-l6-q (dynamically quantized).")
+  String onnx;
+
+  static final class Inputs {
+    @Option(names = "--text", description = "A sentence (repeatable).")
+    List<String> texts;
+    @Option(names = "--tokens", description = "Token ids of one sequence, comma-separated (repeatable).")
+    List<String> tokens;
+    @Option(names = "--sentences", paramLabel = "builtin", description = "builtin: the built-in set of "
+        + "24 varied sentences used for the accuracy figures.")
+    String sentences;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Inputs inputs;
+
+  @Option(names = "--tokenizer", description = "tokenizer.json for --text with a FILE (default: FILE's name with -tokenizer.json).")
+  java.nio.file.Path tokenizer;
+  @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
+  int dpus;
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  String hw;
+  @Option(names = "--variant", defaultValue = "pimllm", description = "Pass configuration (default ${DEFAULT-VALUE}).")
+  String variant;
+  @Option(names = "--precision", defaultValue = "fp32", description = "fp32: the model as stored (the quantized "
+      + "model keeps its own int8 GEMMs); int8: quantize an fp32 model with our QuantizeInt8 pass (default ${DEFAULT-VALUE}).")
+  String precision;
+  @Option(names = "--act-abs-max", description = "With --precision int8: one static activation range for every tensor"
+      + " (default: calibrate each GEMM input's range on the run's own inputs).")
+  Double actAbsMax;
+  @Option(names = "--compare-ort", description = "Also run ONNX Runtime on the same inputs and report the differences.")
+  boolean compareOrt;
+  @Option(names = "--json", description = "Print one JSON object (fields include maxAbsDiff, meanCosine, sentences).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    OnnxInputs.Model model = OnnxInputs.resolve(onnx, tokenizer);
+    CompileOptions.Precision prec = switch (precision.toLowerCase(Locale.ROOT)) {
+      case "fp32" -> CompileOptions.Precision.AS_BUILT;
+      case "int8" -> CompileOptions.Precision.INT8;
+      default -> throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
+    };
+    OnnxModel parsed = OnnxReader.read(model.file());
+    if (prec == CompileOptions.Precision.INT8 && OnnxInputs.isQuantized(parsed)) {
+      throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
+          + " run it with --precision fp32, or quantize the fp32 model (e.g. --onnx minilm-l6 --precision int8)");
+    }
+    OnnxInputs.Batch batch = inputs.tokens != null ? OnnxInputs.fromTokens(inputs.tokens, model)
+        : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model);
+
+    IRModule module = OnnxInputs.importBatch(parsed, batch);
+    Map<String, Tensor> feeds = OnnxInputs.tensors(parsed, batch);
+    CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL);
+    if (prec == CompileOptions.Precision.INT8 && actAbsMax == null) {
+      // QuantizeInt8 with ranges calibrated by the reference interpreter on these inputs, then compiled as built
+      module = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), List.of(feeds))))
+          .run(module, PassContext.defaults());
+      options = options.withPrecision(CompileOptions.Precision.AS_BUILT);
+    } else {
+      options = options.withPrecision(prec).withActivationAbsMax(actAbsMax == null ? 8.0 : actAbsMax);
+    }
+    Tensor hidden;
+    RunReport report;
+    try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
+      var result = compiled.run(feeds);
+      hidden = result.outputs().get(0);
+      report = result.report();
+    }
+    float[] ours = hidden.toFloatArray();
+    int hiddenSize = hidden.shape()[hidden.shape().length - 1];
+    OnnxInputs.Comparison cmp = null;
+    if (compareOrt) {
+      float[] ref = OnnxInputs.ortLastHiddenState(model.file(), parsed, batch);
+      cmp = OnnxInputs.compare(ours, ref, batch, hiddenSize);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toJson(model, batch, ours, hiddenSize, report, cmp)));
+    } else {
+      print(out, model, batch, ours, hiddenSize, report, cmp);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private void print(PrintWriter out, OnnxInputs.Model model, OnnxInputs.Batch batch, float[] ours, int hiddenSize,
+      RunReport report, OnnxInputs.Comparison cmp) {
+    out.printf(Locale.ROOT, "%s: %d sequence(s) padded to %d tokens, precision %s, variant %s, %d DPUs, %s%n",
+        model.file().getFileName(), batch.count(), batch.length(), precision, variant, dpus, hw);
+    for (int s = 0; s < batch.count(); s++) {
+      float[] e = OnnxInputs.meanPool(ours, batch, s, hiddenSize);
+      out.printf(Locale.ROOT, "  [%d] %d tokens, mean-pooled embedding |e| = %.4f, e[0..3] = %.4f %.4f %.4f %.4f  %s%n",
+          s, batch.lengths()[s], OnnxInputs.norm(e), e[0], e[1], e[2], e[3], batch.label(s));
+    }
+    out.printf(Locale.ROOT, "simulated time of one batch inference: %.3f ms (model, not measured); %d GEMMs on PIM, %d on the CPU%n",
+        report.totalSeconds() * 1e3, report.pimGemms(), report.cpuGemms());
+    for (Map.Entry<TimeCategory, Double> e : report.byCategory().entrySet()) {
+      if (e.getValue() > 0) {
+        out.printf(Locale.ROOT, "  %-12s %10.3f ms%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() * 1e3);
+      }
+    }
+    out.printf(Locale.ROOT, "one-time set-up (pool, resident weights): %.3f ms%n", report.oneTimeSeconds() * 1e3);
+    if (cmp != null) {
+      out.printf(Locale.ROOT, "vs ONNX Runtime on the same inputs: max |diff| of last_hidden_state = %.3g, "
+          + "mean cosine of mean-pooled embeddings = %.6f (min %.6f) over %d sentence(s)%n",
+          cmp.maxAbsDiff(), cmp.meanCosine(), cmp.minCosine(), batch.count());
+    }
+  }
+
+  private Map<String, Object> toJson(OnnxInputs.Model model, OnnxInputs.Batch batch, float[] ours, int hiddenSize,
+      RunReport report, OnnxInputs.Comparison cmp) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model.file().getFileName().toString());
+    m.put("precision", precision);
+    m.put("activationRanges", !precision.equalsIgnoreCase("int8") ? null : actAbsMax == null ? "calibrated on the inputs" : "static " + actAbsMax);
+    m.put("variant", variant);
+    m.put("hw", hw);
+    m.put("dpus", dpus);
+    m.put("sentences", batch.count());
+    m.put("paddedLength", batch.length());
+    m.put("simulatedMs", report.totalSeconds() * 1e3);
+    Map<String, Double> cats = new LinkedHashMap<>();
+    report.byCategory().forEach((k, v) -> cats.put(k.name().toLowerCase(Locale.ROOT), v * 1e3));
+    m.put("simulatedMsByCategory", cats);
+    m.put("oneTimeMs", report.oneTimeSeconds() * 1e3);
+    m.put("pimGemms", report.pimGemms());
+    m.put("cpuGemms", report.cpuGemms());
+    m.put("maxAbsDiff", cmp == null ? null : cmp.maxAbsDiff());
+    m.put("meanCosine", cmp == null ? null : cmp.meanCosine());
+    m.put("minCosine", cmp == null ? null : cmp.minCosine());
+    List<Map<String, Object>> per = new ArrayList<>();
+    for (int s = 0; s < batch.count(); s++) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("input", batch.label(s));
+      r.put("tokens", batch.lengths()[s]);
+      r.put("embeddingNorm", OnnxInputs.norm(OnnxInputs.meanPool(ours, batch, s, hiddenSize)));
+      if (cmp != null) {
+        r.put("cosine", cmp.cosines()[s]);
+      }
+      per.add(r);
+    }
+    m.put("perSentence", per);
+    return m;
+  }
+}
