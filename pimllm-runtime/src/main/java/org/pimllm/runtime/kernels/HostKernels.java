@@ -19,8 +19,14 @@ public interface HostKernels {
     /** C[m][n] = sum_k A[m][k] * W[n][k] for int8 operands, int32 accumulation with wrap-around. */
     void gemmInt8(byte[] a, int aOff, byte[] w, int wOff, int[] c, int cOff, int m, int k, int n);
 
-    /** C[m][n] = sum_k A[m][k] * W[n][k] for float32 in the fixed order of {@link #dotFloat}. */
-    void gemmFp32(float[] a, int aOff, float[] w, int wOff, float[] c, int cOff, int m, int k, int n);
+    /** C[m][n] = sum_k A[m][k] * W[n][k] for float32: one {@link #dotFloat} per element, so its fixed order. */
+    default void gemmFp32(float[] a, int aOff, float[] w, int wOff, float[] c, int cOff, int m, int k, int n) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * n + j] = dotFloat(a, aOff + i * k, w, wOff + j * k, k);
+            }
+        }
+    }
 
     /** Sum of x[off..off+n) * y[off..off+n) in the fixed eight-lane order. */
     float dotFloat(float[] x, int xOff, float[] y, int yOff, int n);

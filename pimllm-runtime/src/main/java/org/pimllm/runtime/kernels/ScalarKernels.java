@@ -25,14 +25,6 @@ public final class ScalarKernels implements HostKernels {
         }
     }
 
-    @Override
-    public void gemmFp32(float[] a, int aOff, float[] w, int wOff, float[] c, int cOff, int m, int k, int n) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[cOff + i * n + j] = dotFloat(a, aOff + i * k, w, wOff + j * k, k);
-            }
-        }
-    }
 
     @Override
     public float dotFloat(float[] x, int xOff, float[] y, int yOff, int n) {
