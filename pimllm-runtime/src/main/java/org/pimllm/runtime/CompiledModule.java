@@ -128,13 +128,15 @@ public final class CompiledModule implements AutoCloseable {
         checkResidentFits();
         long mark = timing.timeline().mark();
         DpuSet set = timing.allocate(n);
+        Map<Integer, TilingPlan> lastOnView = new HashMap<>();
         for (Call c : calls) {
             if (!c.is(PimOps.GEMM)) continue;
             PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
-            DpuSet view = view(set, a.plan().dpus());
-            PgemmLib.load(view, a.plan());
-            if (a.resident()) resident.put(c, timingLib.prepareResident(view, a.plan(), null, a.bLayout()));
+            lastOnView.put(a.plan().dpus(), a.plan());
+            if (a.resident()) resident.put(c, timingLib.prepareResident(view(set, a.plan().dpus()), a.plan(), null, a.bLayout()));
         }
+        // leave every view holding the kernel of the last GEMM that uses it: the state each inference starts from
+        lastOnView.forEach((dpus, plan) -> PgemmLib.load(view(set, dpus), plan));
         appendEvents(oneTime, timing.timeline(), mark, -1, 0);
         return set;
     }
