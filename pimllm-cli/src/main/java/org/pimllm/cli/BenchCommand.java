@@ -64,8 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<String> ms = models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
-    for (String m : ms) ModelZoo.get(m); // unknown names fail before any work
     BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost);
+    EndToEnd.validate(cfg); // a bad preset, DPU count or model fails before the progress bar starts
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
     }

@@ -146,6 +146,9 @@ public record HardwareConfig(
   public static HardwareConfig load(Path json) {
     try {
       return PresetParser.parse(Files.readAllBytes(json), json.toString());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("hardware preset file " + json + " does not exist; give a preset name ("
+          + String.join(", ", PRESETS) + ") or a JSON file", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read hardware preset " + json + ": " + e.getMessage(), e);
     }

@@ -60,6 +60,10 @@ public final class PimSystem {
     if (nrDpus < 1) {
       throw new IllegalArgumentException("cannot allocate " + nrDpus + " DPUs; ask for at least 1");
     }
+    if (nrDpus > cfg.totalDpus()) {
+      throw new IllegalArgumentException("cannot allocate " + nrDpus + " DPUs: " + cfg.name() + " has "
+          + cfg.totalDpus() + "; choose 1.." + cfg.totalDpus() + " or another preset (pimllm hw list)");
+    }
     int free = freeDpus();
     if (nrDpus > free) {
       throw new IllegalArgumentException("cannot allocate " + nrDpus + " DPUs: " + free + " of " + cfg.totalDpus()

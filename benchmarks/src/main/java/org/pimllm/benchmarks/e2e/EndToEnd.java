@@ -41,9 +41,16 @@ public final class EndToEnd {
     }
 
     /** Runs the benchmark; {@code onRunDone} is called after every run (progress). */
-    public static Results run(BenchConfig cfg, Consumer<BenchRecord> onRunDone) {
+    /** Checks the preset, the DPU counts and the model names, so a bad configuration fails before any work. */
+    public static HardwareConfig validate(BenchConfig cfg) {
         HardwareConfig hw = HardwareConfig.presetOrFile(cfg.hw());
-        for (int d : cfg.dpus()) new Target(hw, d); // fail early on a DPU count the preset does not have
+        for (int d : cfg.dpus()) new Target(hw, d);
+        cfg.models().forEach(ModelZoo::get);
+        return hw;
+    }
+
+    public static Results run(BenchConfig cfg, Consumer<BenchRecord> onRunDone) {
+        HardwareConfig hw = validate(cfg);
         List<ModelConfig> models = cfg.models().stream().map(ModelZoo::get).toList();
         List<BenchRecord> out = new ArrayList<>();
         Map<String, RunReport> traced = new LinkedHashMap<>();
