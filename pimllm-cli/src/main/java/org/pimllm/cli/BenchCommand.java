@@ -11,6 +11,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.pimllm.benchmarks.e2e.BenchConfig;
 import org.pimllm.benchmarks.e2e.BenchReport;
 import org.pimllm.benchmarks.e2e.EndToEnd;
+import org.pimllm.runtime.CompileOptions;
+import org.pimllm.models.onnx.OnnxModel;
+import org.pimllm.models.onnx.OnnxReader;
 import org.pimllm.models.zoo.ModelConfig;
 import org.pimllm.models.zoo.ModelZoo;
 import picocli.CommandLine.Command;
@@ -36,6 +39,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--models", split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
   List<String> models;
+  @Option(names = "--onnx", paramLabel = "FILE|minilm-l6|minilm-l6-q", description = "Benchmark an imported ONNX"
+      + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
+      + " batch 1 and each --seq. An fp32 model is quantized to int8 like the zoo models; a quantized one runs as built.")
+  String onnx;
   @Option(names = "--seq", split = ",", defaultValue = "128", description = "Sequence lengths, e.g. 128,512 (default ${DEFAULT-VALUE}).")
   List<Integer> seqs;
   @Option(names = "--dpus", split = ",", defaultValue = "2048", description = "DPU counts, e.g. 256,512,1024,2048 (default ${DEFAULT-VALUE}).")
@@ -62,22 +69,34 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    List<String> ms = models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
+    if (onnx != null && models != null) {
+      throw new IllegalArgumentException("--onnx and --models both name the models to run; give one of them");
+    }
+    List<EndToEnd.NamedModel> named = onnx != null ? List.of(onnxModel(onnx)) : null;
+    List<String> ms = named != null ? named.stream().map(EndToEnd.NamedModel::name).toList()
+        : models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
     BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost);
-    EndToEnd.validate(cfg); // a bad preset, DPU count or model fails before the progress bar starts
+    // a bad preset, DPU count or model fails before the progress bar starts
+    if (named == null) {
+      EndToEnd.validate(cfg);
+      named = ms.stream().map(EndToEnd.NamedModel::zoo).toList();
+    } else {
+      EndToEnd.validateTarget(cfg);
+    }
+    List<EndToEnd.NamedModel> toRun = named;
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
     }
     long t0 = System.nanoTime();
     EndToEnd.Results results;
     if (noProgress) {
-      results = EndToEnd.run(cfg, r -> { });
+      results = EndToEnd.run(cfg, toRun, r -> { });
     } else {
       try (ProgressBar pb = new ProgressBarBuilder().setTaskName("bench").setInitialMax(cfg.runs())
           .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(System.err))
           .setUpdateIntervalMillis(250).build()) {
-        results = EndToEnd.run(cfg, r -> {
+        results = EndToEnd.run(cfg, toRun, r -> {
           pb.setExtraMessage(r.model() + " " + r.variant());
           pb.step();
         });
@@ -107,5 +126,16 @@ public final class BenchCommand implements Callable<Integer> {
     if (!written.isEmpty()) out.println("wrote " + String.join(", ", written));
     out.flush();
     return 0;
+  }
+
+  /** The ONNX model as a benchmark model: imported for (1, seq) per sequence length, synthetic token inputs. */
+  static EndToEnd.NamedModel onnxModel(String onnx) {
+    OnnxInputs.Model model = OnnxInputs.resolve(onnx, null);
+    OnnxModel parsed = OnnxReader.read(model.file());
+    String name = OnnxInputs.BUNDLED.containsKey(onnx) ? onnx : model.file().getFileName().toString();
+    CompileOptions.Precision precision = OnnxInputs.isQuantized(parsed) ? CompileOptions.Precision.AS_BUILT
+        : CompileOptions.Precision.INT8;
+    return new EndToEnd.NamedModel(name, seq -> OnnxInputs.importBatch(parsed, OnnxInputs.synthetic(seq)),
+        seq -> OnnxInputs.tensors(parsed, OnnxInputs.synthetic(seq)), precision);
   }
 }

@@ -178,6 +178,18 @@ final class OnnxInputs {
     return out;
   }
 
+  /**
+   * One synthetic sequence of {@code length} tokens for {@code pimllm bench --onnx}: [CLS] (101), ids from 1000..1999,
+   * [SEP] (102), all in the BERT vocabulary. The timing does not depend on the ids; --functional needs valid ones.
+   */
+  static Batch synthetic(int length) {
+    long[] ids = new long[length];
+    for (int t = 0; t < length; t++) {
+      ids[t] = t == 0 ? 101 : t == length - 1 ? 102 : 1000 + (t * 37L) % 1000;
+    }
+    return pad(List.of(ids), List.of("synthetic " + length));
+  }
+
   static IRModule importBatch(OnnxModel model, Batch b) {
     Map<String, int[]> shapes = new LinkedHashMap<>();
     named(model, b).keySet().forEach(n -> shapes.put(n, new int[] {b.count(), b.length()}));

@@ -52,6 +52,39 @@ class BenchCommandTest {
   }
 
   @Test
+  void onnxModelsAreBenchmarkedLikeZooModels(@TempDir Path dir) throws Exception {
+    System.setProperty("pimllm.home", ".."); // surefire runs in pimllm-cli/; the bundled models are in ../models
+    Path json = dir.resolve("q.json");
+    MainTest.Result r = MainTest.run("bench", "--onnx", "minilm-l6-q", "--seq", "16", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,cpu-peak,base,ts+adj", "--no-progress", "--json", json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("minilm-l6-q"), r.out());
+    JsonNode recs = new ObjectMapper().readTree(json.toFile()).get("records");
+    assertEquals(4, recs.size());
+    for (JsonNode rec : recs) {
+      assertEquals("minilm-l6-q", rec.get("model").asText());
+      assertEquals(16, rec.get("seq").asInt());
+      assertTrue(rec.get("totalMs").asDouble() > 0, rec.toString());
+    }
+    // six layers x (Q, K, V, O, FFN1, FFN2 weight GEMMs + Q.K^T and P.V batched matmuls) = 48, all on the host for cpu
+    JsonNode cpu = recs.get(0);
+    assertEquals(0, cpu.get("pimGemms").asLong(), cpu.toString());
+    assertEquals(48, cpu.get("cpuGemms").asLong(), cpu.toString());
+
+    MainTest.Result f = MainTest.run("bench", "--onnx", "minilm-l6", "--seq", "8", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,ts+adj", "--functional", "--no-progress");
+    assertEquals(0, f.code(), f.err());
+    assertTrue(f.out().contains("exact") && !f.out().contains("MISMATCH"), f.out());
+
+    MainTest.Result both = MainTest.run("bench", "--onnx", "minilm-l6", "--models", "bert-tiny", "--no-progress");
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("give one of them"), both.err());
+    MainTest.Result missing = MainTest.run("bench", "--onnx", dir.resolve("nope.onnx").toString(), "--no-progress");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("not found"), missing.err());
+  }
+
+  @Test
   void badArgumentsAreOneLineErrors() {
     MainTest.Result r = MainTest.run("bench", "--models", "bert-huge", "--no-progress");
     assertEquals(2, r.code());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.models.zoo.ModelConfig;
@@ -40,30 +41,61 @@ public final class EndToEnd {
     public record Results(BenchConfig config, List<BenchRecord> records, Map<String, RunReport> traced) {
     }
 
-    /** Runs the benchmark; {@code onRunDone} is called after every run (progress). */
+    /**
+     * A model the benchmark can run: its name in the tables, its IR module for a sequence length (batch 1), sample
+     * inputs for --functional, and the precision it is compiled with.
+     *
+     * @param precision INT8 quantizes an fp32 graph (the zoo); AS_BUILT keeps a graph that is already quantized
+     */
+    public record NamedModel(String name, IntFunction<IRModule> build, IntFunction<Map<String, Tensor>> sampleInputs,
+                             CompileOptions.Precision precision) {
+
+        /** A zoo model, built fp32 and quantized to int8 at compile time. */
+        public static NamedModel zoo(String name) {
+            ModelConfig model = ModelZoo.get(name);
+            return new NamedModel(model.name(), seq -> ModelZoo.build(model, seq), seq -> ModelZoo.sampleInputs(model, seq, 1),
+                    CompileOptions.Precision.INT8);
+        }
+    }
+
     /** Checks the preset, the DPU counts and the model names, so a bad configuration fails before any work. */
     public static HardwareConfig validate(BenchConfig cfg) {
-        HardwareConfig hw = HardwareConfig.presetOrFile(cfg.hw());
-        for (int d : cfg.dpus()) new Target(hw, d);
+        HardwareConfig hw = validateTarget(cfg);
         cfg.models().forEach(ModelZoo::get);
         return hw;
     }
 
+    /** Checks the preset and the DPU counts only (for models that are not in the zoo). */
+    public static HardwareConfig validateTarget(BenchConfig cfg) {
+        HardwareConfig hw = HardwareConfig.presetOrFile(cfg.hw());
+        for (int d : cfg.dpus()) new Target(hw, d);
+        return hw;
+    }
+
+    /** Runs the benchmark on the zoo models named in {@code cfg}; {@code onRunDone} is called after every run (progress). */
     public static Results run(BenchConfig cfg, Consumer<BenchRecord> onRunDone) {
-        HardwareConfig hw = validate(cfg);
-        List<ModelConfig> models = cfg.models().stream().map(ModelZoo::get).toList();
+        validate(cfg);
+        return run(cfg, cfg.models().stream().map(NamedModel::zoo).toList(), onRunDone);
+    }
+
+    /** Runs the benchmark on {@code models}, whose names must be {@code cfg.models()} in that order. */
+    public static Results run(BenchConfig cfg, List<NamedModel> models, Consumer<BenchRecord> onRunDone) {
+        if (!models.stream().map(NamedModel::name).toList().equals(cfg.models())) {
+            throw new IllegalArgumentException("the benchmark's model names " + cfg.models() + " do not match the models given");
+        }
+        HardwareConfig hw = validateTarget(cfg);
         List<BenchRecord> out = new ArrayList<>();
         Map<String, RunReport> traced = new LinkedHashMap<>();
-        for (ModelConfig model : models) {
+        for (NamedModel model : models) {
             for (int seq : cfg.seqs()) {
-                IRModule graph = ModelZoo.build(model, seq);
-                if (cfg.functional()) checkFunctionalSize(model, graph);
-                Map<String, Tensor> inputs = cfg.functional() ? ModelZoo.sampleInputs(model, seq, 1) : Map.of();
+                IRModule graph = model.build().apply(seq);
+                if (cfg.functional()) checkFunctionalSize(model.name(), graph);
+                Map<String, Tensor> inputs = cfg.functional() ? model.sampleInputs().apply(seq) : Map.of();
                 for (int dpus : cfg.dpus()) {
                     Target target = new Target(hw, dpus);
                     Tensor expected = null;
                     for (String variant : cfg.variants()) {
-                        CompileOptions opts = CompileOptions.variant(variant)
+                        CompileOptions opts = CompileOptions.variant(variant).withPrecision(model.precision())
                                 .withMode(cfg.functional() ? Mode.FUNCTIONAL : Mode.TIMING_ONLY)
                                 .withMeasureHost(cfg.measureHost());
                         if (cfg.functional() && expected == null) {
@@ -91,13 +123,13 @@ public final class EndToEnd {
         return new Results(cfg, out, traced);
     }
 
-    private static void checkFunctionalSize(ModelConfig model, IRModule graph) {
+    private static void checkFunctionalSize(String model, IRModule graph) {
         ModelStats s = ModelZoo.stats(graph);
         if (s.int8WeightBytes() > FUNCTIONAL_WEIGHT_LIMIT_BYTES) {
             throw new IllegalArgumentException(String.format("--functional runs real data: %s has %.0f MiB of int8 weights"
                     + " (plus their fp32 originals), more than the %d MiB this check allows; use smaller models"
                     + " (bert-tiny, bert-mini, bert-small, bert-medium) or drop --functional",
-                    model.name(), s.int8WeightBytes() / 1048576.0, FUNCTIONAL_WEIGHT_LIMIT_BYTES >> 20));
+                    model, s.int8WeightBytes() / 1048576.0, FUNCTIONAL_WEIGHT_LIMIT_BYTES >> 20));
         }
     }
 
