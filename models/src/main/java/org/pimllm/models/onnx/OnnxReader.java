@@ -187,8 +187,8 @@ public final class OnnxReader {
         case 4 -> s = in.readByteArray();
         case 5 -> t = nested(in, OnnxReader::readTensor);
         case 6 -> g = nested(in, x -> readGraph(x, depth + 1));
-        case 7 -> readFloats(in, wire, floats);
-        case 8 -> readVarints(in, wire, ints);
+        case 7 -> readRepeated(in, wire, x -> floats.add(x.readFloat()));
+        case 8 -> readRepeated(in, wire, x -> ints.add(x.readInt64()));
         case 9 -> strings.add(in.readByteArray());
         case 10 -> tensors.add(nested(in, OnnxReader::readTensor));
         case 11 -> graphs.add(nested(in, x -> readGraph(x, depth + 1)));
@@ -280,20 +280,20 @@ public final class OnnxReader {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       int wire = WireFormat.getTagWireType(tag);
       switch (field(tag, in)) {
-        case 1 -> readVarints(in, wire, dims);
+        case 1 -> readRepeated(in, wire, x -> dims.add(x.readInt64()));
         case 2 -> dataType = in.readInt32();
         case 3 -> throw new OnnxFormatException("tensor '" + name + "' is segmented, which is not supported");
-        case 4 -> readFloats(in, wire, floatData);
-        case 5 -> readVarints(in, wire, int32Data);
+        case 4 -> readRepeated(in, wire, x -> floatData.add(x.readFloat()));
+        case 5 -> readRepeated(in, wire, x -> int32Data.add(x.readInt64()));
         case 6 -> {
           in.skipField(tag);
           strings++;
         }
-        case 7 -> readVarints(in, wire, int64Data);
+        case 7 -> readRepeated(in, wire, x -> int64Data.add(x.readInt64()));
         case 8 -> name = in.readString();
         case 9 -> raw = in.readByteArray();
-        case 10 -> readDoubles(in, wire, doubleData);
-        case 11 -> readVarints(in, wire, uint64Data);
+        case 10 -> readRepeated(in, wire, x -> doubleData.add(x.readDouble()));
+        case 11 -> readRepeated(in, wire, x -> uint64Data.add(x.readInt64()));
         case 14 -> external = in.readInt32() == 1;
         default -> in.skipField(tag);
       }
@@ -404,39 +404,21 @@ public final class OnnxReader {
     return value;
   }
 
-  private static void readVarints(CodedInputStream in, int wire, LongList out) throws IOException {
-    if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int old = in.pushLimit(checkedLength(in));
-      while (in.getBytesUntilLimit() > 0) {
-        out.add(in.readInt64());
-      }
-      in.popLimit(old);
-    } else {
-      out.add(in.readInt64());
-    }
+  @FunctionalInterface
+  private interface ElementReader {
+    void readOne(CodedInputStream in) throws IOException;
   }
 
-  private static void readFloats(CodedInputStream in, int wire, FloatList out) throws IOException {
+  /** A repeated scalar field, packed (one length-delimited run) or not (one element per tag). */
+  private static void readRepeated(CodedInputStream in, int wire, ElementReader one) throws IOException {
     if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
       int old = in.pushLimit(checkedLength(in));
       while (in.getBytesUntilLimit() > 0) {
-        out.add(in.readFloat());
+        one.readOne(in);
       }
       in.popLimit(old);
     } else {
-      out.add(in.readFloat());
-    }
-  }
-
-  private static void readDoubles(CodedInputStream in, int wire, DoubleList out) throws IOException {
-    if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int old = in.pushLimit(checkedLength(in));
-      while (in.getBytesUntilLimit() > 0) {
-        out.add(in.readDouble());
-      }
-      in.popLimit(old);
-    } else {
-      out.add(in.readDouble());
+      one.readOne(in);
     }
   }
 
