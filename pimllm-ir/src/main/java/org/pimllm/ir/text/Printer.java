@@ -48,6 +48,7 @@ public final class Printer {
     private Map<Expr, String> names;
     private Set<String> usedNames;
     private Map<Expr, Function> owner;
+    private Set<Constant> sharedConstants = Set.of();
     private Expr top;
     private int counter;
 
@@ -88,6 +89,30 @@ public final class Printer {
         counter = 0;
         top = root;
         owner = computeOwners(root);
+        sharedConstants = constantsUsedMoreThanOnce(root);
+    }
+
+    /**
+     * Constants that are arguments of more than one node. They go to the metadata even when they are
+     * scalars: an inline literal parses back as a new constant per use, which would lose the sharing.
+     */
+    private static Set<Constant> constantsUsedMoreThanOnce(Expr root) {
+        Map<Constant, Integer> uses = new IdentityHashMap<>();
+        for (Expr n : ExprVisitor.postOrder(root)) {
+            List<Expr> children = switch (n) {
+                case Call c -> c.args();
+                case Tuple t -> t.fields();
+                case TupleGetItem g -> List.of(g.tuple());
+                case Function f -> List.of(f.body());
+                default -> List.of();
+            };
+            for (Expr child : children) {
+                if (child instanceof Constant c) uses.merge(c, 1, Integer::sum);
+            }
+        }
+        Set<Constant> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+        uses.forEach((c, k) -> { if (k > 1) shared.add(c); });
+        return shared;
     }
 
     private void printGlobal(String name, Function f) {
@@ -198,7 +223,7 @@ public final class Printer {
     // ---- constants ----
 
     private String constantRef(Constant c) {
-        String inline = inlineScalar(c);
+        String inline = sharedConstants.contains(c) ? null : inlineScalar(c);
         if (inline != null) return inline;
         Integer idx = metaIndex.get(c);
         if (idx == null) {
