@@ -188,6 +188,15 @@ public final class PgemmLib {
         a8 -> gemm(resident.b(), a8));
   }
 
+  /**
+   * {@link #gemmU8S8(ResidentU8S8, Matrix)} with this call's activation zero point instead of the prepared one:
+   * dynamically quantized activations (ONNX DynamicQuantizeLinear) get a new zero point every run, while B and
+   * its zero points stay resident. Only the host correction uses the activation zero point.
+   */
+  public GemmResult gemmU8S8(ResidentU8S8 resident, Matrix aU8, int aZeroPoint) {
+    return gemmU8S8(resident.withActivationZeroPoint(aZeroPoint), aU8);
+  }
+
   /** Like {@link #gemmU8S8(ResidentU8S8, Matrix)} for a given M without data (TIMING_ONLY). */
   public GemmResult gemmU8S8(ResidentU8S8 resident, int m) {
     TilingPlan plan = resident.b().plan().withShape(resident.b().plan().shape().withM(m));

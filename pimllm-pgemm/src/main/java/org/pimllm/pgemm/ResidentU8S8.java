@@ -8,7 +8,7 @@ import org.pimllm.sim.Category;
  * points, and B's column sums (computed once on the host for the zero-point correction).
  *
  * @param b the resident int8 B
- * @param zeroPoints the zero points every call uses
+ * @param zeroPoints the zero points every call uses (a call may give its own activation zero point)
  * @param columnSums sum over k of B[bi][k][j], index bi * N + j (null in TIMING_ONLY)
  * @param prepareSeconds the one-time cost by category (placement plus column sums)
  */
@@ -20,5 +20,10 @@ public record ResidentU8S8(ResidentB b, ZeroPoints zeroPoints, int[] columnSums,
 
   public double prepareTotalSeconds() {
     return prepareSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** The same resident B with another activation zero point (0..255); B's zero points are kept. */
+  public ResidentU8S8 withActivationZeroPoint(int a) {
+    return new ResidentU8S8(b, new ZeroPoints(a, zeroPoints.b()), columnSums, prepareSeconds);
   }
 }
