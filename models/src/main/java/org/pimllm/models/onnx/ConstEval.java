@@ -3,7 +3,6 @@ package org.pimllm.models.onnx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.pimllm.ir.DType;
 import org.pimllm.ir.Tensor;
 
 /**
@@ -49,10 +48,6 @@ final class ConstEval {
     return out;
   }
 
-  static Tensor empty(DType dtype, int[] shape) {
-    return Tensor.zeros(dtype, shape);
-  }
-
   // ---- ONNX ops without an IR counterpart ----
 
   static Tensor range(Tensor start, Tensor limit, Tensor delta) {
@@ -60,7 +55,7 @@ final class ConstEval {
     double l = limit.getDouble(0);
     double d = delta.getDouble(0);
     int n = (int) Math.max(0, Math.ceil((l - s) / d));
-    Tensor out = empty(start.dtype(), new int[] {n});
+    Tensor out = Tensor.zeros(start.dtype(), n);
     for (int i = 0; i < n; i++) {
       if (start.dtype().isFloat()) {
         out.setDouble(i, s + i * d);
@@ -72,7 +67,7 @@ final class ConstEval {
   }
 
   static Tensor fill(int[] shape, Tensor value) {
-    Tensor out = empty(value.dtype(), shape);
+    Tensor out = Tensor.zeros(value.dtype(), shape);
     for (int i = 0; i < out.size(); i++) {
       if (out.dtype().isFloat()) {
         out.setDouble(i, value.getDouble(0));

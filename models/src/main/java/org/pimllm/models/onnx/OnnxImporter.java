@@ -83,11 +83,20 @@ public final class OnnxImporter {
   public static Set<String> unsupportedOps(OnnxModel model) {
     Set<String> out = new TreeSet<>();
     for (Node n : model.graph().nodes()) {
-      if (!SUPPORTED.contains(n.opType()) || !(n.domain().isEmpty() || n.domain().equals("ai.onnx"))) {
-        out.add(n.domain().isEmpty() ? n.opType() : n.domain() + "." + n.opType());
+      if (!supported(n)) {
+        out.add(qualifiedOp(n));
       }
     }
     return out;
+  }
+
+  /** Ops of the default ONNX domain that have a mapping; a same-named op of another domain is a different op. */
+  private static boolean supported(Node n) {
+    return SUPPORTED.contains(n.opType()) && (n.domain().isEmpty() || n.domain().equals("ai.onnx"));
+  }
+
+  private static String qualifiedOp(Node n) {
+    return n.domain().isEmpty() ? n.opType() : n.domain() + "." + n.opType();
   }
 
   private IRModule run(OnnxModel.Graph g, Map<String, int[]> inputShapes) {
@@ -113,8 +122,8 @@ public final class OnnxImporter {
     }
     Set<String> unsupported = new TreeSet<>();
     for (Node n : g.nodes()) {
-      if (!SUPPORTED.contains(n.opType())) {
-        unsupported.add(n.opType() + " (first at " + n.describe() + ")");
+      if (!supported(n)) {
+        unsupported.add(qualifiedOp(n) + " (first at " + n.describe() + ")");
       }
     }
     if (!unsupported.isEmpty()) {
@@ -307,10 +316,7 @@ public final class OnnxImporter {
   }
 
   private Tensor shapeOf(Value v) {
-    int[] shape = switch (v) {
-      case Known k -> k.t().shape();
-      case Dyn d -> d.e().tensorType().shapeArray();
-    };
+    int[] shape = shapeOfValue(v);
     long[] out = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
       out[i] = shape[i];

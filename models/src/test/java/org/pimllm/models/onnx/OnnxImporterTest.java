@@ -84,6 +84,18 @@ class OnnxImporterTest {
   }
 
   @Test
+  void anOpOfAnotherDomainIsNotTakenForTheOnnxOne() {
+    OnnxModel.Node fused = new OnnxModel.Node("n0", "MatMul", "com.microsoft", List.of("x", "x"), List.of("y"), Map.of());
+    OnnxModel.ValueInfo x = new OnnxModel.ValueInfo("x", OnnxDataType.FLOAT, List.of(new OnnxModel.Dim(2, ""), new OnnxModel.Dim(2, "")));
+    OnnxModel.ValueInfo y = new OnnxModel.ValueInfo("y", OnnxDataType.FLOAT, List.of());
+    OnnxModel m = new OnnxModel(8, Map.of("", 13L), "t", "1",
+        new OnnxModel.Graph("g", List.of(fused), List.of(), List.of(x), List.of(y), List.of()));
+    assertEquals(java.util.Set.of("com.microsoft.MatMul"), OnnxImporter.unsupportedOps(m));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImporter.importModel(m, Map.of()));
+    assertTrue(e.getMessage().contains("com.microsoft.MatMul"), e.getMessage());
+  }
+
+  @Test
   void resolvesReshapeTargets() {
     assertEquals(List.of(1, 9, 12, 32), boxed(OnnxImporter.resolveReshape(new int[] {1, 9, 384}, new long[] {0, 0, 12, 32}, false, "t")));
     assertEquals(List.of(9, 384), boxed(OnnxImporter.resolveReshape(new int[] {1, 9, 384}, new long[] {-1, 384}, false, "t")));
