@@ -71,8 +71,16 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "fp32", description = "fp32: the model as stored (the quantized "
       + "model keeps its own int8 GEMMs); int8: quantize an fp32 model with our QuantizeInt8 pass (default ${DEFAULT-VALUE}).")
   String precision;
-  @Option(names = "--act-abs-max", description = "With --precision int8: one static activation range for every tensor"
-      + " (default: calibrate each GEMM input's range on the run's own inputs).")
+  @Option(names = "--quant", defaultValue = "dynamic", paramLabel = "static|dynamic", description = "With --precision int8:"
+      + " dynamic: each GEMM input quantized at run time from its batch's range (uint8 with a zero point, like ONNX"
+      + " Runtime's dynamic quantization); static: symmetric int8 with compile-time ranges (default ${DEFAULT-VALUE}).")
+  String quant;
+  @Option(names = "--quant-attention", defaultValue = "int8", paramLabel = "fp32|int8", description = "With --precision"
+      + " int8: whether the GEMMs of two activations (attention's batch matmuls) stay fp32 or are quantized too"
+      + " (default ${DEFAULT-VALUE}).")
+  String quantAttention;
+  @Option(names = "--act-abs-max", description = "With --precision int8 --quant static: one activation range for every"
+      + " tensor (default: calibrate each GEMM input's range on the run's own inputs).")
   Double actAbsMax;
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime on the same inputs and report the differences.")
   boolean compareOrt;
@@ -87,6 +95,10 @@ public final class RunCommand implements Callable<Integer> {
       case "int8" -> CompileOptions.Precision.INT8;
       default -> throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
     };
+    if (prec == CompileOptions.Precision.INT8) {
+      scheme();          // bad --quant / --quant-attention values fail before the import
+      attentionGemms();
+    }
     OnnxModel parsed = OnnxReader.read(model.file());
     if (prec == CompileOptions.Precision.INT8 && OnnxInputs.isQuantized(parsed)) {
       throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
@@ -97,15 +109,12 @@ public final class RunCommand implements Callable<Integer> {
 
     IRModule module = OnnxInputs.importBatch(parsed, batch);
     Map<String, Tensor> feeds = OnnxInputs.tensors(parsed, batch);
-    CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL);
-    if (prec == CompileOptions.Precision.INT8 && actAbsMax == null) {
-      // QuantizeInt8 with ranges calibrated by the reference interpreter on these inputs, then compiled as built
-      module = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), List.of(feeds))))
-          .run(module, PassContext.defaults());
-      options = options.withPrecision(CompileOptions.Precision.AS_BUILT);
-    } else {
-      options = options.withPrecision(prec).withActivationAbsMax(actAbsMax == null ? 8.0 : actAbsMax);
+    if (prec == CompileOptions.Precision.INT8) {
+      module = Sequential.of(QuantizeInt8.pass(quantConfig(feeds))).run(module, PassContext.defaults());
     }
+    // quantized here (above), so the compiler takes the module as built
+    CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL)
+        .withPrecision(CompileOptions.Precision.AS_BUILT);
     Tensor hidden;
     RunReport report;
     try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
@@ -129,6 +138,38 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The QuantizeInt8 configuration of --quant, --quant-attention and --act-abs-max (calibration samples: feeds). */
+  private QuantizeInt8.Config quantConfig(Map<String, Tensor> feeds) {
+    QuantizeInt8.ActivationGemms attention = attentionGemms();
+    if (scheme() == QuantizeInt8.Scheme.DYNAMIC) {
+      return QuantizeInt8.Config.dynamic(attention);
+    }
+    // without --act-abs-max: ranges calibrated by the reference interpreter on these very inputs (optimistic)
+    return (actAbsMax != null ? QuantizeInt8.Config.ranges(actAbsMax)
+        : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), List.of(feeds))).withActivationGemms(attention);
+  }
+
+  private QuantizeInt8.Scheme scheme() {
+    QuantizeInt8.Scheme s = switch (quant.toLowerCase(Locale.ROOT)) {
+      case "dynamic" -> QuantizeInt8.Scheme.DYNAMIC;
+      case "static" -> QuantizeInt8.Scheme.STATIC;
+      default -> throw new IllegalArgumentException("--quant must be static or dynamic, got '" + quant + "'");
+    };
+    if (s == QuantizeInt8.Scheme.DYNAMIC && actAbsMax != null) {
+      throw new IllegalArgumentException("--act-abs-max sets a static range; it needs --quant static"
+          + " (--quant dynamic computes each range at run time)");
+    }
+    return s;
+  }
+
+  private QuantizeInt8.ActivationGemms attentionGemms() {
+    return switch (quantAttention.toLowerCase(Locale.ROOT)) {
+      case "fp32" -> QuantizeInt8.ActivationGemms.FP32;
+      case "int8" -> QuantizeInt8.ActivationGemms.QUANTIZED;
+      default -> throw new IllegalArgumentException("--quant-attention must be fp32 or int8, got '" + quantAttention + "'");
+    };
   }
 
   private void print(PrintWriter out, OnnxInputs.Model model, OnnxInputs.Batch batch, float[] ours, int hiddenSize,
@@ -160,7 +201,12 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model.file().getFileName().toString());
     m.put("precision", precision);
-    m.put("activationRanges", !precision.equalsIgnoreCase("int8") ? null : actAbsMax == null ? "calibrated on the inputs" : "static " + actAbsMax);
+    boolean int8 = precision.equalsIgnoreCase("int8");
+    boolean dynamic = quant.equalsIgnoreCase("dynamic");
+    m.put("quant", int8 ? quant.toLowerCase(Locale.ROOT) : null);
+    m.put("quantAttention", int8 ? quantAttention.toLowerCase(Locale.ROOT) : null);
+    m.put("activationRanges", !int8 ? null : dynamic ? "per batch at run time"
+        : actAbsMax == null ? "calibrated on the inputs" : "static " + actAbsMax);
     m.put("variant", variant);
     m.put("hw", hw);
     m.put("dpus", dpus);

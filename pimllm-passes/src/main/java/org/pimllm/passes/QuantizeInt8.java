@@ -19,10 +19,13 @@ import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
 import org.pimllm.ir.TupleGetItem;
+import org.pimllm.ir.attrs.AxesAttrs;
 import org.pimllm.ir.attrs.AxisAttrs;
+import org.pimllm.ir.attrs.CastAttrs;
 import org.pimllm.ir.attrs.DenseAttrs;
 import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.ir.attrs.QuantizeAttrs;
+import org.pimllm.ir.attrs.ReduceAttrs;
 import org.pimllm.ir.attrs.RequantizeAttrs;
 import org.pimllm.passes.eval.DerivedConstants;
 import org.pimllm.passes.eval.WeightScales;
@@ -33,7 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fp32 GEMMs to int8, like TVM's int8 flow (symmetric, zero points 0):
+ * fp32 GEMMs to int8, in one of two schemes ({@link Scheme}).
+ *
+ * <p>STATIC, like TVM's int8 flow (symmetric, zero points 0):
  * <ul>
  *   <li>constant weights: per-output-channel scales {@code s_w[n] = max|W[n,:]| / 127}, quantized at
  *       compile time (lazily for synthetic weights);</li>
@@ -45,6 +50,17 @@ import org.slf4j.LoggerFactory;
  *       transpose, split, ...), dequantize + quantize become one {@code qnn.requantize} and the
  *       data movement happens on int8.</li>
  * </ul>
+ *
+ * <p>DYNAMIC, like ONNX Runtime's dynamic quantization ({@link Config#dynamic}), needs no ranges:
+ * <ul>
+ *   <li>constant weights: per-output-channel int8 as above, stored (N, K);</li>
+ *   <li>the A operand: {@code qnn.dynamic_quantize} (ONNX DynamicQuantizeLinear) at run time: uint8 with a
+ *       scale and zero point from this batch's min and max;</li>
+ *   <li>the GEMM is {@code qnn.dense(x_u8, w_s8, zp_x, 0)} into int32, dequantized with {@code s_x * s_w[n]};</li>
+ *   <li>GEMMs of two activations (attention's batch matmuls) use symmetric int8 with a run-time scale
+ *       {@code max|x| / 127} on both operands.</li>
+ * </ul>
+ * In both schemes {@link ActivationGemms#FP32} leaves the GEMMs of two activations in fp32.
  * Everything outside GEMMs (norms, softmax, activations, residual adds) stays fp32 on the host.
  */
 public final class QuantizeInt8 {
@@ -56,33 +72,68 @@ public final class QuantizeInt8 {
     private QuantizeInt8() {
     }
 
+    /** How activations are quantized. */
+    public enum Scheme {
+        /** Symmetric int8 with scales fixed at compile time (given or calibrated ranges). */
+        STATIC,
+        /** Scales (and for GEMMs with a constant weight, uint8 zero points) computed from each batch at run time. */
+        DYNAMIC
+    }
+
+    /** What happens to GEMMs whose both operands are activations (attention's batch matmuls). */
+    public enum ActivationGemms {
+        /** Quantized like the other GEMMs, in the config's scheme. */
+        QUANTIZED,
+        /** Left in fp32. */
+        FP32
+    }
+
     /**
-     * Where activation ranges come from.
+     * What to quantize and where activation ranges come from.
      *
-     * @param defaultAbsMax range used for activations without a specific one (null: every activation needs one)
-     * @param absMaxByGemm  ranges of the A operand of GEMMs, by the GEMM's label (its weight's name)
-     * @param runner        executor for calibration (null: no calibration)
-     * @param samples       calibration inputs by parameter name (used with the runner)
+     * @param scheme          static (compile-time ranges) or dynamic (run-time ranges) activations
+     * @param activationGemms whether GEMMs of two activations are quantized too
+     * @param defaultAbsMax   STATIC: range used for activations without a specific one (null: every activation needs one)
+     * @param absMaxByGemm    STATIC: ranges of the A operand of GEMMs, by the GEMM's label (its weight's name)
+     * @param runner          STATIC: executor for calibration (null: no calibration)
+     * @param samples         STATIC: calibration inputs by parameter name (used with the runner)
      */
-    public record Config(Double defaultAbsMax, Map<String, Double> absMaxByGemm, CalibrationRunner runner,
-                         List<Map<String, Tensor>> samples) {
+    public record Config(Scheme scheme, ActivationGemms activationGemms, Double defaultAbsMax,
+                         Map<String, Double> absMaxByGemm, CalibrationRunner runner, List<Map<String, Tensor>> samples) {
         public Config {
+            Objects.requireNonNull(scheme, "scheme");
+            Objects.requireNonNull(activationGemms, "activationGemms");
             absMaxByGemm = Map.copyOf(absMaxByGemm);
             samples = List.copyOf(samples);
             if (runner != null && samples.isEmpty()) throw new IllegalArgumentException("calibration needs at least one sample");
+            if (scheme == Scheme.DYNAMIC && (defaultAbsMax != null || !absMaxByGemm.isEmpty() || runner != null)) {
+                throw new IllegalArgumentException("dynamic quantization computes activation ranges at run time;"
+                        + " it takes no static ranges or calibration");
+            }
         }
 
         /** One absolute range for every activation (e.g. from a previous calibration of the model). */
-        public static Config ranges(double absMax) { return new Config(absMax, Map.of(), null, List.of()); }
+        public static Config ranges(double absMax) { return ranges(absMax, Map.of()); }
 
         /** Ranges per GEMM input, keyed by GEMM label, with a default for the rest. */
         public static Config ranges(double defaultAbsMax, Map<String, Double> byGemm) {
-            return new Config(defaultAbsMax, byGemm, null, List.of());
+            return new Config(Scheme.STATIC, ActivationGemms.QUANTIZED, defaultAbsMax, byGemm, null, List.of());
         }
 
         /** Ranges observed by running {@code runner} on {@code samples} (max |x| over all samples). */
         public static Config calibrate(CalibrationRunner runner, List<Map<String, Tensor>> samples) {
-            return new Config(null, Map.of(), Objects.requireNonNull(runner, "runner"), samples);
+            return new Config(Scheme.STATIC, ActivationGemms.QUANTIZED, null, Map.of(),
+                    Objects.requireNonNull(runner, "runner"), samples);
+        }
+
+        /** Activations quantized at run time from each batch's range (no calibration). */
+        public static Config dynamic(ActivationGemms activationGemms) {
+            return new Config(Scheme.DYNAMIC, activationGemms, null, Map.of(), null, List.of());
+        }
+
+        /** The same config with GEMMs of two activations quantized or left fp32. */
+        public Config withActivationGemms(ActivationGemms g) {
+            return new Config(scheme, g, defaultAbsMax, absMaxByGemm, runner, samples);
         }
     }
 
@@ -106,11 +157,10 @@ public final class QuantizeInt8 {
     static Function quantize(Function f, Config config) {
         List<GemmMatch> gemms = new ArrayList<>();
         for (Expr e : ExprVisitor.postOrder(f)) {
-            if (e instanceof Call c) GemmMatch.of(c).filter(g -> g.dtype() == GemmDType.FP32 && !(g.a() instanceof Constant))
-                    .ifPresent(gemms::add);
+            if (e instanceof Call c) GemmMatch.of(c).filter(g -> quantizable(g, config)).ifPresent(gemms::add);
         }
         if (gemms.isEmpty()) return f;
-        Map<Expr, Double> absMax = ranges(f, gemms, config);
+        Map<Expr, Double> absMax = config.scheme() == Scheme.STATIC ? ranges(f, gemms, config) : Map.of();
         Map<Call, GemmMatch> byCall = new IdentityHashMap<>();
         for (GemmMatch g : gemms) byCall.put(g.call(), g);
         Function q = new ExprMutator() {
@@ -118,10 +168,21 @@ public final class QuantizeInt8 {
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 GemmMatch g = byCall.get(c);
                 if (g == null) return c.withArgs(args);
-                return quantizeGemm(g, args.get(0), args.get(1), absMax);
+                return config.scheme() == Scheme.STATIC ? quantizeGemm(g, args.get(0), args.get(1), absMax)
+                        : quantizeGemmDynamic(g, args.get(0), args.get(1));
             }
         }.mutateFunction(f);
-        return fuseRequantize(q);
+        return config.scheme() == Scheme.STATIC ? fuseRequantize(q) : q;
+    }
+
+    /** An fp32 GEMM with an activation A that this config quantizes. */
+    private static boolean quantizable(GemmMatch g, Config config) {
+        if (g.dtype() != GemmDType.FP32 || g.a() instanceof Constant) return false;
+        if (g.b() instanceof Constant w) {
+            // qnn.dense takes a 2-D weight; a batched constant B stays fp32 in the dynamic scheme
+            return config.scheme() == Scheme.STATIC || w.type().rank() == 2;
+        }
+        return config.activationGemms() == ActivationGemms.QUANTIZED;
     }
 
     // ---- ranges ----
@@ -187,8 +248,50 @@ public final class QuantizeInt8 {
         return new Call(Ops.DEQUANTIZE, List.of(acc, deqScale, zeroPoint()), new AxisAttrs(-1));
     }
 
+    // ---- rewriting one GEMM, dynamic scheme ----
+
+    private static Expr quantizeGemmDynamic(GemmMatch g, Expr a, Expr b) {
+        if (g.b() instanceof Constant w) return dynamicDense(g, a, w);
+        // two activations: symmetric int8 with run-time scales max|x| / 127 (nn.batch_matmul has no zero points)
+        Expr sa = runTimeScale(a);
+        Expr sb = runTimeScale(b);
+        Call acc = new Call(g.call().op(), List.of(quantize(a, sa), quantize(b, sb)), int32Attrs(g.call().attrs()));
+        return new Call(Ops.DEQUANTIZE, List.of(acc, new Call(Ops.MULTIPLY, List.of(sa, sb)), zeroPoint()), new AxisAttrs(-1));
+    }
+
+    /**
+     * {@code A x W} with a constant 2-D W as ONNX Runtime's dynamic quantization computes it (and as the ONNX
+     * importer imports DynamicQuantizeLinear + MatMulInteger): A to uint8 with this batch's scale and zero
+     * point, W to per-output-channel int8 (N, K), {@code qnn.dense} with both zero points into int32.
+     */
+    private static Expr dynamicDense(GemmMatch g, Expr a, Constant w) {
+        Constant wNk = g.bLayout() == Layout.COL_MAJOR ? w
+                : DerivedConstants.fold(new Call(Ops.TRANSPOSE, List.of(w), new AxesAttrs(List.of(1, 0))),
+                        w.name() == null ? null : w.name() + "_T");
+        Constant sw = weightScales(wNk, 0);
+        Call qw = new Call(Ops.QUANTIZE, List.of(wNk, sw, zeroPoint()), new QuantizeAttrs(0, DType.INT8));
+        Constant wq = DerivedConstants.fold(qw, wNk.name() == null ? null : wNk.name() + ".int8");
+        Call dq = new Call(Ops.DYNAMIC_QUANTIZE, List.of(a));
+        Expr xq = new TupleGetItem(dq, 0);
+        Expr sx = new TupleGetItem(dq, 1);
+        Expr zx = new Call(Ops.CAST, List.of(new TupleGetItem(dq, 2)), new CastAttrs(DType.INT32));
+        Call acc = new Call(Ops.QNN_DENSE, List.of(xq, wq, zx, zeroPoint()), DenseAttrs.INT32_OUT);
+        return new Call(Ops.DEQUANTIZE, List.of(acc, new Call(Ops.MULTIPLY, List.of(sx, sw)), zeroPoint()), new AxisAttrs(-1));
+    }
+
+    /** {@code max(max|x|, tiny) / 127}: the symmetric int8 scale of {@code x}'s current values (never 0). */
+    private static Expr runTimeScale(Expr x) {
+        Call absMax = new Call(Ops.MAX, List.of(new Call(Ops.ABS, List.of(x))), ReduceAttrs.DEFAULT);
+        Call floored = new Call(Ops.MAXIMUM, List.of(absMax, Constant.scalar(Float.MIN_NORMAL)));
+        return new Call(Ops.DIVIDE, List.of(floored, Constant.scalar(127f)));
+    }
+
+    private static Call quantize(Expr x, Expr scale) {
+        return new Call(Ops.QUANTIZE, List.of(x, scale, zeroPoint()), QuantizeAttrs.INT8);
+    }
+
     private static Call quantize(Expr x, float scale) {
-        return new Call(Ops.QUANTIZE, List.of(x, Constant.scalar(scale), zeroPoint()), QuantizeAttrs.INT8);
+        return quantize(x, Constant.scalar(scale));
     }
 
     private static Constant zeroPoint() { return Constant.scalar(DType.INT32, 0); }

@@ -42,7 +42,9 @@ record HostOpCost(GemmShape gemm, GemmDType gemmType, long elements, int bytesPe
             case "nn.layer_norm" -> over(c, 2, 8);
             case "nn.rms_norm" -> over(c, 2, 6);
             case "nn.rotary_embedding" -> over(c, 2, 6);
-            case "qnn.quantize", "qnn.dequantize", "qnn.requantize", "qnn.dynamic_quantize" -> over(c, 2, 3);
+            case "qnn.quantize", "qnn.dequantize", "qnn.requantize" -> over(c, 2, 3);
+            // two passes over the fp32 input: min and max (2 comparisons), then quantize as qnn.quantize (3)
+            case "qnn.dynamic_quantize" -> overInput(c, 2, 5);
             case "add", "subtract", "multiply", "divide", "power", "maximum", "minimum", "equal", "not_equal", "less",
                  "less_equal", "greater", "greater_equal", "where", "nn.attention_mask" -> over(c, 3, 1);
             case "sum", "mean", "max", "min", "argmax" -> overInput(c, 1, 1);

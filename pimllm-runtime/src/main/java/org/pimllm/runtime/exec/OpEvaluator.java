@@ -325,13 +325,55 @@ public final class OpEvaluator {
         int k = x.dim(-1);
         int n = w.dim(0);
         int m = x.size() / k;
+        if (w.dtype() == DType.INT8 && out.dtype() == DType.INT32) {
+            zeroPointGemm(x, w, xzp, wzp, out.ints(), m, k, n);
+        } else {
+            qnnDenseReference(x, w, xzp, wzp, out, m, k, n);
+        }
+        return out;
+    }
+
+    /**
+     * {@code out[i][j] = sum_p (x[i][p] - xz) * (w[j][p] - wz_j)} for int8 or uint8 x and int8 w, on the int8 GEMM
+     * kernel: x is shifted to int8 ({@code xs = x - 128} for uint8, x itself for int8, so {@code x - xz = xs + c} with
+     * {@code c = 128 - xz} or {@code -xz}) and the sum expanded to
+     * {@code xs.w - wz_j * rowSum(xs) + c * colSum(w_j) - K * c * wz_j}. Every term is computed in wrapping int
+     * arithmetic, so the result equals {@link #qnnDenseReference}'s wrapped sum bit for bit.
+     */
+    private void zeroPointGemm(Tensor x, Tensor w, Tensor xzp, Tensor wzp, int[] out, int m, int k, int n) {
+        boolean unsigned = x.dtype() == DType.UINT8;
+        int c = (unsigned ? 128 : 0) - (int) xzp.getLong(0);
+        byte[] xs = x.bytes();
+        if (unsigned) {
+            xs = xs.clone();
+            for (int i = 0; i < xs.length; i++) xs[i] ^= (byte) 0x80;   // u - 128 as a signed byte
+        }
+        byte[] wb = w.bytes();
+        if (c == 0 && wzp.size() == 1 && wzp.getLong(0) == 0) {
+            kernels.gemmInt8(xs, 0, wb, 0, out, 0, m, k, n);
+            return;
+        }
+        int[] acc = new int[m * n];
+        kernels.gemmInt8(xs, 0, wb, 0, acc, 0, m, k, n);
+        int[] rowSum = new int[m];
+        for (int i = 0; i < m; i++) {
+            int s = 0;
+            for (int p = 0; p < k; p++) s += xs[i * k + p];
+            rowSum[i] = s;
+        }
+        for (int j = 0; j < n; j++) {
+            int colSum = 0;
+            for (int p = 0; p < k; p++) colSum += wb[j * k + p];
+            int wz = (int) wzp.getLong(wzp.size() > 1 ? j : 0);
+            int constant = c * colSum - k * c * wz;
+            for (int i = 0; i < m; i++) out[i * n + j] = acc[i * n + j] - wz * rowSum[i] + constant;
+        }
+    }
+
+    /** The readable scalar qnn.dense: the zero-point-corrected sum in long, wrapped into out's dtype. */
+    static void qnnDenseReference(Tensor x, Tensor w, Tensor xzp, Tensor wzp, Tensor out, int m, int k, int n) {
         long xz = xzp.getLong(0);
         boolean perRow = wzp.size() > 1;
-        if (!perRow && xz == 0 && wzp.getLong(0) == 0 && x.dtype() == DType.INT8 && w.dtype() == DType.INT8
-                && out.dtype() == DType.INT32) {
-            kernels.gemmInt8(x.bytes(), 0, w.bytes(), 0, out.ints(), 0, m, k, n);
-            return out;
-        }
         for (int j = 0; j < n; j++) {
             long wz = wzp.getLong(perRow ? j : 0);
             for (int i = 0; i < m; i++) {
@@ -340,7 +382,6 @@ public final class OpEvaluator {
                 Elems.setWrapped(out, i * n + j, s);
             }
         }
-        return out;
     }
 
     /** Numpy matmul with broadcast batch dims and optional transposes; B is brought to (N, K) per batch entry. */
