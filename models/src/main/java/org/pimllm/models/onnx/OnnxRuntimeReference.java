@@ -15,17 +15,35 @@ import java.util.Set;
 /**
  * Runs an ONNX model with ONNX Runtime (CPU), the independent reference our imported models are
  * checked against. One instance holds one session; close it when done.
+ *
+ * <p>{@link GraphOptimization#NONE} runs the graph as written, node by node; {@link GraphOptimization#ALL}
+ * lets ONNX Runtime fuse nodes first (its default), which changes the float rounding of the fused parts.
+ * For dynamically quantized models that matters beyond the rounding: a last-bit change of a
+ * DynamicQuantizeLinear input can move an element to the neighbouring uint8 step, and later layers carry
+ * that on (docs/onnx.md, "Accuracy").
  */
 public final class OnnxRuntimeReference implements AutoCloseable {
+
+  /** ONNX Runtime's graph optimization level for the session. */
+  public enum GraphOptimization { NONE, ALL }
 
   private final OrtEnvironment env;
   private final OrtSession session;
 
+  /** A session with ONNX Runtime's default graph optimizations ({@link GraphOptimization#ALL}). */
   public OnnxRuntimeReference(Path model) {
+    this(model, GraphOptimization.ALL);
+  }
+
+  public OnnxRuntimeReference(Path model, GraphOptimization optimization) {
     try {
       env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+      options.setOptimizationLevel(switch (optimization) {
+        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+      });
       session = env.createSession(model.toString(), options);
     } catch (OrtException e) {
       throw new IllegalArgumentException("ONNX Runtime cannot load " + model + ": " + e.getMessage(), e);
