@@ -202,28 +202,48 @@ final class OnnxInputs {
     return out;
   }
 
-  static float[] ortLastHiddenState(Path file, OnnxModel model, Batch b) {
-    try (OnnxRuntimeReference ort = new OnnxRuntimeReference(file)) {
-      Map<String, OnnxRuntimeReference.FloatOutput> outs = ort.runTokens(named(model, b), b.count(), b.length());
-      OnnxRuntimeReference.FloatOutput o = outs.containsKey("last_hidden_state") ? outs.get("last_hidden_state")
-          : outs.values().iterator().next();
-      return o.values();
+  /** Every row as a batch of its own, without padding (for one inference per sequence). */
+  static List<Batch> rows(Batch b) {
+    List<Batch> out = new ArrayList<>();
+    for (int s = 0; s < b.count(); s++) {
+      long[] row = Arrays.copyOfRange(b.ids(), s * b.length(), s * b.length() + b.lengths()[s]);
+      out.add(pad(List.of(row), List.of(b.label(s))));
     }
+    return out;
   }
 
-  static Comparison compare(float[] ours, float[] ref, Batch b, int hidden) {
-    if (ours.length != ref.length) {
-      throw new IllegalArgumentException("our output has " + ours.length + " values but ONNX Runtime's has " + ref.length);
-    }
+  static float[] ortLastHiddenState(OnnxRuntimeReference ort, OnnxModel model, Batch b) {
+    Map<String, OnnxRuntimeReference.FloatOutput> outs = ort.runTokens(named(model, b), b.count(), b.length());
+    OnnxRuntimeReference.FloatOutput o = outs.containsKey("last_hidden_state") ? outs.get("last_hidden_state")
+        : outs.values().iterator().next();
+    return o.values();
+  }
+
+  /** One inference's hidden states (batch x length x hidden, row-major) and the batch it ran. */
+  record Hidden(Batch batch, float[] values) {}
+
+  /**
+   * Ours against the reference, inference by inference: max |ours - ref| over every value (padded positions
+   * included: the reference ran the same padded batch), and the cosine of each sentence's mean-pooled embedding.
+   */
+  static Comparison compare(List<Hidden> ours, List<float[]> ref, int hidden) {
     double max = 0;
-    for (int i = 0; i < ours.length; i++) {
-      max = Math.max(max, Math.abs((double) ours[i] - ref[i]));
+    List<Double> cos = new ArrayList<>();
+    for (int i = 0; i < ours.size(); i++) {
+      Hidden h = ours.get(i);
+      float[] r = ref.get(i);
+      if (h.values().length != r.length) {
+        throw new IllegalArgumentException("our output has " + h.values().length + " values but ONNX Runtime's has " + r.length);
+      }
+      for (int k = 0; k < r.length; k++) {
+        max = Math.max(max, Math.abs((double) h.values()[k] - r[k]));
+      }
+      for (int s = 0; s < h.batch().count(); s++) {
+        cos.add(cosine(meanPool(h.values(), h.batch(), s, hidden), meanPool(r, h.batch(), s, hidden)));
+      }
     }
-    double[] cos = new double[b.count()];
-    for (int s = 0; s < b.count(); s++) {
-      cos[s] = cosine(meanPool(ours, b, s, hidden), meanPool(ref, b, s, hidden));
-    }
-    return new Comparison(max, Arrays.stream(cos).average().orElse(Double.NaN), Arrays.stream(cos).min().orElse(Double.NaN), cos);
+    double[] c = cos.stream().mapToDouble(Double::doubleValue).toArray();
+    return new Comparison(max, Arrays.stream(c).average().orElse(Double.NaN), Arrays.stream(c).min().orElse(Double.NaN), c);
   }
 
   /** Mean of row s's hidden vectors over its real (mask 1) tokens: the sentence embedding. */

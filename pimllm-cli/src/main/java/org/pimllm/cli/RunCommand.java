@@ -13,6 +13,7 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.models.onnx.OnnxModel;
 import org.pimllm.models.onnx.OnnxReader;
+import org.pimllm.models.onnx.OnnxRuntimeReference;
 import org.pimllm.passes.CalibrationRunner;
 import org.pimllm.passes.PassContext;
 import org.pimllm.passes.QuantizeInt8;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
  * {@code pimllm run --onnx FILE|minilm-l6|minilm-l6-q}: imports an ONNX encoder, compiles it for the
  * simulated PIM machine, runs it on real data (FUNCTIONAL mode: DPUs compute the GEMMs through PGEMMlib)
  * and prints the embeddings, the simulated time by category and, with {@code --compare-ort}, the
- * difference from ONNX Runtime on the same inputs. All sentences run as one padded batch.
+ * difference from ONNX Runtime on the same inputs. The sentences run one inference each, or with
+ * {@code --batching padded} as one padded batch.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run an ONNX model (e.g. the bundled all-MiniLM-L6-v2: minilm-l6, minilm-l6-q) on the simulated PIM",
@@ -74,8 +76,17 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--act-abs-max", description = "With --precision int8: one static activation range for every tensor"
       + " (default: calibrate each GEMM input's range on the run's own inputs).")
   Double actAbsMax;
+  @Option(names = "--batching", defaultValue = "each", paramLabel = "each|padded", description = "each: one inference "
+      + "per sequence (batch 1, no padding), so each embedding depends on its own sentence only; padded: all sequences "
+      + "in one batch padded to the longest, where a dynamically quantized model takes its activation ranges from the "
+      + "whole batch, padding included (default ${DEFAULT-VALUE}).")
+  String batching;
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime on the same inputs and report the differences.")
   boolean compareOrt;
+  @Option(names = "--ort-graph-opt", defaultValue = "none", paramLabel = "none|all", description = "ONNX Runtime's graph "
+      + "optimizations for --compare-ort: none runs the graph as written, node by node; all lets ONNX Runtime fuse nodes, "
+      + "which changes float rounding (default ${DEFAULT-VALUE}; see docs/onnx.md).")
+  String ortGraphOpt;
   @Option(names = "--json", description = "Print one JSON object (fields include maxAbsDiff, meanCosine, sentences).")
   boolean json;
 
@@ -94,7 +105,45 @@ public final class RunCommand implements Callable<Integer> {
     }
     OnnxInputs.Batch batch = inputs.tokens != null ? OnnxInputs.fromTokens(inputs.tokens, model)
         : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model);
+    List<OnnxInputs.Batch> batches = switch (batching.toLowerCase(Locale.ROOT)) {
+      case "padded" -> List.of(batch);
+      case "each" -> OnnxInputs.rows(batch);
+      default -> throw new IllegalArgumentException("--batching must be padded or each, got '" + batching + "'");
+    };
+    OnnxRuntimeReference.GraphOptimization ortOpt = switch (ortGraphOpt.toLowerCase(Locale.ROOT)) {
+      case "none" -> OnnxRuntimeReference.GraphOptimization.NONE;
+      case "all" -> OnnxRuntimeReference.GraphOptimization.ALL;
+      default -> throw new IllegalArgumentException("--ort-graph-opt must be none or all, got '" + ortGraphOpt + "'");
+    };
 
+    List<OnnxInputs.Hidden> hidden = new ArrayList<>();
+    List<RunReport> reports = new ArrayList<>();
+    for (OnnxInputs.Batch b : batches) {
+      reports.add(infer(parsed, b, prec, hidden));
+    }
+    OnnxInputs.Comparison cmp = null;
+    if (compareOrt) {
+      List<float[]> ref = new ArrayList<>();
+      try (OnnxRuntimeReference ort = new OnnxRuntimeReference(model.file(), ortOpt)) {
+        for (OnnxInputs.Batch b : batches) {
+          ref.add(OnnxInputs.ortLastHiddenState(ort, parsed, b));
+        }
+      }
+      cmp = OnnxInputs.compare(hidden, ref, hiddenSize(hidden));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toJson(model, batch, hidden, reports, cmp)));
+    } else {
+      print(out, model, batch, hidden, reports, cmp);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Imports the model for one batch, compiles it, runs it on the batch (FUNCTIONAL) and keeps its hidden states. */
+  private RunReport infer(OnnxModel parsed, OnnxInputs.Batch batch, CompileOptions.Precision prec, List<OnnxInputs.Hidden> sink) {
     IRModule module = OnnxInputs.importBatch(parsed, batch);
     Map<String, Tensor> feeds = OnnxInputs.tensors(parsed, batch);
     CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL);
@@ -106,57 +155,69 @@ public final class RunCommand implements Callable<Integer> {
     } else {
       options = options.withPrecision(prec).withActivationAbsMax(actAbsMax == null ? 8.0 : actAbsMax);
     }
-    Tensor hidden;
-    RunReport report;
     try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
       var result = compiled.run(feeds);
-      hidden = result.outputs().get(0);
-      report = result.report();
+      sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
+      return result.report();
     }
-    float[] ours = hidden.toFloatArray();
-    int hiddenSize = hidden.shape()[hidden.shape().length - 1];
-    OnnxInputs.Comparison cmp = null;
-    if (compareOrt) {
-      float[] ref = OnnxInputs.ortLastHiddenState(model.file(), parsed, batch);
-      cmp = OnnxInputs.compare(ours, ref, batch, hiddenSize);
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(toJson(model, batch, ours, hiddenSize, report, cmp)));
-    } else {
-      print(out, model, batch, ours, hiddenSize, report, cmp);
-    }
-    out.flush();
-    return 0;
   }
 
-  private void print(PrintWriter out, OnnxInputs.Model model, OnnxInputs.Batch batch, float[] ours, int hiddenSize,
-      RunReport report, OnnxInputs.Comparison cmp) {
-    out.printf(Locale.ROOT, "%s: %d sequence(s) padded to %d tokens, precision %s, variant %s, %d DPUs, %s%n",
-        model.file().getFileName(), batch.count(), batch.length(), precision, variant, dpus, hw);
+  private static int hiddenSize(List<OnnxInputs.Hidden> hidden) {
+    OnnxInputs.Hidden h = hidden.getFirst();
+    return h.values().length / (h.batch().count() * h.batch().length());
+  }
+
+  /** Simulated seconds by category, summed over the inferences. */
+  private static Map<TimeCategory, Double> byCategory(List<RunReport> reports) {
+    Map<TimeCategory, Double> sum = new java.util.EnumMap<>(TimeCategory.class);
+    reports.forEach(r -> r.byCategory().forEach((k, v) -> sum.merge(k, v, Double::sum)));
+    return sum;
+  }
+
+  /** Each sentence's mean-pooled embedding, in input order. */
+  private static List<float[]> embeddings(List<OnnxInputs.Hidden> hidden) {
+    int size = hiddenSize(hidden);
+    List<float[]> out = new ArrayList<>();
+    for (OnnxInputs.Hidden h : hidden) {
+      for (int s = 0; s < h.batch().count(); s++) {
+        out.add(OnnxInputs.meanPool(h.values(), h.batch(), s, size));
+      }
+    }
+    return out;
+  }
+
+  private void print(PrintWriter out, OnnxInputs.Model model, OnnxInputs.Batch batch, List<OnnxInputs.Hidden> hidden,
+      List<RunReport> reports, OnnxInputs.Comparison cmp) {
+    String shape = reports.size() == 1 ? batch.count() + " sequence(s) padded to " + batch.length() + " tokens"
+        : batch.count() + " sequence(s), one inference each";
+    out.printf(Locale.ROOT, "%s: %s, precision %s, variant %s, %d DPUs, %s%n",
+        model.file().getFileName(), shape, precision, variant, dpus, hw);
+    List<float[]> emb = embeddings(hidden);
     for (int s = 0; s < batch.count(); s++) {
-      float[] e = OnnxInputs.meanPool(ours, batch, s, hiddenSize);
+      float[] e = emb.get(s);
       out.printf(Locale.ROOT, "  [%d] %d tokens, mean-pooled embedding |e| = %.4f, e[0..3] = %.4f %.4f %.4f %.4f  %s%n",
           s, batch.lengths()[s], OnnxInputs.norm(e), e[0], e[1], e[2], e[3], batch.label(s));
     }
-    out.printf(Locale.ROOT, "simulated time of one batch inference: %.3f ms (model, not measured); %d GEMMs on PIM, %d on the CPU%n",
-        report.totalSeconds() * 1e3, report.pimGemms(), report.cpuGemms());
-    for (Map.Entry<TimeCategory, Double> e : report.byCategory().entrySet()) {
+    out.printf(Locale.ROOT, "simulated time of %s: %.3f ms (model, not measured); %d GEMMs on PIM, %d on the CPU%n",
+        reports.size() == 1 ? "one batch inference" : "the " + reports.size() + " inferences",
+        reports.stream().mapToDouble(RunReport::totalSeconds).sum() * 1e3,
+        reports.stream().mapToLong(RunReport::pimGemms).sum(), reports.stream().mapToLong(RunReport::cpuGemms).sum());
+    for (Map.Entry<TimeCategory, Double> e : byCategory(reports).entrySet()) {
       if (e.getValue() > 0) {
         out.printf(Locale.ROOT, "  %-12s %10.3f ms%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() * 1e3);
       }
     }
-    out.printf(Locale.ROOT, "one-time set-up (pool, resident weights): %.3f ms%n", report.oneTimeSeconds() * 1e3);
+    out.printf(Locale.ROOT, "one-time set-up (pool, resident weights): %.3f ms%n",
+        reports.stream().mapToDouble(RunReport::oneTimeSeconds).sum() * 1e3);
     if (cmp != null) {
-      out.printf(Locale.ROOT, "vs ONNX Runtime on the same inputs: max |diff| of last_hidden_state = %.3g, "
+      out.printf(Locale.ROOT, "vs ONNX Runtime (graph optimizations %s) on the same inputs: max |diff| of last_hidden_state = %.3g, "
           + "mean cosine of mean-pooled embeddings = %.6f (min %.6f) over %d sentence(s)%n",
-          cmp.maxAbsDiff(), cmp.meanCosine(), cmp.minCosine(), batch.count());
+          ortGraphOpt, cmp.maxAbsDiff(), cmp.meanCosine(), cmp.minCosine(), batch.count());
     }
   }
 
-  private Map<String, Object> toJson(OnnxInputs.Model model, OnnxInputs.Batch batch, float[] ours, int hiddenSize,
-      RunReport report, OnnxInputs.Comparison cmp) {
+  private Map<String, Object> toJson(OnnxInputs.Model model, OnnxInputs.Batch batch, List<OnnxInputs.Hidden> hidden,
+      List<RunReport> reports, OnnxInputs.Comparison cmp) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model.file().getFileName().toString());
     m.put("precision", precision);
@@ -165,23 +226,30 @@ public final class RunCommand implements Callable<Integer> {
     m.put("hw", hw);
     m.put("dpus", dpus);
     m.put("sentences", batch.count());
-    m.put("paddedLength", batch.length());
-    m.put("simulatedMs", report.totalSeconds() * 1e3);
+    m.put("batching", batching.toLowerCase(Locale.ROOT));
+    m.put("inferences", reports.size());
+    m.put("paddedLength", reports.size() == 1 ? batch.length() : null);
+    m.put("simulatedMs", reports.stream().mapToDouble(RunReport::totalSeconds).sum() * 1e3);
     Map<String, Double> cats = new LinkedHashMap<>();
-    report.byCategory().forEach((k, v) -> cats.put(k.name().toLowerCase(Locale.ROOT), v * 1e3));
+    byCategory(reports).forEach((k, v) -> cats.put(k.name().toLowerCase(Locale.ROOT), v * 1e3));
     m.put("simulatedMsByCategory", cats);
-    m.put("oneTimeMs", report.oneTimeSeconds() * 1e3);
-    m.put("pimGemms", report.pimGemms());
-    m.put("cpuGemms", report.cpuGemms());
+    m.put("oneTimeMs", reports.stream().mapToDouble(RunReport::oneTimeSeconds).sum() * 1e3);
+    m.put("pimGemms", reports.stream().mapToLong(RunReport::pimGemms).sum());
+    m.put("cpuGemms", reports.stream().mapToLong(RunReport::cpuGemms).sum());
+    m.put("ortGraphOptimization", cmp == null ? null : ortGraphOpt.toLowerCase(Locale.ROOT));
     m.put("maxAbsDiff", cmp == null ? null : cmp.maxAbsDiff());
     m.put("meanCosine", cmp == null ? null : cmp.meanCosine());
     m.put("minCosine", cmp == null ? null : cmp.minCosine());
+    List<float[]> emb = embeddings(hidden);
     List<Map<String, Object>> per = new ArrayList<>();
     for (int s = 0; s < batch.count(); s++) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("input", batch.label(s));
       r.put("tokens", batch.lengths()[s]);
-      r.put("embeddingNorm", OnnxInputs.norm(OnnxInputs.meanPool(ours, batch, s, hiddenSize)));
+      r.put("embeddingNorm", OnnxInputs.norm(emb.get(s)));
+      if (reports.size() > 1) {
+        r.put("simulatedMs", reports.get(s).totalSeconds() * 1e3);
+      }
       if (cmp != null) {
         r.put("cosine", cmp.cosines()[s]);
       }

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code pimllm run} on the bundled MiniLM models: accuracy against ONNX Runtime, and clear errors. */
 class RunCommandTest {
@@ -20,16 +22,35 @@ class RunCommandTest {
     System.setProperty("pimllm.home", ".."); // surefire runs in pimllm-cli/; the bundled models are in ../models
   }
 
+  /** The targets: fp32 within 1e-4 of ONNX Runtime, the quantized model within 1e-3, on 24 varied sentences. */
+  @ParameterizedTest
+  @CsvSource({"minilm-l6, 1e-4", "minilm-l6-q, 1e-3"})
+  void builtinSentencesMatchOnnxRuntime(String model, double bound) throws Exception {
+    // one inference per sentence, against ONNX Runtime running the graph as written (docs/onnx.md, "Accuracy")
+    MainTest.Result r = MainTest.run("run", "--onnx", model, "--sentences", "builtin", "--batching", "each",
+        "--ort-graph-opt", "none", "--compare-ort", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(24, j.get("sentences").asInt());
+    assertEquals(24, j.get("inferences").asInt());
+    assertTrue(j.get("maxAbsDiff").asDouble() <= bound, r.out());
+    assertTrue(j.get("minCosine").asDouble() >= 0.9999, r.out());
+    assertTrue(j.get("simulatedMs").asDouble() > 0);
+    for (JsonNode s : j.get("perSentence")) {
+      assertTrue(s.get("simulatedMs").asDouble() > 0, s.toString());
+    }
+  }
+
   @Test
-  void quantizedMiniLmMatchesOnnxRuntimeWithin1e3() throws Exception {
+  void paddedBatchRunsAsOneInference() throws Exception {
     MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "Processing in memory brings compute to the data.",
-        "--text", "Yes.", "--dpus", "256", "--compare-ort", "--json");
+        "--text", "Yes.", "--dpus", "256", "--batching", "padded", "--compare-ort", "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals(2, j.get("sentences").asInt());
+    assertEquals(1, j.get("inferences").asInt());
+    assertEquals(11, j.get("paddedLength").asInt());
     assertTrue(j.get("maxAbsDiff").asDouble() <= 1e-3, r.out());
-    assertTrue(j.get("meanCosine").asDouble() >= 0.999, r.out());
-    assertTrue(j.get("simulatedMs").asDouble() > 0);
   }
 
   @Test
@@ -57,6 +78,8 @@ class RunCommandTest {
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--precision", "int8", "--text", "hi"), "already quantized");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--precision", "int4", "--text", "hi"), "fp32 or int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--sentences", "mine"), "builtin");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--batching", "both"), "padded or each");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--ort-graph-opt", "some"), "none or all");
     byte[] model = Files.readAllBytes(Path.of("../models/target/bundled/all-minilm-l6-v2-q.onnx"));
     Path truncated = dir.resolve("truncated.onnx");
     Files.write(truncated, Arrays.copyOf(model, model.length / 2));
