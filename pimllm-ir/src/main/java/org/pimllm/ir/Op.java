@@ -21,6 +21,7 @@ public final class Op {
     private final List<String> argNames;
     private final boolean variadic;
     private final int minArgs;
+    private final int optionalArgs;
     private final Class<? extends Attrs> attrsType;
     private final Attrs defaultAttrs;
     private final TypeRelation<? extends Attrs> relation;
@@ -32,6 +33,7 @@ public final class Op {
         this.argNames = List.copyOf(d.argNames);
         this.variadic = d.variadic;
         this.minArgs = d.minArgs;
+        this.optionalArgs = d.optionalArgs;
         this.attrsType = d.attrsType;
         this.defaultAttrs = d.defaultAttrs;
         this.relation = d.relation;
@@ -69,14 +71,20 @@ public final class Op {
         return "arg" + i;
     }
 
-    /** Human-readable signature, e.g. {@code nn.dense(data, weight)}. */
+    /** How many trailing arguments may be left out (all together, see {@link Definition#optionalArgs}). */
+    public int optionalArgs() { return optionalArgs; }
+
+    /** Human-readable signature, e.g. {@code nn.dense(data, weight)} or {@code pim.gemm(a, b[, a_zp, b_zp])}. */
     public String signature() {
         StringBuilder sb = new StringBuilder(name).append('(');
+        int required = argNames.size() - optionalArgs;
         for (int i = 0; i < argNames.size(); i++) {
-            if (i > 0) sb.append(", ");
+            if (i == required && optionalArgs > 0) sb.append(i > 0 ? "[, " : "[");
+            else if (i > 0) sb.append(", ");
             sb.append(argNames.get(i));
             if (variadic && i == argNames.size() - 1) sb.append("...");
         }
+        if (optionalArgs > 0) sb.append(']');
         return sb.append(')').toString();
     }
 
@@ -87,9 +95,12 @@ public final class Op {
      */
     public Type inferType(List<Type> argTypes, Attrs attrs) {
         int n = argTypes.size();
-        if (variadic ? n < minArgs : n != argNames.size()) {
-            throw new TypeCheckException(name + ": expected " + (variadic ? "at least " + minArgs : argNames.size())
-                    + " argument(s) " + signature() + " but got " + n);
+        int all = argNames.size();
+        boolean arityOk = variadic ? n >= minArgs : n == all || (optionalArgs > 0 && n == all - optionalArgs);
+        if (!arityOk) {
+            String expected = variadic ? "at least " + minArgs
+                    : optionalArgs > 0 ? (all - optionalArgs) + " or " + all : String.valueOf(all);
+            throw new TypeCheckException(name + ": expected " + expected + " argument(s) " + signature() + " but got " + n);
         }
         Attrs a = attrs == null ? defaultAttrs : attrs;
         if (a == null) {
@@ -124,6 +135,7 @@ public final class Op {
         private List<String> argNames = new ArrayList<>();
         private boolean variadic;
         private int minArgs;
+        private int optionalArgs;
         private Class<? extends Attrs> attrsType = NoAttrs.class;
         private Attrs defaultAttrs = NoAttrs.INSTANCE;
         private TypeRelation<? extends Attrs> relation;
@@ -141,6 +153,20 @@ public final class Op {
         public Definition<A> args(String... names) {
             this.argNames = List.of(names);
             this.variadic = false;
+            this.optionalArgs = 0;
+            return this;
+        }
+
+        /**
+         * Trailing arguments after {@link #args} that are given all together or not at all (e.g. the zero
+         * points of {@code pim.gemm}); the type relation sees how many were given ({@code Rel.size()}).
+         */
+        public Definition<A> optionalArgs(String... names) {
+            if (variadic) throw new IllegalStateException("op " + name + ": a variadic op cannot have optional arguments");
+            List<String> all = new ArrayList<>(argNames);
+            all.addAll(List.of(names));
+            this.argNames = List.copyOf(all);
+            this.optionalArgs = names.length;
             return this;
         }
 

@@ -59,7 +59,20 @@ final class Costs {
     /** One call as the variant will make it: pooled or not, B in the given layout. */
     double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new CallOptions(pooled, l))); }
 
-    double residentSeconds(TilingPlan p, Layout l) { return ask("resident", p, l, () -> target.residentSeconds(p, l)); }
+    /**
+     * Like {@link #pimSeconds(TilingPlan, Layout)}, plus, for a GEMM with zero points, PGEMMlib's host
+     * zero-point correction (the Tile-Selector's model is of the int8 GEMM alone; the correction does not
+     * depend on the plan, so it changes the estimate, not the choice).
+     */
+    double pimSeconds(TilingPlan p, Layout l, boolean zeroPoints) {
+        double gemm = pimSeconds(p, l);
+        return zeroPoints ? gemm + target.zeroPointSeconds(p.shape(), false) : gemm;
+    }
+
+    /** A call with B resident (simulated), with PGEMMlib's zero-point correction if the GEMM has zero points. */
+    double residentSeconds(TilingPlan p, Layout l, boolean zeroPoints) {
+        return ask(zeroPoints ? "resident-zp" : "resident", p, l, () -> target.residentSeconds(p, l, zeroPoints));
+    }
 
     double cpuSeconds(GemmShape s, GemmDType t) { return ask("cpu", s, t, () -> target.cpuSeconds(s, t)); }
 }

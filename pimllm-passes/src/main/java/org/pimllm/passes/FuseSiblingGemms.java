@@ -41,8 +41,11 @@ public final class FuseSiblingGemms {
         return Pass.function(NAME, 1, List.of(), (f, m, ctx) -> fuse(f));
     }
 
-    /** Siblings share: the input (by identity), the op, the attributes (units aside) and the weight dtype. */
-    private record GroupKey(Expr input, Op op, Attrs attrs, Layout layout) {
+    /**
+     * Siblings share: the input (by identity), the op, the attributes (units aside), the weight dtype and
+     * any further arguments (qnn.dense's zero points: the same expression, or equal scalar constants).
+     */
+    private record GroupKey(Expr input, Op op, Attrs attrs, Layout layout, List<Object> extraArgs) {
     }
 
     private static final class Group {
@@ -55,6 +58,7 @@ public final class FuseSiblingGemms {
         for (Expr e : ExprVisitor.postOrder(f)) {
             if (e instanceof Call c) {
                 GemmMatch.of(c).filter(g -> g.b() instanceof Constant && g.b().tensorType().rank() == 2)
+                        .filter(g -> extraArgsKey(c) != null)
                         .ifPresent(g -> groups.computeIfAbsent(keyOf(g), k -> new Group()).members.add(c));
             }
         }
@@ -68,7 +72,7 @@ public final class FuseSiblingGemms {
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 Group g = memberOf.get(c);
                 if (g == null) return c.withArgs(args);
-                if (g.fused == null) g.fused = fusedCall(g, args.get(0));
+                if (g.fused == null) g.fused = fusedCall(g, args);
                 return new TupleGetItem(g.fused, g.members.indexOf(c));
             }
         }.mutateFunction(f);
@@ -77,11 +81,30 @@ public final class FuseSiblingGemms {
     private static GroupKey keyOf(GemmMatch g) {
         Attrs a = g.call().attrs();
         if (a instanceof DenseAttrs d) a = new DenseAttrs(null, d.outDtype());
-        return new GroupKey(g.a(), g.call().op(), a, g.bLayout());
+        return new GroupKey(g.a(), g.call().op(), a, g.bLayout(), extraArgsKey(g.call()));
+    }
+
+    /**
+     * The arguments after A and B (zero points) as a grouping key: scalar constants by value, other
+     * expressions by identity; null if one is a non-scalar constant (per-feature weight zero points
+     * would have to be concatenated too: such GEMMs are not fused).
+     */
+    private static List<Object> extraArgsKey(Call c) {
+        List<Object> key = new ArrayList<>();
+        for (Expr e : c.args().subList(2, c.args().size())) {
+            if (e instanceof Constant k) {
+                if (k.type().numElements() != 1) return null;
+                key.add(k.data().getLong(0));
+            } else {
+                key.add(e);
+            }
+        }
+        return key;
     }
 
     /** split(op(input, concat(weights)), at the members' output boundaries, axis=-1). */
-    private static Call fusedCall(Group g, Expr input) {
+    private static Call fusedCall(Group g, List<Expr> firstArgs) {
+        Expr input = firstArgs.get(0);
         Call first = g.members.getFirst();
         boolean colMajor = GemmMatch.of(first).orElseThrow().bLayout() == Layout.COL_MAJOR;
         List<Expr> weights = new ArrayList<>();
@@ -98,7 +121,9 @@ public final class FuseSiblingGemms {
         Call concat = new Call(Ops.CONCATENATE, weights, new AxisAttrs(colMajor ? 0 : 1));
         Constant fusedW = DerivedConstants.fold(concat, String.join("+", names));
         Attrs attrs = first.attrs() instanceof DenseAttrs d ? new DenseAttrs(null, d.outDtype()) : first.attrs();
-        Call gemm = new Call(first.op(), List.of(input, fusedW), attrs);
+        List<Expr> args = new ArrayList<>(List.of(input, fusedW));
+        args.addAll(firstArgs.subList(2, firstArgs.size())); // shared zero points (see GroupKey), rewritten
+        Call gemm = new Call(first.op(), args, attrs);
         return new Call(Ops.SPLIT, List.of(gemm), SplitAttrs.indices(splits, -1));
     }
 }

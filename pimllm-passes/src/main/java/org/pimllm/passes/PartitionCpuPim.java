@@ -50,10 +50,10 @@ public final class PartitionCpuPim {
                 TilingPlan p = a.plan();
                 double cpu = target.cpuSeconds(p.shape(), p.dtype());
                 double pim = residentLater && nc.arg(1) instanceof Constant
-                        ? target.residentSeconds(p, a.bLayout()) : a.estimatedSeconds();
+                        ? target.residentSeconds(p, a.bLayout(), PimOps.hasZeroPoints(nc)) : a.estimatedSeconds();
                 if (cpu < pim) {
                     LOG.debug("{} {} to the CPU: {} s on CPU < {} s on PIM", a.name(), p.shape(), cpu, pim);
-                    return PimOps.hostEquivalent(nc.arg(0), nc.arg(1), a);
+                    return PimOps.hostEquivalent(nc.args(), a);
                 }
                 return nc;
             }

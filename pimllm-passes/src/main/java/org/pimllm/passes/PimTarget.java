@@ -12,6 +12,8 @@ import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.pgemm.ResidentB;
+import org.pimllm.pgemm.ResidentU8S8;
+import org.pimllm.pgemm.ZeroPoints;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.Mode;
 import org.pimllm.sim.PimSystem;
@@ -87,13 +89,31 @@ public record PimTarget(HardwareConfig hw, int dpus, HostCpuModel host) {
      * in TIMING_ONLY mode (B placed first, then one call timed on its own).
      */
     public double residentSeconds(TilingPlan plan, Layout bLayout) {
+        return residentSeconds(plan, bLayout, false);
+    }
+
+    /**
+     * {@link #residentSeconds(TilingPlan, Layout)} for a GEMM with or without zero points; with them the call is
+     * PGEMMlib's uint8 x int8 one ({@code gemmU8S8} on a resident B), host zero-point correction included.
+     */
+    public double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints) {
         PimSystem sys = new PimSystem(hw, Mode.TIMING_ONLY);
         PgemmLib lib = new PgemmLib(sys);
         try (DpuSet set = sys.allocate(plan.dpus())) {
             PgemmLib.load(set, plan);
+            if (zeroPoints) {
+                // the zero points' values do not change the time; B's column sums are part of placing it
+                ResidentU8S8 b = lib.prepareResidentU8S8(set, plan, null, ZeroPoints.of(0, 0));
+                return lib.gemmU8S8(b, plan.shape().m()).totalSeconds();
+            }
             ResidentB b = lib.prepareResident(set, plan, null, bLayout);
             return lib.gemm(b, plan.shape().m(), null).totalSeconds();
         }
+    }
+
+    /** HOST seconds of PGEMMlib's zero-point correction for one uint8 x int8 call (B's column sums unless resident). */
+    public double zeroPointSeconds(GemmShape shape, boolean residentB) {
+        return PgemmLib.zeroPointHostSeconds(shape, hw, residentB);
     }
 
     /** Estimated seconds of the GEMM on the host CPU. */

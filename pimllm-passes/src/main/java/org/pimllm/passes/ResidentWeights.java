@@ -74,7 +74,8 @@ public final class ResidentWeights {
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 if (!resident.containsKey(c)) return c.withArgs(args);
                 PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
-                PimGemmAttrs r = a.withResident(true).withPlan(a.plan(), target.residentSeconds(a.plan(), a.bLayout()));
+                double secs = target.residentSeconds(a.plan(), a.bLayout(), PimOps.hasZeroPoints(c));
+                PimGemmAttrs r = a.withResident(true).withPlan(a.plan(), secs);
                 return new Call(PimOps.GEMM, args, r);
             }
         }.mutateFunction(f);

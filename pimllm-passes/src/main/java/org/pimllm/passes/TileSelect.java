@@ -43,7 +43,8 @@ public final class TileSelect {
                 if (nc.is(PimOps.GEMM)) {
                     PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
                     TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype(), a.bLayout()).plan();
-                    return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, target.pimSeconds(plan, a.bLayout())));
+                    double secs = target.pimSeconds(plan, a.bLayout(), PimOps.hasZeroPoints(nc));
+                    return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, secs));
                 }
                 return GemmMatch.of(nc).map(g -> lowerLeftover(g, target)).orElse(nc);
             }
@@ -59,6 +60,6 @@ public final class TileSelect {
             LOG.info("{} {} stays on the CPU: no PGEMMlib plan fits ({})", g.label(), shape, e.getMessage());
             return g.call();
         }
-        return LowerToPgemm.toPim(g, s.plan(), target.pimSeconds(s.plan(), g.bLayout()));
+        return LowerToPgemm.toPim(g, s.plan(), target.pimSeconds(s.plan(), g.bLayout(), g.hasZeroPoints()));
     }
 }

@@ -221,6 +221,16 @@ public final class PgemmLib {
     return new GemmResult(r.plan(), r.c(), since(mark), r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed(), r.kernel());
   }
 
+  /**
+   * The HOST seconds {@link #gemmU8S8} adds to the int8 GEMM of a plan's shape, as it charges them: the flip and
+   * row sums of A and the correction of C on every call, plus B's column sums unless B is resident (then they
+   * were computed once by {@link #prepareResidentU8S8}). For cost models that do not run the simulator.
+   */
+  public static double zeroPointHostSeconds(GemmShape shape, HardwareConfig hw, boolean residentB) {
+    double perCall = HostCosts.reduceSeconds(hw, ZeroPointCorrection.perCallBytes(shape));
+    return residentB ? perCall : perCall + HostCosts.reduceSeconds(hw, ZeroPointCorrection.columnSumBytes(shape));
+  }
+
   /** B's column sums (null without data), charged once as HOST time. */
   private int[] columnSums(TilingPlan plan, Matrix b) {
     system.timeline().charge(Category.HOST, "pgemm: column sums of B for the zero-point correction",

@@ -24,8 +24,11 @@ import org.pimllm.passes.pim.PimOps;
 import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
+import org.pimllm.pgemm.Matrix;
 import org.pimllm.pgemm.ResidentB;
+import org.pimllm.pgemm.ResidentU8S8;
 import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.pgemm.ZeroPoints;
 import org.pimllm.runtime.exec.ConstantCache;
 import org.pimllm.runtime.exec.OpEvaluator;
 import org.pimllm.runtime.exec.Values;
@@ -51,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * weights: LLaMA-7B runs without materializing a single weight. In FUNCTIONAL mode the data of each pim.gemm is
  * computed by PGEMMlib on a second, functional machine with the same plan (B pushed each call: PGEMMlib places
  * every resident B at the same MRAM offset, so several resident weights cannot share a functional DPU set).
+ *
+ * <p>A pim.gemm with zero points (uint8 x int8, ONNX MatMulInteger) runs as PGEMMlib's {@code gemmU8S8}: the int8
+ * GEMM on the DPUs plus the host zero-point correction (HOST time), with this run's activation zero point.
  */
 public final class CompiledModule implements AutoCloseable {
 
@@ -72,6 +78,7 @@ public final class CompiledModule implements AutoCloseable {
     private final DpuSet pool;
     private final Map<Integer, DpuSet> views = new HashMap<>();
     private final Map<Call, ResidentB> resident = new IdentityHashMap<>();
+    private final Map<Call, ResidentU8S8> residentU8S8 = new IdentityHashMap<>();
     private final List<Span> oneTime = new ArrayList<>();
 
     CompiledModule(IRModule module, Target target, CompileOptions options, HostCpuModel host) {
@@ -133,7 +140,10 @@ public final class CompiledModule implements AutoCloseable {
             if (!c.is(PimOps.GEMM)) continue;
             PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
             lastOnView.put(a.plan().dpus(), a.plan());
-            if (a.resident()) resident.put(c, timingLib.prepareResident(view(set, a.plan().dpus()), a.plan(), null, a.bLayout()));
+            if (!a.resident()) continue;
+            DpuSet v = view(set, a.plan().dpus());
+            if (PimOps.hasZeroPoints(c)) residentU8S8.put(c, timingLib.prepareResidentU8S8(v, a.plan(), null, TIMING_ZP));
+            else resident.put(c, timingLib.prepareResident(v, a.plan(), null, a.bLayout()));
         }
         // leave every view holding the kernel of the last GEMM that uses it: the state each inference starts from
         lastOnView.forEach((dpus, plan) -> PgemmLib.load(view(set, dpus), plan));
@@ -278,25 +288,38 @@ public final class CompiledModule implements AutoCloseable {
         return (System.nanoTime() - t0) * 1e-9;
     }
 
+    /** Zero points for timing a uint8 x int8 call: their values do not change its time (only data does). */
+    private static final ZeroPoints TIMING_ZP = ZeroPoints.of(0, 0);
+
     private OpRecord runPim(int index, Call c, Map<Expr, Object> values, List<Span> spans, boolean functional) {
         PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
         TilingPlan plan = a.plan();
         Timeline tl = timing.timeline();
         long mark = tl.mark();
+        boolean zp = PimOps.hasZeroPoints(c);
         ResidentB res = resident.get(c);
+        ResidentU8S8 resU8 = residentU8S8.get(c);
         if (res != null) {
             timingLib.gemm(res, plan.shape().m(), null);
+        } else if (resU8 != null) {
+            timingLib.gemmU8S8(resU8, plan.shape().m());
         } else if (pool != null) {
-            timingLib.gemm(view(pool, plan.dpus()), plan, null, null, a.bLayout());
+            timeGemm(view(pool, plan.dpus()), plan, a.bLayout(), zp);
         } else {
             try (DpuSet set = timing.allocate(plan.dpus())) { // unpooled: alloc, load, run, free
                 PgemmLib.load(set, plan);
-                timingLib.gemm(set, plan, null, null, a.bLayout());
+                timeGemm(set, plan, a.bLayout(), zp);
             }
         }
         Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, now(spans));
         if (functional) values.put(c, functionalGemm(c, a, values));
         return new OpRecord(index, "pim.gemm", label(c), OpRecord.Placement.PIM, m, Double.NaN);
+    }
+
+    /** One call with B pushed, timed on the TIMING_ONLY machine (with the zero-point correction if it has zero points). */
+    private void timeGemm(DpuSet set, TilingPlan plan, Layout bLayout, boolean zeroPoints) {
+        if (zeroPoints) timingLib.gemmU8S8(set, plan, null, null, TIMING_ZP);
+        else timingLib.gemm(set, plan, null, null, bLayout);
     }
 
     /** C of one pim.gemm computed by PGEMMlib on the functional machine with the same plan. */
@@ -305,12 +328,19 @@ public final class CompiledModule implements AutoCloseable {
         var s = plan.shape();
         Tensor at = Values.tensor(values.get(c.arg(0)), "A of " + label(c));
         Tensor bt = Values.tensor(values.get(c.arg(1)), "B of " + label(c));
-        var am = TensorMatrix.of(at, plan.dtype(), s.b(), s.m(), s.k(), Layout.ROW_MAJOR);
         var bm = TensorMatrix.of(bt, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
         GemmResult r;
         try (DpuSet set = data.allocate(plan.dpus())) {
             PgemmLib.load(set, plan);
-            r = dataLib.gemm(set, plan, am, bm, a.bLayout());
+            if (PimOps.hasZeroPoints(c)) {
+                Tensor aZp = Values.tensor(values.get(c.arg(2)), "a_zp of " + label(c));
+                Tensor bZp = Values.tensor(values.get(c.arg(3)), "b_zp of " + label(c));
+                TensorMatrix.U8 au8 = TensorMatrix.asUint8(at, aZp.getLong(0), s.b(), s.m(), s.k(), label(c));
+                r = dataLib.gemmU8S8(set, plan, au8.matrix(), bm, new ZeroPoints(au8.zeroPoint(), bZp.ints()));
+            } else {
+                var am = TensorMatrix.of(at, plan.dtype(), s.b(), s.m(), s.k(), Layout.ROW_MAJOR);
+                r = dataLib.gemm(set, plan, am, bm, a.bLayout());
+            }
         }
         return TensorMatrix.toTensor(r.c(), c.tensorType());
     }

@@ -41,6 +41,34 @@ final class TensorMatrix {
         return new Matrix(type, batch, rows, cols, layout, bytes);
     }
 
+    /** A uint8 activation matrix (as PGEMMlib's byte matrix) and its zero point. */
+    record U8(Matrix matrix, int zeroPoint) {
+    }
+
+    /**
+     * The row-major A of a GEMM with zero points as uint8 with a uint8 zero point, as PGEMMlib's gemmU8S8 takes it.
+     * uint8 data is taken as is; int8 data is shifted into uint8 (x + 128: the top bit flipped) with its zero point
+     * shifted the same way, which leaves every difference x - zp unchanged.
+     */
+    static U8 asUint8(Tensor a, long zeroPoint, int batch, int rows, int cols, String what) {
+        boolean signed = a.dtype() == DType.INT8;
+        if (!signed && a.dtype() != DType.UINT8) {
+            throw new IllegalStateException("A of " + what + " must be uint8 or int8, got " + a.dtype());
+        }
+        long zp = signed ? zeroPoint + 128 : zeroPoint;
+        if (zp < 0 || zp > 255) {
+            throw new IllegalArgumentException("the activation zero point of " + what + " is " + zeroPoint
+                    + ", outside the " + a.dtype().name().toLowerCase(java.util.Locale.ROOT) + " range of its data");
+        }
+        byte[] bytes = a.bytes();
+        if (signed) {
+            byte[] flipped = new byte[bytes.length];
+            for (int i = 0; i < bytes.length; i++) flipped[i] = (byte) (bytes[i] ^ 0x80);
+            bytes = flipped;
+        }
+        return new U8(new Matrix(GemmDType.INT8, batch, rows, cols, Layout.ROW_MAJOR, bytes), (int) zp);
+    }
+
     /** A row-major int32/fp32 result matrix as a tensor of the given type. */
     static Tensor toTensor(Matrix c, TensorType type) {
         if (c.layout() != Layout.ROW_MAJOR) throw new IllegalStateException("PGEMMlib returns C row-major");

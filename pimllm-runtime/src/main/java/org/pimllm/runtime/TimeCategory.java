@@ -25,7 +25,12 @@ public enum TimeCategory {
     /** Run-time host transposition of a row-major B (PGEMMlib). */
     TRANSPOSE,
     /** Host sum of K-tiled partial results (PGEMMlib). */
-    REDUCE;
+    REDUCE,
+    /**
+     * Host zero-point correction of uint8 x int8 GEMMs (PGEMMlib's gemmU8S8: flip and row sums of A, correction of
+     * C; column sums of B when B is not resident).
+     */
+    ZERO_POINT;
 
     /** Lower-case name for tables and JSON ("host_ops", "kernel", ...). */
     public String key() { return name().toLowerCase(Locale.ROOT); }
@@ -40,7 +45,7 @@ public enum TimeCategory {
             case KERNEL -> KERNEL;
             case D2H -> D2H;
             case LAUNCH -> LAUNCH;
-            case HOST -> e.label().contains("transpose") ? TRANSPOSE : REDUCE;
+            case HOST -> e.label().contains("transpose") ? TRANSPOSE : e.label().contains("zero-point") ? ZERO_POINT : REDUCE;
         };
     }
 }

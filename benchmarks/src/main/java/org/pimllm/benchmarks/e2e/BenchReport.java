@@ -237,7 +237,8 @@ public final class BenchReport {
     }
 
     private static boolean onHost(TimeCategory c) {
-        return c == TimeCategory.HOST_OPS || c == TimeCategory.CPU_GEMM || c == TimeCategory.TRANSPOSE || c == TimeCategory.REDUCE;
+        return c == TimeCategory.HOST_OPS || c == TimeCategory.CPU_GEMM || c == TimeCategory.TRANSPOSE || c == TimeCategory.REDUCE
+                || c == TimeCategory.ZERO_POINT;
     }
 
     /** A bar chart (PNG) of the speedup over base per model and variant, for the first (seq, dpus). */

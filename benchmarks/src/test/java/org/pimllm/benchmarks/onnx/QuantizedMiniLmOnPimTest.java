@@ -1,0 +1,119 @@
+package org.pimllm.benchmarks.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.DType;
+import org.pimllm.ir.Expr;
+import org.pimllm.ir.ExprMutator;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.Tensor;
+import org.pimllm.models.onnx.OnnxImporter;
+import org.pimllm.models.tokenizer.WordPieceTokenizer;
+import org.pimllm.passes.PimModule;
+import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.passes.pim.PimOps;
+import org.pimllm.runtime.CompileOptions;
+import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.PimLlm;
+import org.pimllm.runtime.ReferenceExecutor;
+import org.pimllm.runtime.Target;
+import org.pimllm.sim.Mode;
+
+/**
+ * The dynamically quantized MiniLM's 36 MatMulIntegers (qnn.dense: uint8 activations with a run-time zero point x
+ * int8 weights) run as PIM GEMMs through PGEMMlib's uint8 x int8 path, exactly, on a real tokenized sentence.
+ */
+class QuantizedMiniLmOnPimTest {
+
+  static final Path BUNDLED = Path.of("../models/target/bundled");
+  static final Target TARGET = Target.of("upmem-2560-450", 256);
+  static IRModule graph;
+  static Map<String, Tensor> inputs;
+
+  @BeforeAll
+  static void importModel() {
+    WordPieceTokenizer tok = WordPieceTokenizer.load(BUNDLED.resolve("all-minilm-l6-v2-tokenizer.json"));
+    WordPieceTokenizer.Encoding e = tok.encode("Processing in memory brings compute to the data.");
+    int n = e.length();
+    graph = OnnxImporter.importFile(BUNDLED.resolve("all-minilm-l6-v2-q.onnx"),
+        Map.of("input_ids", new int[] {1, n}, "attention_mask", new int[] {1, n}, "token_type_ids", new int[] {1, n}));
+    inputs = Map.of(
+        "input_ids", Tensor.ofLongs(e.inputIds(), 1, n),
+        "attention_mask", Tensor.ofLongs(e.attentionMask(), 1, n),
+        "token_type_ids", Tensor.ofLongs(e.tokenTypeIds(), 1, n));
+    assertEquals(36, count(graph, Ops.QNN_DENSE), "the quantized MiniLM has 6 layers x 6 MatMulIntegers");
+  }
+
+  static long count(IRModule m, org.pimllm.ir.Op op) {
+    return ExprVisitor.postOrder(m.main().body()).stream().filter(x -> x instanceof Call c && c.is(op)).count();
+  }
+
+  static List<Call> zeroPointGemms(IRModule lowered) {
+    return PimModule.pimGemms(lowered).stream().filter(PimOps::hasZeroPoints).toList();
+  }
+
+  /**
+   * int8 precision (the compile default): the remaining fp32 GEMMs (attention) are quantized too, so every GEMM is
+   * an integer GEMM and the whole model must equal the reference executor's result bit for bit.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ts+adj", "ts"})
+  void everyMatMulIntegerIsAPimGemmAndTheOutputIsBitExact(String variant) {
+    CompileOptions opts = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL);
+    Tensor expected = new ReferenceExecutor().runTensor(PimLlm.referenceGraph(graph, TARGET, opts), inputs);
+    try (CompiledModule m = PimLlm.compile(graph, TARGET, opts)) {
+      List<Call> zp = zeroPointGemms(m.module());
+      assertEquals(36, zp.size(), "pim.gemm calls with zero points");
+      for (Call c : zp) assertEquals(DType.UINT8, c.arg(0).dtype());
+      assertEquals(0, count(m.module(), Ops.QNN_DENSE), "no MatMulInteger left on the host");
+      assertTrue(expected.contentEquals(m.run(inputs).output()), "the compiled model's output differs from the reference");
+    }
+  }
+
+  /**
+   * The model as built (what {@code pimllm run} does): its fp32 attention GEMMs also run on PIM, in fp32, whose
+   * summation order differs from the host's; so the check is that moving the 36 zero-point GEMMs between PIM and
+   * the host changes no bit of the output, everything else being the same lowered module.
+   */
+  @Test
+  void asBuiltTheZeroPointGemmsOnPimGiveTheHostsOutputExactly() {
+    CompileOptions tsAdj = CompileOptions.variant("ts+adj").withMode(Mode.FUNCTIONAL)
+        .withPrecision(CompileOptions.Precision.AS_BUILT);
+    IRModule onPim = PimLlm.lower(graph, TARGET, tsAdj);
+    assertEquals(36, zeroPointGemms(onPim).size());
+    IRModule onHost = onPim.mapFunctions(f -> new ExprMutator() {
+      @Override
+      protected Expr rewriteCall(Call c, List<Expr> args) {
+        Call nc = c.withArgs(args);
+        return PimOps.hasZeroPoints(nc) && nc.is(PimOps.GEMM)
+            ? PimOps.hostEquivalent(nc.args(), nc.attrs(PimGemmAttrs.class)) : nc;
+      }
+    }.mutateFunction(f));
+    assertEquals(36, count(onHost, Ops.QNN_DENSE));
+    assertFalse(PimModule.pimGemms(onHost).isEmpty(), "the other GEMMs stay on PIM");
+    // run both as lowered ("cpu" lowers nothing more)
+    CompileOptions run = CompileOptions.variant("cpu").withMode(Mode.FUNCTIONAL).withPrecision(CompileOptions.Precision.AS_BUILT);
+    Tensor pim;
+    Tensor host;
+    try (CompiledModule m = PimLlm.compile(onPim, TARGET, run)) {
+      assertEquals(36, zeroPointGemms(m.module()).size());
+      pim = m.run(inputs).output();
+    }
+    try (CompiledModule m = PimLlm.compile(onHost, TARGET, run)) {
+      host = m.run(inputs).output();
+    }
+    assertTrue(host.contentEquals(pim), "zero-point GEMMs on PIM changed the output");
+  }
+}
