@@ -47,6 +47,18 @@ class RunCommandTest {
   }
 
   @Test
+  void quantizedMiniLmRunsItsMatMulIntegersOnPim() throws Exception {
+    // ts+adj lowers every GEMM: the 36 MatMulIntegers (uint8 x int8 with zero points) and the 12 attention matmuls
+    MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "Processing in memory brings compute to the data.",
+        "--variant", "ts+adj", "--dpus", "256", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(48, j.get("pimGemms").asInt(), r.out());
+    assertEquals(0, j.get("cpuGemms").asInt(), r.out());
+    assertTrue(j.get("simulatedMsByCategory").get("zero_point").asDouble() > 0, "PGEMMlib's host zero-point correction");
+  }
+
+  @Test
   void paddedBatchRunsAsOneInference() throws Exception {
     MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "Processing in memory brings compute to the data.",
         "--text", "Yes.", "--dpus", "256", "--batching", "padded", "--compare-ort", "--json");

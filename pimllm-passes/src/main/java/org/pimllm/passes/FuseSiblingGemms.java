@@ -84,22 +84,32 @@ public final class FuseSiblingGemms {
         return new GroupKey(g.a(), g.call().op(), a, g.bLayout(), extraArgsKey(g.call()));
     }
 
+    /** Marks a per-output-feature weight zero point in a group key: the members' ones are concatenated. */
+    private static final String PER_FEATURE = "per-feature";
+
     /**
-     * The arguments after A and B (zero points) as a grouping key: scalar constants by value, other
-     * expressions by identity; null if one is a non-scalar constant (per-feature weight zero points
-     * would have to be concatenated too: such GEMMs are not fused).
+     * The arguments after A and B (qnn.dense's zero points) as a grouping key: scalar constants by
+     * value, qnn.dense's per-feature weight zero points as {@link #PER_FEATURE} (concatenated like the
+     * weights), other expressions (a run-time activation zero point) by identity; null if another
+     * constant would have to be combined (such GEMMs are not fused).
      */
     private static List<Object> extraArgsKey(Call c) {
         List<Object> key = new ArrayList<>();
-        for (Expr e : c.args().subList(2, c.args().size())) {
+        for (int i = 2; i < c.args().size(); i++) {
+            Expr e = c.arg(i);
             if (e instanceof Constant k) {
-                if (k.type().numElements() != 1) return null;
-                key.add(k.data().getLong(0));
+                if (k.type().numElements() == 1) key.add(k.data().getLong(0));
+                else if (isPerFeatureWeightZeroPoint(c, i)) key.add(PER_FEATURE);
+                else return null;
             } else {
                 key.add(e);
             }
         }
         return key;
+    }
+
+    private static boolean isPerFeatureWeightZeroPoint(Call c, int i) {
+        return c.is(Ops.QNN_DENSE) && i == 3 && c.arg(i).tensorType().rank() == 1;
     }
 
     /** split(op(input, concat(weights)), at the members' output boundaries, axis=-1). */
@@ -122,7 +132,15 @@ public final class FuseSiblingGemms {
         Constant fusedW = DerivedConstants.fold(concat, String.join("+", names));
         Attrs attrs = first.attrs() instanceof DenseAttrs d ? new DenseAttrs(null, d.outDtype()) : first.attrs();
         List<Expr> args = new ArrayList<>(List.of(input, fusedW));
-        args.addAll(firstArgs.subList(2, firstArgs.size())); // shared zero points (see GroupKey), rewritten
+        for (int i = 2; i < firstArgs.size(); i++) { // zero points: shared (see GroupKey), or per feature: concatenated
+            final int arg = i;
+            if (!isPerFeatureWeightZeroPoint(first, i)) {
+                args.add(firstArgs.get(i));
+                continue;
+            }
+            List<Expr> parts = g.members.stream().map(c -> c.arg(arg)).toList();
+            args.add(DerivedConstants.fold(new Call(Ops.CONCATENATE, parts, new AxisAttrs(0)), null));
+        }
         Call gemm = new Call(first.op(), args, attrs);
         return new Call(Ops.SPLIT, List.of(gemm), SplitAttrs.indices(splits, -1));
     }

@@ -156,27 +156,45 @@ class ZeroPointGemmTest {
     }
 
     @Test
-    void siblingsWithTheSameZeroPointsFuseAndPerFeatureOnesDoNot() {
+    void siblingsWithTheSameActivationZeroPointFuseConcatenatingPerFeatureWeightZeroPoints() {
         Builder b = new Builder(5);
         Var x = b.var("x", DType.UINT8, 8, 64);
         Var aZp = b.var("x_zp", TensorType.scalar(DType.INT32));
-        Constant zero = Constant.of(Tensor.scalarLong(DType.INT32, 0));
         Constant wq = int8Weight(b, "wq", 64, 64);
-        Constant wk = int8Weight(b, "wk", 64, 64);
-        IRModule m = b.module(b.function(b.tuple(qnnDense(x, wq, aZp, zero), qnnDense(x, wk, aZp, zero)), x, aZp));
+        Constant wk = int8Weight(b, "wk", 32, 64);
+        Constant zq = perFeatureZeroPoints(64);
+        Constant zk = Constant.of(Tensor.ofInts(new int[32], 32));
+        IRModule m = b.module(b.function(b.tuple(qnnDense(x, wq, aZp, zq), qnnDense(x, wk, aZp, zk)), x, aZp));
         IRModule fused = LowerToPgemmTest.run(FuseSiblingGemms.pass(), m);
+
         TupleGetItem q = (TupleGetItem) ((org.pimllm.ir.Tuple) fused.main().body()).fields().get(0);
         Call split = (Call) q.tuple();
         assertEquals(Ops.SPLIT, split.op());
         assertEquals(SplitAttrs.indices(List.of(64), -1), split.attrs());
         Call gemm = (Call) split.arg(0);
         assertEquals(Ops.QNN_DENSE, gemm.op());
-        assertEquals(List.of(128, 64), gemm.arg(1).tensorType().shape());
-        assertTrue(gemm.arg(2) == aZp && gemm.arg(3) == zero, "the fused GEMM keeps the shared zero points");
+        assertEquals(List.of(96, 64), gemm.arg(1).tensorType().shape());
+        assertTrue(gemm.arg(2) == aZp, "the fused GEMM keeps the shared activation zero point");
+        int[] expectedZp = new int[96];
+        System.arraycopy(zq.data().ints(), 0, expectedZp, 0, 64); // then 32 zeros of wk
+        assertTrue(Tensor.ofInts(expectedZp, 96).contentEquals(((Constant) gemm.arg(3)).data()));
 
-        IRModule perFeature = b.module(b.function(b.tuple(qnnDense(x, wq, aZp, perFeatureZeroPoints(64)),
-                qnnDense(x, wk, aZp, perFeatureZeroPoints(64))), x, aZp));
-        IRModule notFused = LowerToPgemmTest.run(FuseSiblingGemms.pass(), perFeature);
-        assertTrue(StructuralEqual.equal(perFeature, notFused), () -> Printer.print(notFused));
+        // same results as the unfused GEMMs (the IR's reference interpreter)
+        byte[] xs = new byte[8 * 64];
+        new java.util.Random(3).nextBytes(xs);
+        java.util.Map<String, Tensor> in = java.util.Map.of("x", Tensor.ofBytes(DType.UINT8, xs, 8, 64),
+                "x_zp", Tensor.scalarLong(DType.INT32, 131));
+        for (int i = 0; i < 2; i++) {
+            int field = i;
+            Tensor want = GraphInterpreter.run(b.function(((org.pimllm.ir.Tuple) m.main().body()).fields().get(field), x, aZp), in);
+            Tensor got = GraphInterpreter.run(b.function(((org.pimllm.ir.Tuple) fused.main().body()).fields().get(field), x, aZp), in);
+            assertTrue(want.contentEquals(got), "output " + i);
+        }
+
+        // another activation zero point: not siblings
+        Var otherZp = b.var("y_zp", TensorType.scalar(DType.INT32));
+        IRModule different = b.module(b.function(b.tuple(qnnDense(x, wq, aZp, zq), qnnDense(x, wk, otherZp, zk)), x, aZp, otherZp));
+        IRModule notFused = LowerToPgemmTest.run(FuseSiblingGemms.pass(), different);
+        assertTrue(StructuralEqual.equal(different, notFused), () -> Printer.print(notFused));
     }
 }
