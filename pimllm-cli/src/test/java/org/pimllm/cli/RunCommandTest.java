@@ -136,6 +136,8 @@ class RunCommandTest {
         "--text", "hi"), "--quant-attention must be fp32 or int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "int8", "--act-abs-max", "8",
         "--text", "hi"), "needs --quant static");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--quant", "static", "--text", "hi"),
+        "add --precision int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--batching", "both"), "padded or each");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--ort-graph-opt", "some"), "none or all");
     byte[] model = Files.readAllBytes(Path.of("../models/target/bundled/all-minilm-l6-v2-q.onnx"));
