@@ -43,6 +43,11 @@ public final class BenchCommand implements Callable<Integer> {
       + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
       + " batch 1 and each --seq. An fp32 model is quantized to int8 like the zoo models; a quantized one runs as built.")
   String onnx;
+  @Option(names = "--quant", paramLabel = "static|dynamic", description = "How fp32 models are quantized to int8:"
+      + " static: symmetric int8 activations with one fixed range (the paper's setting); dynamic: uint8 activations"
+      + " with a scale and zero point from each inference's values at run time (qnn.dynamic_quantize on the host,"
+      + " like ONNX Runtime's dynamic quantization) (default static). Not for an already quantized ONNX model.")
+  String quant;
   @Option(names = "--seq", split = ",", defaultValue = "128", description = "Sequence lengths, e.g. 128,512 (default ${DEFAULT-VALUE}).")
   List<Integer> seqs;
   @Option(names = "--dpus", split = ",", defaultValue = "2048", description = "DPU counts, e.g. 256,512,1024,2048 (default ${DEFAULT-VALUE}).")
@@ -72,7 +77,15 @@ public final class BenchCommand implements Callable<Integer> {
     if (onnx != null && models != null) {
       throw new IllegalArgumentException("--onnx and --models both name the models to run; give one of them");
     }
-    List<EndToEnd.NamedModel> named = onnx != null ? List.of(onnxModel(onnx)) : null;
+    CompileOptions.Precision int8 = switch (quant == null ? "static" : quant.toLowerCase(java.util.Locale.ROOT)) {
+      case "static" -> CompileOptions.Precision.INT8;
+      case "dynamic" -> CompileOptions.Precision.INT8_DYNAMIC;
+      default -> throw new IllegalArgumentException("--quant must be static or dynamic, got '" + quant + "'");
+    };
+    List<EndToEnd.NamedModel> named = onnx != null ? List.of(onnxModel(onnx, int8)) : null;
+    if (named != null && quant != null && named.getFirst().precision() == CompileOptions.Precision.AS_BUILT) {
+      throw new IllegalArgumentException("--quant quantizes fp32 models; " + onnx + " is already quantized and runs as built");
+    }
     List<String> ms = named != null ? named.stream().map(EndToEnd.NamedModel::name).toList()
         : models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
@@ -80,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
     // a bad preset, DPU count or model fails before the progress bar starts
     if (named == null) {
       EndToEnd.validate(cfg);
-      named = ms.stream().map(EndToEnd.NamedModel::zoo).toList();
+      named = ms.stream().map(m -> EndToEnd.NamedModel.zoo(m, int8)).toList();
     } else {
       EndToEnd.validateTarget(cfg);
     }
@@ -103,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     BenchReport report = new BenchReport(results);
+    if (int8 == CompileOptions.Precision.INT8_DYNAMIC) {
+      out.println("fp32 models quantized with --quant dynamic: uint8 activations, scale and zero point from each"
+          + " inference's values at run time (qnn.dynamic_quantize on the host)");
+    }
     report.print(out);
     out.printf(java.util.Locale.ROOT, "%n%d runs in %.1f s of wall-clock time; every time above is simulated (simulator +"
         + " host-CPU model of preset %s), not measured.%n", cfg.runs(), (System.nanoTime() - t0) * 1e-9, hw);
@@ -128,13 +145,15 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The ONNX model as a benchmark model: imported for (1, seq) per sequence length, synthetic token inputs. */
-  static EndToEnd.NamedModel onnxModel(String onnx) {
+  /**
+   * The ONNX model as a benchmark model: imported for (1, seq) per sequence length, synthetic token inputs; an fp32
+   * model compiled at {@code int8}, a quantized one as built.
+   */
+  static EndToEnd.NamedModel onnxModel(String onnx, CompileOptions.Precision int8) {
     OnnxInputs.Model model = OnnxInputs.resolve(onnx, null);
     OnnxModel parsed = OnnxReader.read(model.file());
     String name = OnnxInputs.BUNDLED.containsKey(onnx) ? onnx : model.file().getFileName().toString();
-    CompileOptions.Precision precision = OnnxInputs.isQuantized(parsed) ? CompileOptions.Precision.AS_BUILT
-        : CompileOptions.Precision.INT8;
+    CompileOptions.Precision precision = OnnxInputs.isQuantized(parsed) ? CompileOptions.Precision.AS_BUILT : int8;
     return new EndToEnd.NamedModel(name, seq -> OnnxInputs.importBatch(parsed, OnnxInputs.synthetic(seq)),
         seq -> OnnxInputs.tensors(parsed, OnnxInputs.synthetic(seq)), precision);
   }

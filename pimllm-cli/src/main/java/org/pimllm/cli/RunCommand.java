@@ -73,13 +73,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "fp32", description = "fp32: the model as stored (the quantized "
       + "model keeps its own int8 GEMMs); int8: quantize an fp32 model with our QuantizeInt8 pass (default ${DEFAULT-VALUE}).")
   String precision;
-  @Option(names = "--quant", defaultValue = "dynamic", paramLabel = "static|dynamic", description = "With --precision int8:"
+  @Option(names = "--quant", paramLabel = "static|dynamic", description = "With --precision int8:"
       + " dynamic: each GEMM input quantized at run time from its batch's range (uint8 with a zero point, like ONNX"
-      + " Runtime's dynamic quantization); static: symmetric int8 with compile-time ranges (default ${DEFAULT-VALUE}).")
+      + " Runtime's dynamic quantization); static: symmetric int8 with compile-time ranges (default dynamic).")
   String quant;
-  @Option(names = "--quant-attention", defaultValue = "int8", paramLabel = "fp32|int8", description = "With --precision"
+  @Option(names = "--quant-attention", paramLabel = "fp32|int8", description = "With --precision"
       + " int8: whether the GEMMs of two activations (attention's batch matmuls) stay fp32 or are quantized too"
-      + " (default ${DEFAULT-VALUE}).")
+      + " (default int8).")
   String quantAttention;
   @Option(names = "--act-abs-max", description = "With --precision int8 --quant static: one activation range for every"
       + " tensor (default: calibrate each GEMM input's range on the run's own inputs).")
@@ -110,6 +110,12 @@ public final class RunCommand implements Callable<Integer> {
       case "int8" -> CompileOptions.Precision.INT8;
       default -> throw new IllegalArgumentException("--precision must be fp32 or int8, got '" + precision + "'");
     };
+    if (prec != CompileOptions.Precision.INT8 && (quant != null || quantAttention != null || actAbsMax != null)) {
+      throw new IllegalArgumentException("--quant, --quant-attention and --act-abs-max choose how --precision int8"
+          + " quantizes; add --precision int8 or drop them");
+    }
+    quant = quant == null ? "dynamic" : quant;
+    quantAttention = quantAttention == null ? "int8" : quantAttention;
     if (prec == CompileOptions.Precision.INT8) {
       scheme();          // bad --quant / --quant-attention values fail before the import
       attentionGemms();

@@ -76,6 +76,22 @@ class BenchCommandTest {
     assertEquals(0, f.code(), f.err());
     assertTrue(f.out().contains("exact") && !f.out().contains("MISMATCH"), f.out());
 
+    // --quant dynamic: the same model with run-time activation ranges; its zero-point GEMMs on PIM are exact too
+    Path dyn = dir.resolve("dyn.json");
+    MainTest.Result d = MainTest.run("bench", "--onnx", "minilm-l6", "--seq", "8", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,ts+adj", "--quant", "dynamic", "--functional", "--no-progress", "--json", dyn.toString());
+    assertEquals(0, d.code(), d.err());
+    assertTrue(d.out().contains("--quant dynamic"), d.out());
+    JsonNode dRecs = new ObjectMapper().readTree(dyn.toFile()).get("records");
+    for (JsonNode rec : dRecs) assertEquals("exact", rec.get("check").asText(), rec.toString());
+    assertEquals(48, dRecs.get(1).get("pimGemms").asLong(), "ts+adj: all 48 GEMMs on PIM, 36 of them with zero points");
+    MainTest.Result badQuant = MainTest.run("bench", "--onnx", "minilm-l6", "--quant", "half", "--no-progress");
+    assertEquals(2, badQuant.code());
+    assertTrue(badQuant.err().contains("--quant must be static or dynamic"), badQuant.err());
+    MainTest.Result quantized = MainTest.run("bench", "--onnx", "minilm-l6-q", "--quant", "dynamic", "--no-progress");
+    assertEquals(2, quantized.code());
+    assertTrue(quantized.err().contains("already quantized"), quantized.err());
+
     MainTest.Result both = MainTest.run("bench", "--onnx", "minilm-l6", "--models", "bert-tiny", "--no-progress");
     assertEquals(2, both.code());
     assertTrue(both.err().contains("give one of them"), both.err());

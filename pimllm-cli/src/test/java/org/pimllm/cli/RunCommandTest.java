@@ -150,6 +150,8 @@ class RunCommandTest {
         "--text", "hi"), "--quant-attention must be fp32 or int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "int8", "--act-abs-max", "8",
         "--text", "hi"), "needs --quant static");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--quant", "static", "--text", "hi"),
+        "add --precision int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--batching", "both"), "padded or each");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--ort-graph-opt", "some"), "none or all");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--fp32-gemms", "gpu"), "pim or host");

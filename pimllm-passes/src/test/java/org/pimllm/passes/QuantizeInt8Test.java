@@ -33,20 +33,28 @@ class QuantizeInt8Test {
         return Tensor.ofFloats(v, shape);
     }
 
+    /** max |W[n,:]| / 127 per output channel of {@link #tinyDense}'s weight. */
+    static final float[] SW = {(float) (1.0 / 127.0), (float) (2.0 / 127.0)};
+    /** round(W / SW) per channel, half to even. */
+    static final byte[] WQ = {64, -127, 32, 127, 6, -25};
+
+    /** x (4, 3) times a (2, 3) weight with known per-channel scales {@link #SW} and int8 values {@link #WQ}. */
+    static IRModule tinyDense(Builder b) {
+        Var x = b.var("x", DType.FP32, 4, 3);
+        Tensor w = Tensor.ofFloats(new float[] {0.5f, -1.0f, 0.25f, 2.0f, 0.1f, -0.4f}, 2, 3);
+        return b.module(b.function(b.dense(x, b.constant(w, "w")), x));
+    }
+
     @Test
     void denseGetsPerChannelWeightScalesAndAPerTensorActivationScale() {
         Builder b = new Builder();
-        Var x = b.var("x", DType.FP32, 4, 3);
-        Tensor w = Tensor.ofFloats(new float[] {0.5f, -1.0f, 0.25f, 2.0f, 0.1f, -0.4f}, 2, 3);
-        IRModule before = b.module(b.function(b.dense(x, b.constant(w, "w")), x));
+        IRModule before = tinyDense(b);
 
         float sa = (float) (1.27 / 127.0);          // given range |x| <= 1.27
-        float[] sw = {(float) (1.0 / 127.0), (float) (2.0 / 127.0)};   // max |W[n,:]| / 127 per output channel
-        byte[] wq = {64, -127, 32, 127, 6, -25};     // round(W / sw), half to even
         Var x2 = b.var("x", DType.FP32, 4, 3);
         Call qx = b.call(Ops.QUANTIZE, QuantizeAttrs.INT8, x2, b.scalar(sa), b.scalar(DType.INT32, 0));
-        Call acc = b.call(Ops.DENSE, new DenseAttrs(null, DType.INT32), qx, b.constant(Tensor.ofBytes(DType.INT8, wq, 2, 3)));
-        Tensor scale = Tensor.ofFloats(new float[] {(float) ((double) sa * sw[0]), (float) ((double) sa * sw[1])}, 2);
+        Call acc = b.call(Ops.DENSE, new DenseAttrs(null, DType.INT32), qx, b.constant(Tensor.ofBytes(DType.INT8, WQ, 2, 3)));
+        Tensor scale = Tensor.ofFloats(new float[] {(float) ((double) sa * SW[0]), (float) ((double) sa * SW[1])}, 2);
         Call y = b.call(Ops.DEQUANTIZE, new AxisAttrs(-1), acc, b.constant(scale), b.scalar(DType.INT32, 0));
         IRModule expected = b.module(b.function(y, x2));
 
@@ -149,17 +157,13 @@ class QuantizeInt8Test {
     @Test
     void dynamicDenseQuantizesTheActivationAtRunTimeWithAZeroPoint() {
         Builder b = new Builder();
-        Var x = b.var("x", DType.FP32, 4, 3);
-        Tensor w = Tensor.ofFloats(new float[] {0.5f, -1.0f, 0.25f, 2.0f, 0.1f, -0.4f}, 2, 3);
-        IRModule before = b.module(b.function(b.dense(x, b.constant(w, "w")), x));
+        IRModule before = tinyDense(b);
 
-        float[] sw = {(float) (1.0 / 127.0), (float) (2.0 / 127.0)};   // max |W[n,:]| / 127 per output channel
-        byte[] wq = {64, -127, 32, 127, 6, -25};     // round(W / sw), half to even
         Var x2 = b.var("x", DType.FP32, 4, 3);
         Call dq = b.call(Ops.DYNAMIC_QUANTIZE, x2);
-        Call acc = b.call(Ops.QNN_DENSE, DenseAttrs.INT32_OUT, b.get(dq, 0), b.constant(Tensor.ofBytes(DType.INT8, wq, 2, 3)),
+        Call acc = b.call(Ops.QNN_DENSE, DenseAttrs.INT32_OUT, b.get(dq, 0), b.constant(Tensor.ofBytes(DType.INT8, WQ, 2, 3)),
                 b.cast(b.get(dq, 2), DType.INT32), b.scalar(DType.INT32, 0));
-        Call y = b.call(Ops.DEQUANTIZE, new AxisAttrs(-1), acc, b.multiply(b.get(dq, 1), b.constant(Tensor.ofFloats(sw, 2))),
+        Call y = b.call(Ops.DEQUANTIZE, new AxisAttrs(-1), acc, b.multiply(b.get(dq, 1), b.constant(Tensor.ofFloats(SW, 2))),
                 b.scalar(DType.INT32, 0));
         IRModule expected = b.module(b.function(y, x2));
 
@@ -182,8 +186,8 @@ class QuantizeInt8Test {
         assertEquals(Ops.QNN_DENSE, dense.op());
         Constant wq = (Constant) dense.arg(1);
         assertEquals(List.of(2, 3), List.of(wq.type().dim(0), wq.type().dim(1)), "qnn.dense takes the weight as (N, K)");
-        byte[] expected = {64, -127, 32, 127, 6, -25};   // W^T quantized per output channel, as in the test above
-        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], wq.data().getLong(i), "element " + i);
+        // W^T is tinyDense's weight: the same int8 values
+        for (int i = 0; i < WQ.length; i++) assertEquals(WQ[i], wq.data().getLong(i), "element " + i);
         assertEquals(List.of(2, 4, 2), List.of(after.main().body().tensorType().dim(0),
                 after.main().body().tensorType().dim(1), after.main().body().tensorType().dim(2)));
     }

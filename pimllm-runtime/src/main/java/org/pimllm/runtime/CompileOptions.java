@@ -10,9 +10,11 @@ import org.pimllm.sim.Mode;
  *
  * @param variant        the pipeline configuration: cpu, cpu-peak, naive, base, ts, ts+adj, ts+adj+qkv, pimllm
  *                       ({@link Pipelines#VARIANTS})
- * @param precision      INT8 quantizes the fp32 graph's GEMMs (the paper's setting); AS_BUILT leaves the graph's
+ * @param precision      INT8 quantizes the fp32 graph's GEMMs with static activation ranges (the paper's setting);
+ *                       INT8_DYNAMIC with activation ranges taken from each inference at run time (uint8 activations
+ *                       with a zero point, like ONNX Runtime's dynamic quantization); AS_BUILT leaves the graph's
  *                       dtypes alone (an fp32 graph then runs fp32 GEMMs, software-emulated on the DPUs)
- * @param activationAbsMax activation range used by int8 quantization when no calibration samples are given
+ * @param activationAbsMax activation range used by static int8 quantization (INT8)
  * @param mode           FUNCTIONAL computes real data; TIMING_ONLY only simulated time (no weights materialized)
  * @param disabledPasses extra passes to switch off by name, on top of the variant's
  * @param optLevel       the pass context's opt level
@@ -23,7 +25,7 @@ import org.pimllm.sim.Mode;
 public record CompileOptions(String variant, Precision precision, double activationAbsMax, Mode mode,
                              Set<String> disabledPasses, int optLevel, boolean measureHost, FloatGemms floatGemms) {
 
-    public enum Precision { INT8, AS_BUILT }
+    public enum Precision { INT8, INT8_DYNAMIC, AS_BUILT }
 
     /** Where the fp32 GEMMs of a graph may run (integer GEMMs are placed by the variant alone). */
     public enum FloatGemms { PIM, HOST }

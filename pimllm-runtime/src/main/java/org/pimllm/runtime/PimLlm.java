@@ -54,9 +54,10 @@ public final class PimLlm {
 
     private static Pipelines.Pipeline pipeline(CompileOptions options) {
         Pipelines.Pipeline p = Pipelines.forVariant(options.variant());
-        if (options.precision() == CompileOptions.Precision.INT8) {
-            p = p.withQuantization(QuantizeInt8.Config.ranges(options.activationAbsMax()));
-        }
-        return p;
+        return switch (options.precision()) {
+            case INT8 -> p.withQuantization(QuantizeInt8.Config.ranges(options.activationAbsMax()));
+            case INT8_DYNAMIC -> p.withQuantization(QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED));
+            case AS_BUILT -> p;
+        };
     }
 }

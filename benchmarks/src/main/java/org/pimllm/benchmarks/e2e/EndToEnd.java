@@ -45,16 +45,22 @@ public final class EndToEnd {
      * A model the benchmark can run: its name in the tables, its IR module for a sequence length (batch 1), sample
      * inputs for --functional, and the precision it is compiled with.
      *
-     * @param precision INT8 quantizes an fp32 graph (the zoo); AS_BUILT keeps a graph that is already quantized
+     * @param precision INT8 (static ranges, the zoo's default) or INT8_DYNAMIC quantizes an fp32 graph; AS_BUILT keeps
+     *                  a graph that is already quantized
      */
     public record NamedModel(String name, IntFunction<IRModule> build, IntFunction<Map<String, Tensor>> sampleInputs,
                              CompileOptions.Precision precision) {
 
-        /** A zoo model, built fp32 and quantized to int8 at compile time. */
+        /** A zoo model, built fp32 and quantized to int8 at compile time with static activation ranges. */
         public static NamedModel zoo(String name) {
+            return zoo(name, CompileOptions.Precision.INT8);
+        }
+
+        /** A zoo model, built fp32 and compiled at {@code precision}. */
+        public static NamedModel zoo(String name, CompileOptions.Precision precision) {
             ModelConfig model = ModelZoo.get(name);
             return new NamedModel(model.name(), seq -> ModelZoo.build(model, seq), seq -> ModelZoo.sampleInputs(model, seq, 1),
-                    CompileOptions.Precision.INT8);
+                    precision);
         }
     }
 

@@ -3,7 +3,6 @@ package org.pimllm.benchmarks.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +13,6 @@ import org.pimllm.ir.DType;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
-import org.pimllm.models.onnx.OnnxImporter;
-import org.pimllm.models.tokenizer.WordPieceTokenizer;
 import org.pimllm.passes.PassContext;
 import org.pimllm.passes.PimModule;
 import org.pimllm.passes.QuantizeInt8;
@@ -35,24 +32,16 @@ import org.pimllm.sim.Mode;
  */
 class DynamicInt8MiniLmOnPimTest {
 
-  static final Path BUNDLED = Path.of("../models/target/bundled");
   static final Target TARGET = Target.of("upmem-2560-450", 256);
   static IRModule graph;
   static Map<String, Tensor> inputs;
 
   @BeforeAll
   static void importAndQuantize() {
-    WordPieceTokenizer tok = WordPieceTokenizer.load(BUNDLED.resolve("all-minilm-l6-v2-tokenizer.json"));
-    WordPieceTokenizer.Encoding e = tok.encode("Processing in memory brings compute to the data.");
-    int n = e.length();
-    IRModule fp32 = OnnxImporter.importFile(BUNDLED.resolve("all-minilm-l6-v2.onnx"),
-        Map.of("input_ids", new int[] {1, n}, "attention_mask", new int[] {1, n}, "token_type_ids", new int[] {1, n}));
+    MiniLmSentence fp32 = MiniLmSentence.of("all-minilm-l6-v2.onnx", "Processing in memory brings compute to the data.");
     graph = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED)))
-        .run(fp32, PassContext.defaults());
-    inputs = Map.of(
-        "input_ids", Tensor.ofLongs(e.inputIds(), 1, n),
-        "attention_mask", Tensor.ofLongs(e.attentionMask(), 1, n),
-        "token_type_ids", Tensor.ofLongs(e.tokenTypeIds(), 1, n));
+        .run(fp32.graph(), PassContext.defaults());
+    inputs = fp32.inputs();
     assertEquals(36, QuantizedMiniLmOnPimTest.count(graph, Ops.QNN_DENSE), "6 layers x 6 projections");
     assertEquals(36, QuantizedMiniLmOnPimTest.count(graph, Ops.DYNAMIC_QUANTIZE), "one run-time quantization per projection");
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +18,6 @@ import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
-import org.pimllm.models.onnx.OnnxImporter;
-import org.pimllm.models.tokenizer.WordPieceTokenizer;
 import org.pimllm.passes.PimModule;
 import org.pimllm.passes.pim.PimGemmAttrs;
 import org.pimllm.passes.pim.PimOps;
@@ -37,22 +34,15 @@ import org.pimllm.sim.Mode;
  */
 class QuantizedMiniLmOnPimTest {
 
-  static final Path BUNDLED = Path.of("../models/target/bundled");
   static final Target TARGET = Target.of("upmem-2560-450", 256);
   static IRModule graph;
   static Map<String, Tensor> inputs;
 
   @BeforeAll
   static void importModel() {
-    WordPieceTokenizer tok = WordPieceTokenizer.load(BUNDLED.resolve("all-minilm-l6-v2-tokenizer.json"));
-    WordPieceTokenizer.Encoding e = tok.encode("Processing in memory brings compute to the data.");
-    int n = e.length();
-    graph = OnnxImporter.importFile(BUNDLED.resolve("all-minilm-l6-v2-q.onnx"),
-        Map.of("input_ids", new int[] {1, n}, "attention_mask", new int[] {1, n}, "token_type_ids", new int[] {1, n}));
-    inputs = Map.of(
-        "input_ids", Tensor.ofLongs(e.inputIds(), 1, n),
-        "attention_mask", Tensor.ofLongs(e.attentionMask(), 1, n),
-        "token_type_ids", Tensor.ofLongs(e.tokenTypeIds(), 1, n));
+    MiniLmSentence q = MiniLmSentence.of("all-minilm-l6-v2-q.onnx", "Processing in memory brings compute to the data.");
+    graph = q.graph();
+    inputs = q.inputs();
     assertEquals(36, count(graph, Ops.QNN_DENSE), "the quantized MiniLM has 6 layers x 6 MatMulIntegers");
   }
 
