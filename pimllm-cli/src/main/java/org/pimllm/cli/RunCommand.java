@@ -84,6 +84,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--act-abs-max", description = "With --precision int8 --quant static: one activation range for every"
       + " tensor (default: calibrate each GEMM input's range on the run's own inputs).")
   Double actAbsMax;
+  @Option(names = "--fp32-gemms", defaultValue = "pim", paramLabel = "pim|host", description = "Where fp32 GEMMs may run: "
+      + "pim (software floating point on the DPUs, as the variant places them) or host (only integer GEMMs go to PIM; "
+      + "e.g. the quantized model's fp32 attention matmuls stay on the CPU) (default ${DEFAULT-VALUE}).")
+  String fp32Gemms;
   @Option(names = "--batching", defaultValue = "each", paramLabel = "each|padded", description = "each: one inference "
       + "per sequence (batch 1, no padding), so each embedding depends on its own sentence only; padded: all sequences "
       + "in one batch padded to the longest, where a dynamically quantized model takes its activation ranges from the "
@@ -116,6 +120,7 @@ public final class RunCommand implements Callable<Integer> {
       scheme();          // bad --quant / --quant-attention values fail before the import
       attentionGemms();
     }
+    floatGemms(); // a bad --fp32-gemms value fails before the import
     OnnxModel parsed = OnnxReader.read(model.file());
     if (prec == CompileOptions.Precision.INT8 && OnnxInputs.isQuantized(parsed)) {
       throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
@@ -169,12 +174,20 @@ public final class RunCommand implements Callable<Integer> {
     }
     // quantized here (above), so the compiler takes the module as built
     CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL)
-        .withPrecision(CompileOptions.Precision.AS_BUILT);
+        .withPrecision(CompileOptions.Precision.AS_BUILT).withFloatGemms(floatGemms());
     try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
       var result = compiled.run(feeds);
       sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
       return result.report();
     }
+  }
+
+  private CompileOptions.FloatGemms floatGemms() {
+    return switch (fp32Gemms.toLowerCase(Locale.ROOT)) {
+      case "pim" -> CompileOptions.FloatGemms.PIM;
+      case "host" -> CompileOptions.FloatGemms.HOST;
+      default -> throw new IllegalArgumentException("--fp32-gemms must be pim or host, got '" + fp32Gemms + "'");
+    };
   }
 
   /** The QuantizeInt8 configuration of --quant, --quant-attention and --act-abs-max (calibration samples: feeds). */
@@ -275,6 +288,7 @@ public final class RunCommand implements Callable<Integer> {
     m.put("activationRanges", !int8 ? null : dynamic ? "per batch at run time"
         : actAbsMax == null ? "calibrated on the inputs" : "static " + actAbsMax);
     m.put("variant", variant);
+    m.put("fp32Gemms", fp32Gemms.toLowerCase(Locale.ROOT));
     m.put("hw", hw);
     m.put("dpus", dpus);
     m.put("sentences", batch.count());

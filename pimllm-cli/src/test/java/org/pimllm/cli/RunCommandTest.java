@@ -59,6 +59,20 @@ class RunCommandTest {
   }
 
   @Test
+  void quantizedMiniLmWithItsInt8GemmsOnPimMatchesOnnxRuntime() throws Exception {
+    // the PIM int8 path: the 36 MatMulIntegers on PIM, the fp32 attention matmuls on the host (--fp32-gemms host)
+    MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "Processing in memory brings compute to the data.",
+        "--text", "Das ist ein Satz auf Deutsch.", "--text", "Error: connection refused (port 8080).",
+        "--variant", "ts+adj", "--fp32-gemms", "host", "--compare-ort", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(3 * 36, j.get("pimGemms").asInt(), r.out());
+    assertEquals(3 * 12, j.get("cpuGemms").asInt(), r.out());
+    assertEquals("host", j.get("fp32Gemms").asText());
+    assertTrue(j.get("maxAbsDiff").asDouble() <= 1e-3, r.out());
+  }
+
+  @Test
   void paddedBatchRunsAsOneInference() throws Exception {
     MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "Processing in memory brings compute to the data.",
         "--text", "Yes.", "--dpus", "256", "--batching", "padded", "--compare-ort", "--json");
@@ -140,6 +154,7 @@ class RunCommandTest {
         "add --precision int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--batching", "both"), "padded or each");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--ort-graph-opt", "some"), "none or all");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--fp32-gemms", "gpu"), "pim or host");
     byte[] model = Files.readAllBytes(Path.of("../models/target/bundled/all-minilm-l6-v2-q.onnx"));
     Path truncated = dir.resolve("truncated.onnx");
     Files.write(truncated, Arrays.copyOf(model, model.length / 2));

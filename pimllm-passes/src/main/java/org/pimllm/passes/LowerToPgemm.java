@@ -26,6 +26,12 @@ public final class LowerToPgemm {
 
     public static final String NAME = "LowerToPgemm";
 
+    /**
+     * Pass option: where fp32 GEMMs go. {@code pim} (default) lowers them like integer GEMMs (software
+     * floating point on the DPUs); {@code host} keeps them on the CPU, so only integer GEMMs reach PIM.
+     */
+    public static final String FLOAT_GEMMS = NAME + ".float_gemms";
+
     private LowerToPgemm() {
     }
 
@@ -35,13 +41,28 @@ public final class LowerToPgemm {
 
     static Function lower(Function f, org.pimllm.ir.IRModule m, PassContext ctx) {
         Costs target = new Costs(ctx, NAME);
+        boolean floatOnPim = floatGemmsOnPim(ctx);
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 Call nc = c.withArgs(args);
-                return GemmMatch.of(nc).map(g -> lowerOne(g, target)).orElse(nc);
+                return match(nc, floatOnPim).map(g -> lowerOne(g, target)).orElse(nc);
             }
         }.mutateFunction(f);
+    }
+
+    /** The GEMM a call is, if it may go to PIM: PGEMMlib can run it, and fp32 only where {@link #FLOAT_GEMMS} allows. */
+    static java.util.Optional<GemmMatch> match(Call c, boolean floatOnPim) {
+        return GemmMatch.of(c).filter(g -> floatOnPim || !g.dtype().floating());
+    }
+
+    static boolean floatGemmsOnPim(PassContext ctx) {
+        String where = ctx.option(FLOAT_GEMMS, "pim");
+        return switch (where) {
+            case "pim" -> true;
+            case "host" -> false;
+            default -> throw new IllegalArgumentException("pass option " + FLOAT_GEMMS + "=" + where + " must be pim or host");
+        };
     }
 
     private static Expr lowerOne(GemmMatch g, Costs target) {

@@ -36,6 +36,7 @@ public final class TileSelect {
 
     static Function select(Function f, IRModule m, PassContext ctx) {
         Costs target = new Costs(ctx, NAME);
+        boolean floatOnPim = LowerToPgemm.floatGemmsOnPim(ctx);
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {
@@ -46,7 +47,7 @@ public final class TileSelect {
                     double secs = target.pimSeconds(plan, a.bLayout(), PimOps.hasZeroPoints(nc));
                     return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, secs));
                 }
-                return GemmMatch.of(nc).map(g -> lowerLeftover(g, target)).orElse(nc);
+                return LowerToPgemm.match(nc, floatOnPim).map(g -> lowerLeftover(g, target)).orElse(nc);
             }
         }.mutateFunction(f);
     }

@@ -70,6 +70,32 @@ class LowerToPgemmTest {
         assertEquals(DType.INT32, after.main().body().dtype());
     }
 
+    /** int8 dense and fp32 batch matmul side by side; how many of them become pim.gemm under each float_gemms setting. */
+    static long pimGemms(String floatGemms, Pass... passes) {
+        Builder b = new Builder(7);
+        Var x = b.var("x", DType.INT8, 16, 64);
+        Var q = b.var("q", DType.FP32, 4, 16, 32);
+        Var k = b.var("k", DType.FP32, 4, 16, 32);
+        Call dense = b.denseInt8(x, int8Weight(b, "w", 96, 64));
+        Call scores = b.batchMatmul(q, k);
+        IRModule before = b.module(b.function(b.tuple(dense, scores), x, q, k));
+        PassContext.Builder c = PassContext.builder().target(PimTarget.of(HW, DPUS));
+        if (floatGemms != null) c.option(LowerToPgemm.FLOAT_GEMMS, floatGemms);
+        IRModule after = new Sequential("test", List.of(passes)).run(before, c.build());
+        return org.pimllm.ir.ExprVisitor.postOrder(after.main().body()).stream()
+                .filter(e -> e instanceof Call call && call.is(PimOps.GEMM)).count();
+    }
+
+    @Test
+    void floatGemmsStayOnTheHostWhenAskedAndTileSelectDoesNotLowerThemEither() {
+        assertEquals(2, pimGemms(null, LowerToPgemm.pass(), TileSelect.pass()), "default: fp32 GEMMs go to PIM too");
+        assertEquals(2, pimGemms("pim", LowerToPgemm.pass(), TileSelect.pass()));
+        assertEquals(1, pimGemms("host", LowerToPgemm.pass()), "only the int8 dense");
+        assertEquals(1, pimGemms("host", LowerToPgemm.pass(), TileSelect.pass()), "TileSelect lowers leftovers by the same rule");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pimGemms("gpu", LowerToPgemm.pass()));
+        assertTrue(e.getMessage().contains("must be pim or host"), e.getMessage());
+    }
+
     @Test
     void tileSelectReplacesTheBasePlanWithTheTileSelectorsChoice() {
         Builder b = new Builder(7);

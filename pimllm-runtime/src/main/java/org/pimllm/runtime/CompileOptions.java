@@ -19,16 +19,22 @@ import org.pimllm.sim.Mode;
  * @param disabledPasses extra passes to switch off by name, on top of the variant's
  * @param optLevel       the pass context's opt level
  * @param measureHost    also time the host kernels on this machine (wall clock), next to the host model
+ * @param floatGemms     where fp32 GEMMs may run: PIM (software floating point on the DPUs, the variants'
+ *                       default) or HOST (only integer GEMMs are lowered to PIM)
  */
 public record CompileOptions(String variant, Precision precision, double activationAbsMax, Mode mode,
-                             Set<String> disabledPasses, int optLevel, boolean measureHost) {
+                             Set<String> disabledPasses, int optLevel, boolean measureHost, FloatGemms floatGemms) {
 
     public enum Precision { INT8, INT8_DYNAMIC, AS_BUILT }
+
+    /** Where the fp32 GEMMs of a graph may run (integer GEMMs are placed by the variant alone). */
+    public enum FloatGemms { PIM, HOST }
 
     public CompileOptions {
         Objects.requireNonNull(variant, "variant");
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(floatGemms, "floatGemms");
         disabledPasses = Set.copyOf(disabledPasses);
         if (!Pipelines.VARIANTS.contains(variant)) {
             throw new IllegalArgumentException("unknown variant '" + variant + "'; known variants: "
@@ -44,28 +50,32 @@ public record CompileOptions(String variant, Precision precision, double activat
 
     /** A variant with int8 precision in TIMING_ONLY mode. */
     public static CompileOptions variant(String variant) {
-        return new CompileOptions(variant, Precision.INT8, 8.0, Mode.TIMING_ONLY, Set.of(), 3, false);
+        return new CompileOptions(variant, Precision.INT8, 8.0, Mode.TIMING_ONLY, Set.of(), 3, false, FloatGemms.PIM);
     }
 
     public CompileOptions withMode(Mode m) {
-        return new CompileOptions(variant, precision, activationAbsMax, m, disabledPasses, optLevel, measureHost);
+        return new CompileOptions(variant, precision, activationAbsMax, m, disabledPasses, optLevel, measureHost, floatGemms);
     }
 
     public CompileOptions withPrecision(Precision p) {
-        return new CompileOptions(variant, p, activationAbsMax, mode, disabledPasses, optLevel, measureHost);
+        return new CompileOptions(variant, p, activationAbsMax, mode, disabledPasses, optLevel, measureHost, floatGemms);
     }
 
     public CompileOptions withMeasureHost(boolean on) {
-        return new CompileOptions(variant, precision, activationAbsMax, mode, disabledPasses, optLevel, on);
+        return new CompileOptions(variant, precision, activationAbsMax, mode, disabledPasses, optLevel, on, floatGemms);
     }
 
     public CompileOptions withActivationAbsMax(double absMax) {
-        return new CompileOptions(variant, precision, absMax, mode, disabledPasses, optLevel, measureHost);
+        return new CompileOptions(variant, precision, absMax, mode, disabledPasses, optLevel, measureHost, floatGemms);
+    }
+
+    public CompileOptions withFloatGemms(FloatGemms where) {
+        return new CompileOptions(variant, precision, activationAbsMax, mode, disabledPasses, optLevel, measureHost, where);
     }
 
     public CompileOptions disable(String... passes) {
         Set<String> s = new java.util.LinkedHashSet<>(disabledPasses);
         s.addAll(java.util.List.of(passes));
-        return new CompileOptions(variant, precision, activationAbsMax, mode, s, optLevel, measureHost);
+        return new CompileOptions(variant, precision, activationAbsMax, mode, s, optLevel, measureHost, floatGemms);
     }
 }

@@ -1,6 +1,7 @@
 package org.pimllm.runtime;
 
 import org.pimllm.ir.IRModule;
+import org.pimllm.passes.LowerToPgemm;
 import org.pimllm.passes.PassContext;
 import org.pimllm.passes.Pipelines;
 import org.pimllm.passes.QuantizeInt8;
@@ -31,7 +32,8 @@ public final class PimLlm {
     public static IRModule lower(IRModule module, Target target, CompileOptions options) {
         Pipelines.Pipeline p = pipeline(options);
         PassContext ctx = p.context(target.hw(), target.dpus()).disable(options.disabledPasses())
-                .optLevel(options.optLevel()).build();
+                .optLevel(options.optLevel())
+                .option(LowerToPgemm.FLOAT_GEMMS, options.floatGemms().name().toLowerCase(java.util.Locale.ROOT)).build();
         return p.passes().run(module, ctx);
     }
 
@@ -41,7 +43,7 @@ public final class PimLlm {
      */
     public static IRModule referenceGraph(IRModule module, Target target, CompileOptions options) {
         CompileOptions cpu = new CompileOptions("cpu", options.precision(), options.activationAbsMax(), options.mode(),
-                java.util.Set.of(), options.optLevel(), false);
+                java.util.Set.of(), options.optLevel(), false, options.floatGemms());
         return lower(module, target, cpu);
     }
 
