@@ -56,6 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> variants;
   @Option(names = "--hw", defaultValue = BenchConfig.DEFAULT_HW, description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
   String hw;
+  @Option(names = "--fp32-gemms", defaultValue = "pim", paramLabel = "pim|host", description = "Where fp32 GEMMs may run: "
+      + "pim (as each variant places them, software floating point on the DPUs) or host (only integer GEMMs go to PIM) "
+      + "(default ${DEFAULT-VALUE}).")
+  String fp32Gemms;
   @Option(names = "--functional", description = "Run on real data and check every output against the reference executor (small models only).")
   boolean functional;
   @Option(names = "--measure-host", description = "Also time the host kernels on this machine (wall clock) next to the host-CPU model.")
@@ -89,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> ms = named != null ? named.stream().map(EndToEnd.NamedModel::name).toList()
         : models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
-    BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost);
+    BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost, CompileOptions.FloatGemms.parse(fp32Gemms));
     // a bad preset, DPU count or model fails before the progress bar starts
     if (named == null) {
       EndToEnd.validate(cfg);

@@ -183,11 +183,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private CompileOptions.FloatGemms floatGemms() {
-    return switch (fp32Gemms.toLowerCase(Locale.ROOT)) {
-      case "pim" -> CompileOptions.FloatGemms.PIM;
-      case "host" -> CompileOptions.FloatGemms.HOST;
-      default -> throw new IllegalArgumentException("--fp32-gemms must be pim or host, got '" + fp32Gemms + "'");
-    };
+    return CompileOptions.FloatGemms.parse(fp32Gemms);
   }
 
   /** The QuantizeInt8 configuration of --quant, --quant-attention and --act-abs-max (calibration samples: feeds). */

@@ -85,6 +85,18 @@ class BenchCommandTest {
     JsonNode dRecs = new ObjectMapper().readTree(dyn.toFile()).get("records");
     for (JsonNode rec : dRecs) assertEquals("exact", rec.get("check").asText(), rec.toString());
     assertEquals(48, dRecs.get(1).get("pimGemms").asLong(), "ts+adj: all 48 GEMMs on PIM, 36 of them with zero points");
+    // the stored quantized model with its fp32 attention matmuls kept on the host: every variant bit-exact
+    Path q = dir.resolve("q-host.json");
+    MainTest.Result h = MainTest.run("bench", "--onnx", "minilm-l6-q", "--seq", "8", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,ts+adj", "--fp32-gemms", "host", "--functional", "--no-progress", "--json", q.toString());
+    assertEquals(0, h.code(), h.err());
+    JsonNode hRecs = new ObjectMapper().readTree(q.toFile()).get("records");
+    for (JsonNode rec : hRecs) assertEquals("exact", rec.get("check").asText(), rec.toString());
+    assertEquals(36, hRecs.get(1).get("pimGemms").asLong(), "ts+adj: the 36 MatMulIntegers on PIM");
+    assertEquals(12, hRecs.get(1).get("cpuGemms").asLong(), "ts+adj: the 12 fp32 attention matmuls on the host");
+    MainTest.Result badPlace = MainTest.run("bench", "--onnx", "minilm-l6-q", "--fp32-gemms", "dpu", "--no-progress");
+    assertEquals(2, badPlace.code());
+    assertTrue(badPlace.err().contains("--fp32-gemms must be pim or host"), badPlace.err());
     MainTest.Result badQuant = MainTest.run("bench", "--onnx", "minilm-l6", "--quant", "half", "--no-progress");
     assertEquals(2, badQuant.code());
     assertTrue(badQuant.err().contains("--quant must be static or dynamic"), badQuant.err());

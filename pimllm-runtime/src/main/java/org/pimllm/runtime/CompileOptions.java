@@ -28,7 +28,18 @@ public record CompileOptions(String variant, Precision precision, double activat
     public enum Precision { INT8, INT8_DYNAMIC, AS_BUILT }
 
     /** Where the fp32 GEMMs of a graph may run (integer GEMMs are placed by the variant alone). */
-    public enum FloatGemms { PIM, HOST }
+    public enum FloatGemms {
+        PIM, HOST;
+
+        /** {@code pim} or {@code host} (any case), as on the command line. */
+        public static FloatGemms parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "pim" -> PIM;
+                case "host" -> HOST;
+                default -> throw new IllegalArgumentException("--fp32-gemms must be pim or host, got '" + s + "'");
+            };
+        }
+    }
 
     public CompileOptions {
         Objects.requireNonNull(variant, "variant");

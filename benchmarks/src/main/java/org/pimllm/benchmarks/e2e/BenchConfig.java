@@ -2,6 +2,7 @@ package org.pimllm.benchmarks.e2e;
 
 import java.util.List;
 import java.util.Objects;
+import org.pimllm.runtime.CompileOptions;
 
 /**
  * What an end-to-end benchmark run covers.
@@ -13,9 +14,10 @@ import java.util.Objects;
  * @param hw          hardware preset name or JSON path
  * @param functional  run with real data and check every output against the reference executor
  * @param measureHost also time the host kernels on this machine
+ * @param floatGemms  where fp32 GEMMs may run (PIM: as each variant places them; HOST: only integer GEMMs on PIM)
  */
 public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer> dpus, List<String> variants, String hw,
-                          boolean functional, boolean measureHost) {
+                          boolean functional, boolean measureHost, CompileOptions.FloatGemms floatGemms) {
 
     /** The paper's variants in the order of its Figure 13, the two CPU baselines first. */
     public static final List<String> ALL_VARIANTS = List.of("cpu", "cpu-peak", "naive", "base", "ts", "ts+adj",
@@ -30,6 +32,7 @@ public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer>
         dpus = List.copyOf(dpus);
         variants = List.copyOf(variants);
         Objects.requireNonNull(hw, "hw");
+        Objects.requireNonNull(floatGemms, "floatGemms");
         if (models.isEmpty() || seqs.isEmpty() || dpus.isEmpty() || variants.isEmpty()) {
             throw new IllegalArgumentException("the benchmark needs at least one model, sequence length, DPU count and variant");
         }

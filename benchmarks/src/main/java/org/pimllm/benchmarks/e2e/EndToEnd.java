@@ -103,7 +103,7 @@ public final class EndToEnd {
                     for (String variant : cfg.variants()) {
                         CompileOptions opts = CompileOptions.variant(variant).withPrecision(model.precision())
                                 .withMode(cfg.functional() ? Mode.FUNCTIONAL : Mode.TIMING_ONLY)
-                                .withMeasureHost(cfg.measureHost());
+                                .withMeasureHost(cfg.measureHost()).withFloatGemms(cfg.floatGemms());
                         if (cfg.functional() && expected == null) {
                             expected = new ReferenceExecutor().runTensor(PimLlm.referenceGraph(graph, target, opts), inputs);
                         }
