@@ -71,7 +71,7 @@ class LowerToPgemmTest {
     }
 
     /** int8 dense and fp32 batch matmul side by side; how many of them become pim.gemm under each float_gemms setting. */
-    static long pimGemms(String floatGemms, Pass... passes) {
+    static int pimGemms(String floatGemms, Pass... passes) {
         Builder b = new Builder(7);
         Var x = b.var("x", DType.INT8, 16, 64);
         Var q = b.var("q", DType.FP32, 4, 16, 32);
@@ -82,8 +82,7 @@ class LowerToPgemmTest {
         PassContext.Builder c = PassContext.builder().target(PimTarget.of(HW, DPUS));
         if (floatGemms != null) c.option(LowerToPgemm.FLOAT_GEMMS, floatGemms);
         IRModule after = new Sequential("test", List.of(passes)).run(before, c.build());
-        return org.pimllm.ir.ExprVisitor.postOrder(after.main().body()).stream()
-                .filter(e -> e instanceof Call call && call.is(PimOps.GEMM)).count();
+        return PimModule.pimGemms(after).size();
     }
 
     @Test
