@@ -163,4 +163,65 @@ class RunCommandTest {
     Files.writeString(garbage, "this is not an ONNX model");
     assertOneLineError(MainTest.run("run", "--onnx", garbage.toString(), "--tokens", "101,102"), "");
   }
+
+  /** Models whose inputs do not fit token lists: a float input, and a sequence length fixed by the model. */
+  @Test
+  void inputsOfTheWrongKindOrShapeAreOneLineErrors(@TempDir Path dir) throws Exception {
+    Path floatInput = dir.resolve("float-input.onnx");
+    Files.write(floatInput, oneNodeModel("x", 1, 4, "Relu"));
+    assertOneLineError(MainTest.run("run", "--onnx", floatInput.toString(), "--tokens", "1,2,3,4"), "not a token input");
+    Path fixedLength = dir.resolve("fixed-length.onnx");
+    Files.write(fixedLength, oneNodeModel("input_ids", 7, 8, "Identity"));
+    assertOneLineError(MainTest.run("run", "--onnx", fixedLength.toString(), "--tokens", "101,7592,102"), "fixed to 8");
+  }
+
+  /**
+   * A one-node ONNX model with input {@code name} of element type {@code elemType} and shape [1, len], written
+   * field by field with protobuf-java (field numbers from the ONNX specification).
+   */
+  static byte[] oneNodeModel(String name, int elemType, int len, String op) throws java.io.IOException {
+    byte[] dims = message(o -> {
+      o.writeByteArray(1, message(d -> d.writeInt64(1, 1)));
+      o.writeByteArray(1, message(d -> d.writeInt64(1, len)));
+    });
+    byte[] input = message(o -> {
+      o.writeString(1, name);
+      o.writeByteArray(2, message(t -> t.writeByteArray(1, message(tt -> {
+        tt.writeInt32(1, elemType);
+        tt.writeByteArray(2, dims);
+      }))));
+    });
+    byte[] output = message(o -> {
+      o.writeString(1, "y");
+      o.writeByteArray(2, message(t -> t.writeByteArray(1, message(tt -> tt.writeInt32(1, elemType)))));
+    });
+    byte[] node = message(o -> {
+      o.writeString(1, name);
+      o.writeString(2, "y");
+      o.writeString(4, op);
+    });
+    byte[] graph = message(o -> {
+      o.writeByteArray(1, node);
+      o.writeString(2, "g");
+      o.writeByteArray(11, input);
+      o.writeByteArray(12, output);
+    });
+    return message(o -> {
+      o.writeInt64(1, 8);
+      o.writeByteArray(7, graph);
+      o.writeByteArray(8, message(op2 -> op2.writeInt64(2, 13)));
+    });
+  }
+
+  interface Body {
+    void write(com.google.protobuf.CodedOutputStream o) throws java.io.IOException;
+  }
+
+  static byte[] message(Body body) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+    body.write(o);
+    o.flush();
+    return bytes.toByteArray();
+  }
 }
