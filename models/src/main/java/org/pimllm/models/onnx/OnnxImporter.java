@@ -609,7 +609,7 @@ public final class OnnxImporter {
       throw new OnnxFormatException(n.describe() + ": only a 2-D constant B is supported, got " + Arrays.toString(bT.shape()));
     }
     Tensor w = transposed(bT);
-    Expr aZp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(Tensor.scalarLong(DType.INT32, 0));
+    Expr aZp = zeroPoint(n, 2);
     Expr bZp;
     if (hasInput(n, 3)) {
       Tensor z = known(n, 3);
@@ -618,7 +618,7 @@ public final class OnnxImporter {
       }
       bZp = b.constant(evaluate(b.cast(b.reshape(b.constant(z), z.size() == 1 ? new int[0] : z.shape()), DType.INT32)));
     } else {
-      bZp = b.constant(Tensor.scalarLong(DType.INT32, 0));
+      bZp = int32Zero();
     }
     Expr a = dyn(n, 0);
     Constant wc = b.constant(w, sanitize(n.inputs().get(1)) + "_T");
@@ -626,8 +626,7 @@ public final class OnnxImporter {
   }
 
   private Value dequantize(Node n) {
-    Tensor zpDefault = Tensor.scalarLong(DType.INT32, 0);
-    Expr zp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(zpDefault);
+    Expr zp = zeroPoint(n, 2);
     int axis = (int) intAttr(n, "axis", 1);
     Expr scale = dyn(n, 1);
     boolean perTensor = scale.tensorType().numElements() == 1;
@@ -636,7 +635,7 @@ public final class OnnxImporter {
 
   private Value quantize(Node n) {
     DType out = hasInput(n, 2) ? dtypeOf(in(n, 2)) : DType.UINT8;
-    Expr zp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(Tensor.scalarLong(DType.INT32, 0));
+    Expr zp = zeroPoint(n, 2);
     Expr scale = dyn(n, 1);
     int axis = (int) intAttr(n, "axis", 1);
     boolean perTensor = scale.tensorType().numElements() == 1;
@@ -652,8 +651,17 @@ public final class OnnxImporter {
     Expr acc = b.call(Ops.QNN_DENSE, DenseAttrs.INT32_OUT, dyn(n, 0), b.constant(w), aZp, bZp);
     Expr inScale = b.multiply(dyn(n, 1), dyn(n, 4));
     DType out = dtypeOf(in(n, 7));
-    return new Dyn(b.requantize(acc, inScale, b.constant(Tensor.scalarLong(DType.INT32, 0)), dyn(n, 6),
+    return new Dyn(b.requantize(acc, inScale, int32Zero(), dyn(n, 6),
         b.cast(dyn(n, 7), DType.INT32), out, -1));
+  }
+
+  /** An optional zero-point input as int32; 0 when the node leaves it out. */
+  private Expr zeroPoint(Node n, int i) {
+    return hasInput(n, i) ? b.cast(dyn(n, i), DType.INT32) : int32Zero();
+  }
+
+  private Expr int32Zero() {
+    return b.constant(Tensor.scalarLong(DType.INT32, 0));
   }
 
   private static Tensor evaluate(Expr constantExpr) {
