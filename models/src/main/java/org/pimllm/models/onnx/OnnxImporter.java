@@ -411,21 +411,25 @@ public final class OnnxImporter {
     return new Dyn(b.take(dyn(n, 0), dyn(n, 1), (int) intAttr(n, "axis", 0)));
   }
 
-  private long[] axesOf(Node n, int inputIndex) {
-    if (opset >= 13 && hasInput(n, inputIndex)) {
-      return toLongs(known(n, inputIndex));
+  /**
+   * A list that was an attribute and became an input in a later opset ({@code sinceOpset}): axes of
+   * Squeeze/Unsqueeze/ReduceSum (13) and the other reductions (18), split sizes (13).
+   */
+  private long[] inputOrAttr(Node n, int input, int sinceOpset, String attr, long[] dflt) {
+    if (opset >= sinceOpset && hasInput(n, input)) {
+      return toLongs(known(n, input));
     }
-    return intsAttr(n, "axes", new long[0]);
+    return intsAttr(n, attr, dflt);
   }
 
   private Value unsqueeze(Node n) {
-    long[] axes = axesOf(n, 1);
+    long[] axes = inputOrAttr(n, 1, 13, "axes", new long[0]);
     int[] inShape = shapeOfValue(in(n, 0));
     return new Dyn(b.reshape(dyn(n, 0), ConstEval.unsqueezedShape(inShape, axes, n.describe())));
   }
 
   private Value squeeze(Node n) {
-    long[] axes = axesOf(n, 1);
+    long[] axes = inputOrAttr(n, 1, 13, "axes", new long[0]);
     return new Dyn(b.reshape(dyn(n, 0), ConstEval.squeezedShape(shapeOfValue(in(n, 0)), axes, n.describe())));
   }
 
@@ -490,7 +494,7 @@ public final class OnnxImporter {
   private List<Value> split(Node n) {
     int[] shape = shapeOfValue(in(n, 0));
     int axis = ConstEval.normAxis((int) intAttr(n, "axis", 0), shape.length, n.describe());
-    long[] sizes = opset >= 13 && hasInput(n, 1) ? toLongs(known(n, 1)) : intsAttr(n, "split", null);
+    long[] sizes = inputOrAttr(n, 1, 13, "split", null);
     int outputs = n.outputs().size();
     if (sizes == null) {
       if (shape[axis] % outputs != 0) {
@@ -550,8 +554,7 @@ public final class OnnxImporter {
   }
 
   private Value reduce(Node n) {
-    long[] axes = n.opType().equals("ReduceSum") && opset >= 13 && hasInput(n, 1) ? toLongs(known(n, 1))
-        : (opset >= 18 && hasInput(n, 1) ? toLongs(known(n, 1)) : intsAttr(n, "axes", new long[0]));
+    long[] axes = inputOrAttr(n, 1, n.opType().equals("ReduceSum") ? 13 : 18, "axes", new long[0]);
     boolean keep = intAttr(n, "keepdims", 1) != 0;
     List<Integer> ax = new ArrayList<>();
     for (long a : axes) {
