@@ -521,21 +521,12 @@ public final class OnnxImporter {
   }
 
   private Value expand(Node n) {
-    long[] target = toLongs(known(n, 1));
-    int[] t = new int[target.length];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = Math.toIntExact(target[i]);
-    }
-    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), t, n.describe());
+    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), dims(toLongs(known(n, 1))), n.describe());
     return new Dyn(b.broadcastTo(dyn(n, 0), shape));
   }
 
   private Value constantOfShape(Node n) {
-    long[] dims = toLongs(known(n, 0));
-    int[] shape = new int[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      shape[i] = Math.toIntExact(dims[i]);
-    }
+    int[] shape = dims(toLongs(known(n, 0)));
     Attribute value = n.attributes().get("value");
     Tensor v = value == null ? Tensor.ofFloats(new float[] {0f}, 1) : toTensor(value.t());
     return new Known(ConstEval.fill(shape, v));
@@ -735,6 +726,11 @@ public final class OnnxImporter {
     return out;
   }
 
+  /** ONNX's int64 dimensions as the IR's int ones (an ArithmeticException if one does not fit). */
+  private static int[] dims(long[] dims) {
+    return Arrays.stream(dims).mapToInt(Math::toIntExact).toArray();
+  }
+
   static DType dtype(OnnxDataType t, String where) {
     return switch (t) {
       case FLOAT -> DType.FP32;
@@ -754,10 +750,7 @@ public final class OnnxImporter {
     if (t == null) {
       throw new OnnxFormatException("missing tensor value");
     }
-    int[] shape = new int[t.dims().length];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = Math.toIntExact(t.dims()[i]);
-    }
+    int[] shape = dims(t.dims());
     java.nio.ByteBuffer buf = t.buffer();
     String where = "tensor '" + t.name() + "'";
     return switch (t.dataType()) {
