@@ -51,8 +51,6 @@ public final class OpEvaluator {
         this.kernels = kernels;
     }
 
-    public HostKernels kernels() { return kernels; }
-
     /** The value of {@code call} given its argument values. */
     public Object eval(Call call, List<Object> args) {
         String op = call.op().name();
