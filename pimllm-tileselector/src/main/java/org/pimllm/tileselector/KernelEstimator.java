@@ -4,9 +4,7 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.KernelParams;
 import org.pimllm.pgemm.TilingPlan;
-import org.pimllm.sim.DType;
 import org.pimllm.sim.HardwareConfig;
-import org.pimllm.sim.OpClass;
 
 /**
  * Closed-form cycles of PGEMMlib's kernel on one DPU, from the same instruction counts ({@link KernelCost}) and
@@ -41,14 +39,7 @@ final class KernelEstimator {
     this.writeAlpha = hw.dma().writeAlphaCycles();
     this.beta = hw.dma().betaCyclesPerByte();
     for (GemmDType t : GemmDType.values()) {
-      DType st = switch (t) {
-        case INT8 -> DType.INT8;
-        case INT16 -> DType.INT16;
-        case INT32 -> DType.INT32;
-        case FP32 -> DType.FLOAT;
-      };
-      softPerMac[t.ordinal()] = KernelCost.softMulsPerMac(t) * hw.opCost(OpClass.MUL, st)
-          + KernelCost.softAddsPerMac(t) * hw.opCost(OpClass.ADD, st);
+      softPerMac[t.ordinal()] = KernelCost.softInstructionsPerMac(t, hw);
     }
   }
 
