@@ -50,8 +50,8 @@ final class KernelEstimator {
     GemmDType t = plan.dtype();
     int br = kp.blockRows();
     int bc = kp.blockCols();
-    int rowBlocks = ceilDiv(s.mLoc(), br);
-    int colBlocks = ceilDiv(s.nLoc(), bc);
+    int rowBlocks = Math.ceilDiv(s.mLoc(), br);
+    int colBlocks = Math.ceilDiv(s.nLoc(), bc);
     int lastRows = s.mLoc() - (rowBlocks - 1) * br;
     int lastCols = s.nLoc() - (colBlocks - 1) * bc;
     int kTiles = s.kLoc() / kp.tileK();
@@ -59,7 +59,7 @@ final class KernelEstimator {
 
     // Sum I and D over the four kinds of items (full, last row block, last column block, corner).
     int split = Math.max(1, Math.min(kp.kSplit(), kTiles));
-    int tilesPerLane = ceilDiv(kTiles, split);
+    int tilesPerLane = Math.ceilDiv(kTiles, split);
     double sumI = 0;
     double sumD = 0;
     double sumTail = 0;
@@ -142,9 +142,5 @@ final class KernelEstimator {
   /** Cycles of only the multiply steps of {@code macs} MACs at the pipeline's full issue rate: a lower bound. */
   double issueBoundCycles(GemmDType t, long macs) {
     return macs * (KernelCost.coreInstructionsPerMac(t) + softPerMac[t.ordinal()]) / issuePerCycle;
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }
