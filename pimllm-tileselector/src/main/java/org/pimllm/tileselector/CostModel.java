@@ -124,8 +124,7 @@ public final class CostModel {
 
   /** The argument block PGEMMlib pushes, rounded up to the DMA alignment as the SDK does. */
   private int argsBytes() {
-    int a = hw.dmaAlignBytes();
-    return Math.max(a, (KernelCost.ARGS_BYTES + a - 1) / a * a);
+    return Math.max(hw.dmaAlignBytes(), hw.dmaAligned(KernelCost.ARGS_BYTES));
   }
 
   /** Ranks a fresh machine grants for nrDpus: whole ranks in order (the last rank may be smaller). */
