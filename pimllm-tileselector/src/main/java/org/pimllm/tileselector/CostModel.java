@@ -127,15 +127,11 @@ public final class CostModel {
     return Math.max(hw.dmaAlignBytes(), hw.dmaAligned(KernelCost.ARGS_BYTES));
   }
 
-  /** Ranks a fresh machine grants for nrDpus: whole ranks in order (the last rank may be smaller). */
+  /**
+   * Ranks a fresh machine grants for nrDpus (1..totalDpus): whole ranks in order, and only the last rank can be
+   * smaller than dpusPerRank, so every rank before it is full.
+   */
   int ranksFor(int nrDpus) {
-    int perRank = hw.dpusPerRank();
-    int ranks = 0;
-    int have = 0;
-    while (have < nrDpus) {
-      have += Math.min(perRank, hw.totalDpus() - ranks * perRank);
-      ranks++;
-    }
-    return ranks;
+    return Math.ceilDiv(nrDpus, hw.dpusPerRank());
   }
 }
