@@ -89,8 +89,8 @@ public final class CostModel {
     int dpus = f.dpus();
     int r = ranks[dpus];
     HardwareConfig.HostLink h = hw.host();
-    double h2d = (f.fB() * f.fK() * f.fN() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
-        + (f.fB() * f.fM() * f.fK() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
+    double h2d = (f.bSlices() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
+        + (f.aSlices() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
         + push(dpus, argsBytes());
     double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
