@@ -171,7 +171,7 @@ public record HardwareConfig(
 
   /** Ranks holding the usable DPUs. */
   public int nrRanks() {
-    return ceilDiv(totalDpus, dpusPerRank);
+    return Math.ceilDiv(totalDpus, dpusPerRank);
   }
 
   public int dmaMinBytes() {
@@ -186,6 +186,11 @@ public record HardwareConfig(
     return dma.alignBytes();
   }
 
+  /** bytes rounded up to the DMA alignment: what an argument block or a WRAM allocation occupies. */
+  public int dmaAligned(int bytes) {
+    return Math.ceilDiv(bytes, dma.alignBytes()) * dma.alignBytes();
+  }
+
   /** Instructions one operation costs, from the op table. */
   public double opCost(OpClass op, DType type) {
     return opCosts.cost(op, type);
@@ -194,9 +199,5 @@ public record HardwareConfig(
   /** Seconds of a number of DPU cycles. */
   public double seconds(double cycles) {
     return cycles / clockHz;
-  }
-
-  static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }
