@@ -73,8 +73,8 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
     int mine = kSplit > 1 ? t.me() * accBytes : 0;
     t.instructions(KernelCost.TASKLET_PROLOGUE);
 
-    int rowBlocks = TilingPlan.ceilDiv(a.mLoc(), br);
-    int colBlocks = TilingPlan.ceilDiv(a.nLoc(), bc);
+    int rowBlocks = Math.ceilDiv(a.mLoc(), br);
+    int colBlocks = Math.ceilDiv(a.nLoc(), bc);
     long items = (long) a.bLoc() * rowBlocks * colBlocks;
     int kTiles = a.kLoc() / a.tileK();
     int groups = t.nrTasklets() / kSplit;

@@ -1,5 +1,9 @@
 package org.pimllm.pgemm;
 
+import org.pimllm.sim.DType;
+import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.OpClass;
+
 /**
  * Instruction counts of the GEMM kernel, derived from its explicit DPU instruction sequences (see
  * {@code docs/pgemm.md}, "Kernel"), so a reader can check every number against the listing.
@@ -83,6 +87,20 @@ public final class KernelCost {
   /** Software adds per MAC taken from the preset's op table (fp32 only), else 0. */
   public static int softAddsPerMac(GemmDType t) {
     return t == GemmDType.FP32 ? 1 : 0;
+  }
+
+  /**
+   * Instructions per MAC of the software routines (int32 multiply; fp32 multiply and add), costed from the
+   * preset's op table; 0 for int8 and int16.
+   */
+  public static double softInstructionsPerMac(GemmDType t, HardwareConfig hw) {
+    DType st = switch (t) {
+      case INT8 -> DType.INT8;
+      case INT16 -> DType.INT16;
+      case INT32 -> DType.INT32;
+      case FP32 -> DType.FLOAT;
+    };
+    return softMulsPerMac(t) * hw.opCost(OpClass.MUL, st) + softAddsPerMac(t) * hw.opCost(OpClass.ADD, st);
   }
 
   /** Program size in IRAM instructions: kernel body plus, for int32/fp32, the runtime's software routines. */

@@ -22,8 +22,8 @@ public record KernelModel(int revolverCycles, double dmaReadAlphaCycles, double 
 
   /** {@link #estimateCycles(TilingPlan)} from the slice's dimensions (no plan needed; used in enumeration loops). */
   public double estimateCycles(GemmDType t, int bLoc, int mLoc, int kLoc, int nLoc, KernelParams kp) {
-    int rowBlocks = TilingPlan.ceilDiv(mLoc, kp.blockRows());
-    int colBlocks = TilingPlan.ceilDiv(nLoc, kp.blockCols());
+    int rowBlocks = Math.ceilDiv(mLoc, kp.blockRows());
+    int colBlocks = Math.ceilDiv(nLoc, kp.blockCols());
     long items = (long) bLoc * rowBlocks * colBlocks;
     int kTiles = kLoc / kp.tileK();
     int rows = Math.min(kp.blockRows(), mLoc);

@@ -5,13 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.pimllm.sim.Category;
-import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.LaunchResult;
 import org.pimllm.sim.Mode;
-import org.pimllm.sim.OpClass;
 import org.pimllm.sim.PimSystem;
 import org.pimllm.sim.Timeline;
 
@@ -368,9 +366,7 @@ public final class PgemmLib {
     HardwareConfig hw = system.config();
     TilingPlan.DpuSlice s = plan.slice();
     GemmDType t = plan.dtype();
-    DType simType = simType(t);
-    double softPerMac = KernelCost.softMulsPerMac(t) * hw.opCost(OpClass.MUL, simType)
-        + KernelCost.softAddsPerMac(t) * hw.opCost(OpClass.ADD, simType);
+    double softPerMac = KernelCost.softInstructionsPerMac(t, hw);
     double issueBound = s.macs() * (KernelCost.coreInstructionsPerMac(t) + softPerMac) / hw.pipeline().issuePerCycle();
     double mramBound = (s.aBytes() + s.bBytes() + s.cBytes()) * hw.dma().betaCyclesPerByte();
     Bound bound = issueBound >= mramBound ? Bound.INSTRUCTION_ISSUE : Bound.MRAM_BANDWIDTH;
@@ -382,15 +378,6 @@ public final class PgemmLib {
     double eff = cycles > 0 ? Math.min(1.0, boundCycles / cycles) : 0;
     return new KernelStats(cycles, secs, s.macs(), achieved, issueBound, mramBound, bound, boundRate, eff,
         launch.totalInstructions(), launch.totalDmaBytes(), launch.distinctTimings());
-  }
-
-  static DType simType(GemmDType t) {
-    return switch (t) {
-      case INT8 -> DType.INT8;
-      case INT16 -> DType.INT16;
-      case INT32 -> DType.INT32;
-      case FP32 -> DType.FLOAT;
-    };
   }
 
   private Map<Category, Double> since(long mark) {

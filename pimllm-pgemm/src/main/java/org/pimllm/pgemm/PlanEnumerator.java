@@ -45,7 +45,7 @@ public final class PlanEnumerator {
         continue;
       }
       int tileK = tileBytes / dtype.bytes();
-      if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(TilingPlan.ceilDiv(shape.k(), p.fK()), 8))) {
+      if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), 8))) {
         continue; // a tile longer than the K slice only adds padding
       }
       TilingPlan best = bestKernel(st, shape, dtype, p, tileK, lim, model);
@@ -99,10 +99,10 @@ public final class PlanEnumerator {
       KernelModel model) {
     KernelParams best = null;
     double bestCycles = Double.POSITIVE_INFINITY;
-    int bLoc = TilingPlan.ceilDiv(shape.b(), p.fB());
-    int mLoc = TilingPlan.ceilDiv(shape.m(), p.fM());
-    int nLoc = TilingPlan.roundUp(TilingPlan.ceilDiv(shape.n(), p.fN()), 2);
-    int kLoc = TilingPlan.roundUp(TilingPlan.ceilDiv(shape.k(), p.fK()), tileK);
+    int bLoc = Math.ceilDiv(shape.b(), p.fB());
+    int mLoc = Math.ceilDiv(shape.m(), p.fM());
+    int nLoc = TilingPlan.roundUp(Math.ceilDiv(shape.n(), p.fN()), 2);
+    int kLoc = TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), tileK);
     int kTiles = kLoc / tileK;
     for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
       for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
@@ -117,7 +117,7 @@ public final class PlanEnumerator {
             if (bc > 2 && bc / 2 >= nLoc) {
               continue;
             }
-            long items = (long) bLoc * TilingPlan.ceilDiv(mLoc, br) * TilingPlan.ceilDiv(nLoc, bc);
+            long items = (long) bLoc * Math.ceilDiv(mLoc, br) * Math.ceilDiv(nLoc, bc);
             if (split > 1 && items * split > tasklets) {
               continue; // a K split only pays when work items alone cannot keep the tasklets busy
             }

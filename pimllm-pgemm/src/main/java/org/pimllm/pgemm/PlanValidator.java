@@ -136,13 +136,13 @@ public final class PlanValidator {
   private static void checkFactor(List<String> v, String fName, int f, String dName, int d) {
     if (!nonEmptyParts(d, f)) {
       v.add("partition: " + fName + " = " + f + " cuts " + dName + " = " + d + " into parts of "
-          + TilingPlan.ceilDiv(d, f) + ", leaving DPUs with no data (" + fName + " must be <= " + dName
+          + Math.ceilDiv(d, f) + ", leaving DPUs with no data (" + fName + " must be <= " + dName
           + " and (" + fName + " - 1) * ceil(" + dName + " / " + fName + ") < " + dName + ")");
     }
   }
 
   /** True if cutting d into f parts of ceil(d/f) leaves every part non-empty. */
   public static boolean nonEmptyParts(int d, int f) {
-    return f <= d && (long) (f - 1) * TilingPlan.ceilDiv(d, f) < d;
+    return f <= d && (long) (f - 1) * Math.ceilDiv(d, f) < d;
   }
 }

@@ -54,11 +54,11 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       GemmShape s = p.shape();
       Partition f = p.partition();
       int es = p.dtype().bytes();
-      int bLoc = ceilDiv(s.b(), f.fB());
-      int mLoc = ceilDiv(s.m(), f.fM());
-      int kPart = ceilDiv(s.k(), f.fK());
+      int bLoc = Math.ceilDiv(s.b(), f.fB());
+      int mLoc = Math.ceilDiv(s.m(), f.fM());
+      int kPart = Math.ceilDiv(s.k(), f.fK());
       int kLoc = roundUp(kPart, p.kernel().tileK());
-      int nPart = ceilDiv(s.n(), f.fN());
+      int nPart = Math.ceilDiv(s.n(), f.fN());
       int nLoc = roundUp(nPart, 2);
       long bBytes = (long) bLoc * nLoc * kLoc * es;
       long aBytes = (long) bLoc * mLoc * kLoc * es;
@@ -93,11 +93,7 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
     }
   }
 
-  static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
-  }
-
   static int roundUp(int v, int multiple) {
-    return ceilDiv(v, multiple) * multiple;
+    return Math.ceilDiv(v, multiple) * multiple;
   }
 }

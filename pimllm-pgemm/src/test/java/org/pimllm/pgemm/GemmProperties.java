@@ -86,7 +86,7 @@ class GemmProperties {
     fB = PlanEnumerator.largestValid(shape.b(), fB);
     int fM = PlanEnumerator.largestValid(shape.m(), f[1]);
     int tileK = Math.max(k[1] / t.bytes(), 64 / t.bytes());
-    int kTiles = TilingPlan.ceilDiv(TilingPlan.ceilDiv(shape.k(), fK), tileK);
+    int kTiles = Math.ceilDiv(Math.ceilDiv(shape.k(), fK), tileK);
     int split = Math.min(k[4], kTiles);
     int tasklets = Math.min(24, TilingPlan.roundUp(k[0], split));
     TilingPlan plan = new TilingPlan(st, shape, t, new Partition(fB, fM, fK, fN),

@@ -171,7 +171,7 @@ public record HardwareConfig(
 
   /** Ranks holding the usable DPUs. */
   public int nrRanks() {
-    return ceilDiv(totalDpus, dpusPerRank);
+    return Math.ceilDiv(totalDpus, dpusPerRank);
   }
 
   public int dmaMinBytes() {
@@ -194,9 +194,5 @@ public record HardwareConfig(
   /** Seconds of a number of DPU cycles. */
   public double seconds(double cycles) {
     return cycles / clockHz;
-  }
-
-  static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }

@@ -60,10 +60,10 @@ public final class CostModel {
    * partitions whose bound is above the best plan found so far.
    */
   double lowerBound(GemmShape sh, GemmDType dtype, Partition f, CallOptions opts) {
-    long bLoc = ceilDiv(sh.b(), f.fB());
-    long mLoc = ceilDiv(sh.m(), f.fM());
-    long kPart = ceilDiv(sh.k(), f.fK());
-    long nLoc = (ceilDiv(sh.n(), f.fN()) + 1) / 2 * 2;
+    long bLoc = Math.ceilDiv(sh.b(), f.fB());
+    long mLoc = Math.ceilDiv(sh.m(), f.fM());
+    long kPart = Math.ceilDiv(sh.k(), f.fK());
+    long nLoc = (Math.ceilDiv(sh.n(), f.fN()) + 1) / 2 * 2;
     int es = dtype.bytes();
     long macs = bLoc * mLoc * kPart * nLoc;
     double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, macs)) * (1 - 1e-9);
@@ -138,9 +138,5 @@ public final class CostModel {
       ranks++;
     }
     return ranks;
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }

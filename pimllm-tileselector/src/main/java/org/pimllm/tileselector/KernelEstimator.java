@@ -4,9 +4,7 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.KernelParams;
 import org.pimllm.pgemm.TilingPlan;
-import org.pimllm.sim.DType;
 import org.pimllm.sim.HardwareConfig;
-import org.pimllm.sim.OpClass;
 
 /**
  * Closed-form cycles of PGEMMlib's kernel on one DPU, from the same instruction counts ({@link KernelCost}) and
@@ -41,14 +39,7 @@ final class KernelEstimator {
     this.writeAlpha = hw.dma().writeAlphaCycles();
     this.beta = hw.dma().betaCyclesPerByte();
     for (GemmDType t : GemmDType.values()) {
-      DType st = switch (t) {
-        case INT8 -> DType.INT8;
-        case INT16 -> DType.INT16;
-        case INT32 -> DType.INT32;
-        case FP32 -> DType.FLOAT;
-      };
-      softPerMac[t.ordinal()] = KernelCost.softMulsPerMac(t) * hw.opCost(OpClass.MUL, st)
-          + KernelCost.softAddsPerMac(t) * hw.opCost(OpClass.ADD, st);
+      softPerMac[t.ordinal()] = KernelCost.softInstructionsPerMac(t, hw);
     }
   }
 
@@ -59,8 +50,8 @@ final class KernelEstimator {
     GemmDType t = plan.dtype();
     int br = kp.blockRows();
     int bc = kp.blockCols();
-    int rowBlocks = ceilDiv(s.mLoc(), br);
-    int colBlocks = ceilDiv(s.nLoc(), bc);
+    int rowBlocks = Math.ceilDiv(s.mLoc(), br);
+    int colBlocks = Math.ceilDiv(s.nLoc(), bc);
     int lastRows = s.mLoc() - (rowBlocks - 1) * br;
     int lastCols = s.nLoc() - (colBlocks - 1) * bc;
     int kTiles = s.kLoc() / kp.tileK();
@@ -68,7 +59,7 @@ final class KernelEstimator {
 
     // Sum I and D over the four kinds of items (full, last row block, last column block, corner).
     int split = Math.max(1, Math.min(kp.kSplit(), kTiles));
-    int tilesPerLane = ceilDiv(kTiles, split);
+    int tilesPerLane = Math.ceilDiv(kTiles, split);
     double sumI = 0;
     double sumD = 0;
     double sumTail = 0;
@@ -151,9 +142,5 @@ final class KernelEstimator {
   /** Cycles of only the multiply steps of {@code macs} MACs at the pipeline's full issue rate: a lower bound. */
   double issueBoundCycles(GemmDType t, long macs) {
     return macs * (KernelCost.coreInstructionsPerMac(t) + softPerMac[t.ordinal()]) / issuePerCycle;
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }

@@ -77,7 +77,7 @@ public final class VaBench {
           + "; give every DPU at least one element");
     }
     // PrIM's host: per-DPU size rounded up to 8 bytes (2 int32); the last DPU gets the remainder.
-    long perDpu = ceilDiv(elements, dpus);
+    long perDpu = Math.ceilDiv(elements, dpus);
     long perDpu8 = (perDpu * 4) % 8 != 0 ? roundUp(perDpu, 2) : perDpu;
     long total8 = (elements * 4) % 8 != 0 ? roundUp(elements, 2) : elements;
     long lastDpu = total8 - perDpu8 * (dpus - 1);
@@ -148,11 +148,7 @@ public final class VaBench {
     return b.array();
   }
 
-  static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
-  }
-
   static long roundUp(long v, long m) {
-    return ceilDiv(v, m) * m;
+    return Math.ceilDiv(v, m) * m;
   }
 }
