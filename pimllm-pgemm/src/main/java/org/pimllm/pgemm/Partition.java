@@ -30,6 +30,16 @@ public record Partition(int fB, int fM, int fK, int fN) {
     return (int) d;
   }
 
+  /** Distinct B slices, one per (gb, gk, gn); 1 means every DPU holds the same B, which is then broadcast. */
+  public int bSlices() {
+    return fB * fK * fN;
+  }
+
+  /** Distinct A slices, one per (gb, gm, gk); 1 means every DPU holds the same A, which is then broadcast. */
+  public int aSlices() {
+    return fB * fM * fK;
+  }
+
   /** DPU index of the block (gb, gm, gk, gn); K parts of one output block are neighbours. */
   public int dpuIndex(int gb, int gm, int gk, int gn) {
     return ((gb * fM + gm) * fN + gn) * fK + gk;

@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.pimllm.sim.Category;
 import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
@@ -204,7 +206,7 @@ public final class PgemmLib {
   }
 
   private GemmResult correctedRun(TilingPlan plan, Matrix aU8, int[] colB, ZeroPoints zp, long mark,
-      java.util.function.Function<Matrix, GemmResult> int8Gemm) {
+      Function<Matrix, GemmResult> int8Gemm) {
     GemmShape sh = plan.shape();
     zp.checkColumns(sh.n());
     boolean data = functional() && aU8 != null;
@@ -267,39 +269,36 @@ public final class PgemmLib {
           HostCosts.transposeSeconds(system.config(), bytes));
       bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
     }
-    int len = Math.toIntExact(s.bBytes());
     Matrix src = functional() ? bCol : null;
-    if (f.fB() * f.fK() * f.fN() == 1) {
-      byte[] slice = src == null ? null : Packing.packB(src, plan, 0, 0, 0);
-      dpus.broadcast(s.bOffset(), slice, 0, len);
-    } else {
-      byte[][] cache = src == null ? null : new byte[f.fB() * f.fK() * f.fN()][];
-      dpus.push(s.bOffset(), len, src == null ? null : d -> {
-        int[] g = blockOf(f, d);
-        int key = (g[0] * f.fK() + g[2]) * f.fN() + g[3];
-        if (cache[key] == null) {
-          cache[key] = Packing.packB(src, plan, g[0], g[2], g[3]);
-        }
-        return cache[key];
-      });
-    }
-    return (long) len * dpus.size();
+    return sendSlices(dpus, f, s.bOffset(), s.bBytes(), f.bSlices(), g -> (g[0] * f.fK() + g[2]) * f.fN() + g[3],
+        src == null ? null : g -> Packing.packB(src, plan, g[0], g[2], g[3]));
   }
 
   private long pushA(DpuSet dpus, TilingPlan plan, Matrix a) {
     Partition f = plan.partition();
     TilingPlan.DpuSlice s = plan.slice();
-    int len = Math.toIntExact(s.aBytes());
     Matrix src = functional() ? a : null;
-    if (f.fB() * f.fM() * f.fK() == 1) {
-      dpus.broadcast(s.aOffset(), src == null ? null : Packing.packA(src, plan, 0, 0, 0), 0, len);
+    return sendSlices(dpus, f, s.aOffset(), s.aBytes(), f.aSlices(), g -> (g[0] * f.fM() + g[1]) * f.fK() + g[2],
+        src == null ? null : g -> Packing.packA(src, plan, g[0], g[1], g[2]));
+  }
+
+  /**
+   * Sends one operand's per-DPU slices and returns the bytes delivered: a broadcast when every DPU holds the
+   * same slice, else a parallel push in which the DPUs of one slice (same key of their block (gb, gm, gk, gn))
+   * share one packed buffer. pack is null without data (TIMING_ONLY).
+   */
+  private static long sendSlices(DpuSet dpus, Partition f, long offset, long bytes, int slices,
+      ToIntFunction<int[]> keyOf, Function<int[], byte[]> pack) {
+    int len = Math.toIntExact(bytes);
+    if (slices == 1) {
+      dpus.broadcast(offset, pack == null ? null : pack.apply(new int[4]), 0, len);
     } else {
-      byte[][] cache = src == null ? null : new byte[f.fB() * f.fM() * f.fK()][];
-      dpus.push(s.aOffset(), len, src == null ? null : d -> {
+      byte[][] cache = pack == null ? null : new byte[slices][];
+      dpus.push(offset, len, pack == null ? null : d -> {
         int[] g = blockOf(f, d);
-        int key = (g[0] * f.fM() + g[1]) * f.fK() + g[2];
+        int key = keyOf.applyAsInt(g);
         if (cache[key] == null) {
-          cache[key] = Packing.packA(src, plan, g[0], g[1], g[2]);
+          cache[key] = pack.apply(g);
         }
         return cache[key];
       });

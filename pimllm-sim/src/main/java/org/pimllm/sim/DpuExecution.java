@@ -34,7 +34,7 @@ final class DpuExecution {
     this.args = args;
     this.mram = mram;
     this.functional = functional;
-    int argsBytes = args == null ? 0 : roundUp(args.sizeBytes(), cfg.dmaAlignBytes());
+    int argsBytes = args == null ? 0 : cfg.dmaAligned(args.sizeBytes());
     this.heapCapacity = cfg.wramBytes() - program.nrTasklets() * program.stackBytesPerTasklet() - argsBytes;
     this.traces = new Trace[program.nrTasklets()];
   }
@@ -99,10 +99,6 @@ final class DpuExecution {
     return "DPU " + dpuIndex + " tasklet " + me + " (" + program.name() + ")";
   }
 
-  private static int roundUp(int v, int a) {
-    return (v + a - 1) / a * a;
-  }
-
   private final class TaskletImpl implements Tasklet {
     private final int me;
     private final Trace trace;
@@ -149,7 +145,7 @@ final class DpuExecution {
       if (bytes <= 0) {
         throw new IllegalArgumentException(where(me) + ": wramAlloc(" + bytes + "): size must be positive");
       }
-      int rounded = roundUp(bytes, cfg.dmaAlignBytes());
+      int rounded = cfg.dmaAligned(bytes);
       if ((long) heapUsed + rounded > heapCapacity) {
         throw new IllegalArgumentException(where(me) + ": wramAlloc(" + bytes + ") exceeds WRAM: " + heapUsed + " of "
             + heapCapacity + " heap bytes already used (" + cfg.wramBytes() + " B WRAM minus " + traces.length

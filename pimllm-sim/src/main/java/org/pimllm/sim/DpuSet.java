@@ -195,7 +195,7 @@ public final class DpuSet implements AutoCloseable {
         maxBytes = Math.max(maxBytes, a.sizeBytes());
       }
     }
-    int length = Math.max(cfg.dmaAlignBytes(), roundUp(maxBytes, cfg.dmaAlignBytes()));
+    int length = Math.max(cfg.dmaAlignBytes(), cfg.dmaAligned(maxBytes));
     system.timeline().charge(Category.H2D, "push args " + dpus.length + " DPUs x " + length + " B",
         system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, length), (long) length * dpus.length);
   }
@@ -350,9 +350,5 @@ public final class DpuSet implements AutoCloseable {
       throw new IllegalArgumentException(op + ": bytes " + off + ".." + (off + length) + " are outside the host buffer of "
           + buf.length + " bytes");
     }
-  }
-
-  private static int roundUp(int v, int a) {
-    return (v + a - 1) / a * a;
   }
 }

@@ -186,6 +186,11 @@ public record HardwareConfig(
     return dma.alignBytes();
   }
 
+  /** bytes rounded up to the DMA alignment: what an argument block or a WRAM allocation occupies. */
+  public int dmaAligned(int bytes) {
+    return Math.ceilDiv(bytes, dma.alignBytes()) * dma.alignBytes();
+  }
+
   /** Instructions one operation costs, from the op table. */
   public double opCost(OpClass op, DType type) {
     return opCosts.cost(op, type);

@@ -89,8 +89,8 @@ public final class CostModel {
     int dpus = f.dpus();
     int r = ranks[dpus];
     HardwareConfig.HostLink h = hw.host();
-    double h2d = (f.fB() * f.fK() * f.fN() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
-        + (f.fB() * f.fM() * f.fK() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
+    double h2d = (f.bSlices() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
+        + (f.aSlices() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
         + push(dpus, argsBytes());
     double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
@@ -124,19 +124,14 @@ public final class CostModel {
 
   /** The argument block PGEMMlib pushes, rounded up to the DMA alignment as the SDK does. */
   private int argsBytes() {
-    int a = hw.dmaAlignBytes();
-    return Math.max(a, (KernelCost.ARGS_BYTES + a - 1) / a * a);
+    return Math.max(hw.dmaAlignBytes(), hw.dmaAligned(KernelCost.ARGS_BYTES));
   }
 
-  /** Ranks a fresh machine grants for nrDpus: whole ranks in order (the last rank may be smaller). */
+  /**
+   * Ranks a fresh machine grants for nrDpus (1..totalDpus): whole ranks in order, and only the last rank can be
+   * smaller than dpusPerRank, so every rank before it is full.
+   */
   int ranksFor(int nrDpus) {
-    int perRank = hw.dpusPerRank();
-    int ranks = 0;
-    int have = 0;
-    while (have < nrDpus) {
-      have += Math.min(perRank, hw.totalDpus() - ranks * perRank);
-      ranks++;
-    }
-    return ranks;
+    return Math.ceilDiv(nrDpus, hw.dpusPerRank());
   }
 }
