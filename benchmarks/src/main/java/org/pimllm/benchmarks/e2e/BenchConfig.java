@@ -2,6 +2,7 @@ package org.pimllm.benchmarks.e2e;
 
 import java.util.List;
 import java.util.Objects;
+import org.pimllm.passes.Pipelines;
 import org.pimllm.runtime.CompileOptions;
 
 /**
@@ -36,12 +37,7 @@ public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer>
         if (models.isEmpty() || seqs.isEmpty() || dpus.isEmpty() || variants.isEmpty()) {
             throw new IllegalArgumentException("the benchmark needs at least one model, sequence length, DPU count and variant");
         }
-        for (String v : variants) {
-            if (!org.pimllm.passes.Pipelines.VARIANTS.contains(v)) {
-                throw new IllegalArgumentException("unknown variant '" + v + "'; known: "
-                        + String.join(", ", org.pimllm.passes.Pipelines.VARIANTS));
-            }
-        }
+        variants.forEach(Pipelines::forVariant); // an unknown variant is an error listing the known ones
         for (int s : seqs) if (s < 1) throw new IllegalArgumentException("sequence length must be >= 1, got " + s);
         for (int d : dpus) if (d < 1) throw new IllegalArgumentException("DPU count must be >= 1, got " + d);
     }

@@ -21,11 +21,6 @@ final class Elems {
         }
     }
 
-    /** Stores v saturated to an integer dtype's range after rounding half to even (floats: nearest value). */
-    static void setSaturated(Tensor t, int i, double v) {
-        t.setDouble(i, v);
-    }
-
     /** Stores v in a float dtype (rounded to nearest) or, for integers, truncated toward zero and saturated (NaN: 0). */
     static void setTruncated(Tensor t, int i, double v) {
         DType d = t.dtype();

@@ -51,8 +51,6 @@ public final class OpEvaluator {
         this.kernels = kernels;
     }
 
-    public HostKernels kernels() { return kernels; }
-
     /** The value of {@code call} given its argument values. */
     public Object eval(Call call, List<Object> args) {
         String op = call.op().name();
@@ -296,14 +294,13 @@ public final class OpEvaluator {
         } else if (x.dtype() == DType.FP32 && out.dtype() == DType.FP32) {
             kernels.gemmFp32(x.floats(), 0, w.floats(), 0, out.floats(), 0, m, k, n);
         } else {
-            genericGemm(x, 0, w, 0, out, 0, m, k, n, 0, 0);
+            genericGemm(x, 0, w, 0, out, 0, m, k, n);
         }
         return out;
     }
 
-    /** out[i][j] = sum_p (x[i][p] - xzp) * (w[j][p] - wzp) in long, wrapped into out's integer dtype (or float). */
-    private static void genericGemm(Tensor x, int xOff, Tensor w, int wOff, Tensor out, int oOff, int m, int k, int n,
-                                    long xzp, long wzp) {
+    /** out[i][j] = sum_p x[i][p] * w[j][p] in long, wrapped into out's integer dtype (or float). */
+    private static void genericGemm(Tensor x, int xOff, Tensor w, int wOff, Tensor out, int oOff, int m, int k, int n) {
         boolean fl = out.dtype().isFloat();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -313,7 +310,7 @@ public final class OpEvaluator {
                     out.setDouble(oOff + i * n + j, s);
                 } else {
                     long s = 0;
-                    for (int p = 0; p < k; p++) s += (x.getLong(xOff + i * k + p) - xzp) * (w.getLong(wOff + j * k + p) - wzp);
+                    for (int p = 0; p < k; p++) s += x.getLong(xOff + i * k + p) * w.getLong(wOff + j * k + p);
                     Elems.setWrapped(out, oOff + i * n + j, s);
                 }
             }
@@ -418,7 +415,7 @@ public final class OpEvaluator {
             int oOff = bi * m * n;
             if (int8) kernels.gemmInt8(aRows.bytes(), aOff, bRows.bytes(), bOff, o3.ints(), oOff, m, k, n);
             else if (fp32) kernels.gemmFp32(aRows.floats(), aOff, bRows.floats(), bOff, o3.floats(), oOff, m, k, n);
-            else genericGemm(aRows, aOff, bRows, bOff, o3, oOff, m, k, n, 0, 0);
+            else genericGemm(aRows, aOff, bRows, bOff, o3, oOff, m, k, n);
         }
         return out;
     }

@@ -1,17 +1,9 @@
 package org.pimllm.runtime.exec;
 
-import java.util.List;
-
 /** Index arithmetic on row-major shapes. */
 final class Shapes {
 
     private Shapes() {
-    }
-
-    static int[] array(List<Integer> shape) {
-        int[] a = new int[shape.size()];
-        for (int i = 0; i < a.length; i++) a[i] = shape.get(i);
-        return a;
     }
 
     static int size(int[] shape) {
