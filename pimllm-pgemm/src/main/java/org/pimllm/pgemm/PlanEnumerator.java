@@ -99,10 +99,11 @@ public final class PlanEnumerator {
       KernelModel model) {
     KernelParams best = null;
     double bestCycles = Double.POSITIVE_INFINITY;
-    int bLoc = Math.ceilDiv(shape.b(), p.fB());
-    int mLoc = Math.ceilDiv(shape.m(), p.fM());
-    int nLoc = TilingPlan.roundUp(Math.ceilDiv(shape.n(), p.fN()), 2);
-    int kLoc = TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), tileK);
+    TilingPlan.DpuSlice slice = TilingPlan.DpuSlice.of(shape, dtype, p, tileK);
+    int bLoc = slice.bLoc();
+    int mLoc = slice.mLoc();
+    int nLoc = slice.nLoc();
+    int kLoc = slice.kLoc();
     int kTiles = kLoc / tileK;
     for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
       for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
