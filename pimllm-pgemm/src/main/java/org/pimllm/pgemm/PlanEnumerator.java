@@ -123,9 +123,7 @@ public final class PlanEnumerator {
               continue; // a K split only pays when work items alone cannot keep the tasklets busy
             }
             KernelParams kp = new KernelParams(tasklets, tileK, br, bc, split);
-            long wram = (long) tasklets * (KernelCost.STACK_BYTES_PER_TASKLET + kp.wramBuffersPerTasklet(dtype))
-                + KernelCost.ARGS_BYTES;
-            if (wram > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
+            if (PlanValidator.wramBytes(kp, dtype) > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
               continue;
             }
             double c = model.estimateCycles(dtype, bLoc, mLoc, kLoc, nLoc, kp);
