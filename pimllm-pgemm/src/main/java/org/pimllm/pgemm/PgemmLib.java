@@ -315,7 +315,7 @@ public final class PgemmLib {
     int len = Math.toIntExact(s.cBytes());
     GemmShape sh = plan.shape();
     byte[][] blocks = functional() ? new byte[dpus.size()][] : null;
-    dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes.clone());
+    dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes);
     if (f.fK() > 1) {
       long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * plan.dtype().accumulatorBytes();
       system.timeline().charge(Category.HOST, "pgemm: sum " + f.fK() + " K-partial C blocks (" + partialBytes + " B)",
