@@ -60,15 +60,9 @@ public final class CostModel {
    * partitions whose bound is above the best plan found so far.
    */
   double lowerBound(GemmShape sh, GemmDType dtype, Partition f, CallOptions opts) {
-    long bLoc = Math.ceilDiv(sh.b(), f.fB());
-    long mLoc = Math.ceilDiv(sh.m(), f.fM());
-    long kPart = Math.ceilDiv(sh.k(), f.fK());
-    long nLoc = (Math.ceilDiv(sh.n(), f.fN()) + 1) / 2 * 2;
-    int es = dtype.bytes();
-    long macs = bLoc * mLoc * kPart * nLoc;
-    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, macs)) * (1 - 1e-9);
-    PlanCost c = terms(sh, dtype, f, bLoc * nLoc * kPart * es, bLoc * mLoc * kPart * es,
-        bLoc * mLoc * nLoc * dtype.accumulatorBytes(), kernelSeconds, opts);
+    TilingPlan.DpuSlice s = TilingPlan.DpuSlice.of(sh, dtype, f, 1);
+    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, s.macs())) * (1 - 1e-9);
+    PlanCost c = terms(sh, dtype, f, s.bBytes(), s.aBytes(), s.cBytes(), kernelSeconds, opts);
     return c.totalSeconds();
   }
 
