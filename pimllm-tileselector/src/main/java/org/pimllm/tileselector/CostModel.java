@@ -2,6 +2,7 @@ package org.pimllm.tileselector;
 
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.HostCosts;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Partition;
@@ -89,12 +90,10 @@ public final class CostModel {
     double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
     if (f.fK() > 1) {
-      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * dtype.accumulatorBytes();
-      host += partialBytes / hw.hostCpu().reduceBytesPerSecond();
+      host += HostCosts.reduceSeconds(hw, HostCosts.kPartialBytes(sh, dtype, f.fK()));
     }
     if (opts.bLayout() == Layout.ROW_MAJOR) {
-      long bytes = (long) sh.b() * sh.k() * sh.n() * dtype.bytes();
-      host += bytes / hw.hostCpu().transposeBytesPerSecond();
+      host += HostCosts.transposeSeconds(hw, HostCosts.bBytes(sh, dtype));
     }
     double launch = link.launchSeconds(r);
     double alloc = opts.pooled() ? 0 : link.allocSeconds(r) + link.loadSeconds(r) + link.freeSeconds(r);
