@@ -93,8 +93,6 @@ public final class PassContext {
         return Optional.empty();
     }
 
-    public boolean isEnabled(String passName) { return !disabled.contains(passName); }
-
     /**
      * Runs one pass with switches, requirements and instruments: a pass that is disabled (or below
      * the opt level) returns the module unchanged. Required passes are looked up in {@link Passes}

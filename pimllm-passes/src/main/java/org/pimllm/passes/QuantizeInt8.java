@@ -221,14 +221,10 @@ public final class QuantizeInt8 {
         return m;
     }
 
-    static float scaleOf(double absMax) {
-        return WeightScales.scaleOf(absMax);
-    }
-
     // ---- rewriting one GEMM ----
 
     private static Expr quantizeGemm(GemmMatch g, Expr a, Expr b, Map<Expr, Double> absMax) {
-        float sa = scaleOf(absMax.get(g.a()));
+        float sa = WeightScales.scaleOf(absMax.get(g.a()));
         Expr qa = quantize(a, sa);
         Expr qb;
         Constant deqScale;
@@ -239,7 +235,7 @@ public final class QuantizeInt8 {
             Call scale = new Call(Ops.MULTIPLY, List.of(Constant.scalar(sa), sw));
             deqScale = DerivedConstants.fold(scale, null);
         } else {
-            float sb = scaleOf(absMax.get(g.b()));
+            float sb = WeightScales.scaleOf(absMax.get(g.b()));
             qb = quantize(b, sb);
             deqScale = Constant.scalar(sa * sb);
         }
