@@ -193,17 +193,7 @@ public final class GemmCommand implements Callable<Integer> {
     out.put("dpusAvailable", cfg.totalDpus());
     out.put("mode", verified == null ? "timing-only" : "functional");
     out.put("bLayout", bLayout == Layout.ROW_MAJOR ? "row" : "col");
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("strategy", plan.strategy().cliName());
-    p.put("fB", plan.partition().fB());
-    p.put("fM", plan.partition().fM());
-    p.put("fK", plan.partition().fK());
-    p.put("fN", plan.partition().fN());
-    p.put("dpus", plan.dpus());
-    p.put("tasklets", plan.kernel().tasklets());
-    p.put("tileK", plan.kernel().tileK());
-    p.put("blockRows", plan.kernel().blockRows());
-    p.put("blockCols", plan.kernel().blockCols());
+    Map<String, Object> p = planJson(plan);
     TilingPlan.DpuSlice sl = plan.slice();
     p.put("slice", ordered("bLoc", sl.bLoc(), "mLoc", sl.mLoc(), "kLoc", sl.kLoc(), "nLoc", sl.nLoc(),
         "mramBytes", sl.mramBytes()));
@@ -238,6 +228,13 @@ public final class GemmCommand implements Callable<Integer> {
       out.put("verified", verified);
       out.put("verifyDetail", verifyDetail);
     }
+  }
+
+  /** A plan's partition factors and kernel parameters as JSON fields (pimllm tune adds kSplit). */
+  static Map<String, Object> planJson(TilingPlan p) {
+    return ordered("strategy", p.strategy().cliName(), "fB", p.partition().fB(), "fM", p.partition().fM(),
+        "fK", p.partition().fK(), "fN", p.partition().fN(), "dpus", p.dpus(), "tasklets", p.kernel().tasklets(),
+        "tileK", p.kernel().tileK(), "blockRows", p.kernel().blockRows(), "blockCols", p.kernel().blockCols());
   }
 
   /** A map keeping the key order given (JSON readers see fields in a stable order). */

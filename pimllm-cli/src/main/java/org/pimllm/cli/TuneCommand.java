@@ -217,18 +217,8 @@ public final class TuneCommand implements Callable<Integer> {
     return j;
   }
 
-  static Map<String, Object> planJson(TilingPlan p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("strategy", p.strategy().cliName());
-    m.put("fB", p.partition().fB());
-    m.put("fM", p.partition().fM());
-    m.put("fK", p.partition().fK());
-    m.put("fN", p.partition().fN());
-    m.put("dpus", p.dpus());
-    m.put("tasklets", p.kernel().tasklets());
-    m.put("tileK", p.kernel().tileK());
-    m.put("blockRows", p.kernel().blockRows());
-    m.put("blockCols", p.kernel().blockCols());
+  private static Map<String, Object> planJson(TilingPlan p) {
+    Map<String, Object> m = GemmCommand.planJson(p);
     m.put("kSplit", p.kernel().kSplit());
     return m;
   }
