@@ -137,9 +137,6 @@ public final class GemmCommand implements Callable<Integer> {
   }
 
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
-    if (dpus < 1) {
-      throw new IllegalArgumentException("--dpus must be >= 1, got " + dpus);
-    }
     if (strategy.trim().equalsIgnoreCase("auto")) {
       if (fB != null || fM != null || fK != null || fN != null || tileK != null || tasklets != null || block != null) {
         throw new IllegalArgumentException("--strategy auto lets the Tile-Selector choose the partition factors and kernel"
