@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -116,7 +114,7 @@ public final class CompileCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(table)));
+      out.println(HwCommand.JSON.writeValueAsString(toJson(table)));
     } else {
       if (printIr.equals("before") || printIr.equals("both")) {
         out.println("// IR before the passes");

@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,7 +128,7 @@ public final class GemmCommand implements Callable<Integer> {
     report(out, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail, layout);
     PrintWriter pw = spec.commandLine().getOut();
     if (json) {
-      pw.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+      pw.println(HwCommand.JSON.writeValueAsString(out));
     } else {
       printText(pw, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail);
     }

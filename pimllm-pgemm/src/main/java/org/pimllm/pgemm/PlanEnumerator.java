@@ -75,9 +75,10 @@ public final class PlanEnumerator {
         continue;
       }
       TilingPlan cand = bestKernel(st, shape, dtype, p, tileBytes / dtype.bytes(), lim, model);
-      if (cand != null && model.estimateCycles(cand) < bestCycles) {
+      double cycles = cand == null ? Double.POSITIVE_INFINITY : model.estimateCycles(cand);
+      if (cycles < bestCycles) {
         best = cand;
-        bestCycles = model.estimateCycles(cand);
+        bestCycles = cycles;
       }
     }
     if (best == null) {
