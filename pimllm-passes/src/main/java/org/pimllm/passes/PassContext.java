@@ -125,23 +125,6 @@ public final class PassContext {
         return out;
     }
 
-    /** A copy with more passes disabled. */
-    public PassContext withDisabled(Set<String> more) {
-        Builder b = toBuilder();
-        b.disabled.addAll(more);
-        return b.build();
-    }
-
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.optLevel = optLevel;
-        b.disabled.addAll(disabled);
-        b.options.putAll(options);
-        b.instruments.addAll(instruments);
-        b.target = target;
-        return b;
-    }
-
     @Override
     public String toString() {
         return "PassContext(optLevel=" + optLevel + ", disabled=" + disabled + ", options=" + options
