@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -697,7 +696,7 @@ public final class OnnxImporter {
   }
 
   private Tensor constantAttr(Node n) {
-    Map<String, Attribute> attrs = new LinkedHashMap<>(n.attributes());
+    Map<String, Attribute> attrs = n.attributes();
     if (attrs.get("value") != null) {
       return toTensor(attrs.get("value").t());
     }
