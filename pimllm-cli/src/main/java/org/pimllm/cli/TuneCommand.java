@@ -80,10 +80,7 @@ public final class TuneCommand implements Callable<Integer> {
       if (m == null || k == null || n == null) {
         throw new IllegalArgumentException("give the GEMM shape with --m, --k and --n (and --b for a batch), or --suite paper");
       }
-      if (dpus < 1 || dpus > cfg.totalDpus()) {
-        throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name()
-            + ", got " + dpus);
-      }
+      CompileCommand.checkDpus(dpus, cfg);
       GemmShape shape = GemmShape.of(b, m, k, n);
       GemmDType type = GemmDType.parse(dtype);
       Tuning.Outcome o = withProgress(tuning, "oracle", shape, type, dpus, tuning.candidateCount(shape, type, dpus));
