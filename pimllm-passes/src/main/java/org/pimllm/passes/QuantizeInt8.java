@@ -304,7 +304,7 @@ public final class QuantizeInt8 {
         return DerivedConstants.fold(q, w.name() == null ? null : w.name() + ".int8");
     }
 
-    /** Per-channel scales max|W| / 127 along {@code axis} of a 2-D weight (lazy for synthetic weights). */
+    /** Per-channel scales max|W| / 127 along {@code axis} of a weight (lazy for synthetic weights). */
     static Constant weightScales(Constant w, int axis) {
         TensorType type = TensorType.of(DType.FP32, w.type().dim(axis));
         java.util.function.Supplier<Tensor> compute = () -> WeightScales.of(w.data(), axis);

@@ -127,6 +127,34 @@ class QuantizeInt8Test {
     }
 
     @Test
+    void weightScalesOfAThreeDimensionalWeightTakeEachChannelsMaximumOverTheOtherAxes() {
+        // w[b][c][k], shape (2, 2, 3); |w| per middle channel: c=0 up to 2.54, c=1 up to 1.27
+        Tensor w = Tensor.ofFloats(new float[] {1, -2.54f, 0, 0.5f, 1.27f, -1, 2, 0, -1, -0.2f, 0.1f, 0}, 2, 2, 3);
+        Tensor middle = org.pimllm.passes.eval.WeightScales.of(w, 1);
+        assertEquals(List.of(2), middle.shapeList());
+        assertEquals((float) (2.54 / 127.0), middle.floats()[0]);
+        assertEquals((float) (1.27 / 127.0), middle.floats()[1]);
+        Tensor last = org.pimllm.passes.eval.WeightScales.of(w, 2); // k: max over (b, c) of |w[b][c][k]|
+        assertEquals((float) (2.0 / 127.0), last.floats()[0]);
+        assertEquals((float) (2.54 / 127.0), last.floats()[1]);
+        assertEquals((float) (1.0 / 127.0), last.floats()[2]);
+    }
+
+    @Test
+    void aBatchMatmulWithAConstantThreeDimensionalWeightIsQuantizedPerOutputChannel() {
+        SplittableRandom r = new SplittableRandom(5);
+        Builder b = new Builder();
+        Var x = b.var("x", DType.FP32, 2, 4, 8);
+        Constant w = b.constant(random(r, 0.5, 2, 8, 5), "w");
+        IRModule fp32 = b.module(b.function(b.batchMatmul(x, w, false, false), x));
+        IRModule int8 = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.ranges(4.0))).run(fp32, PassContext.defaults());
+        Tensor in = random(r, 1.0, 2, 4, 8);
+        double err = relativeError(GraphInterpreter.run(fp32.main(), Map.of("x", in)), GraphInterpreter.run(int8.main(), Map.of("x", in)));
+        assertTrue(err < 0.05, "relative L2 error of the int8 batch matmul " + err);
+        assertTrue(err > 0, "the int8 batch matmul really is quantized");
+    }
+
+    @Test
     void syntheticWeightsAreQuantizedLazily() {
         Builder b = new Builder(3);
         Var x = b.var("x", DType.FP32, 2, 16);
