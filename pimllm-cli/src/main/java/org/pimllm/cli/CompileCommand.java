@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -93,9 +91,7 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--print-ir must be before, after, both or none, got '" + printIr + "'");
     }
     HardwareConfig cfg = HardwareConfig.presetOrFile(hw);
-    if (dpus < 1 || dpus > cfg.totalDpus()) {
-      throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name() + ", got " + dpus);
-    }
+    checkDpus(dpus, cfg);
     Pipelines.Pipeline pipeline = Pipelines.forVariant(variant);
     IRModule before = load();
     if (calibrate != null && (!int8 || source.model == null || calibrate < 1)) {
@@ -116,7 +112,7 @@ public final class CompileCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(table)));
+      out.println(HwCommand.JSON.writeValueAsString(toJson(table)));
     } else {
       if (printIr.equals("before") || printIr.equals("both")) {
         out.println("// IR before the passes");
@@ -133,6 +129,13 @@ public final class CompileCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** A --dpus budget must be one of the machine's DPU counts (pimllm compile and pimllm tune). */
+  static void checkDpus(int dpus, HardwareConfig cfg) {
+    if (dpus < 1 || dpus > cfg.totalDpus()) {
+      throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name() + ", got " + dpus);
+    }
   }
 
   private org.pimllm.models.zoo.ModelConfig zooConfig() {

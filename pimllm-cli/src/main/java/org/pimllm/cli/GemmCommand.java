@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,7 +128,7 @@ public final class GemmCommand implements Callable<Integer> {
     report(out, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail, layout);
     PrintWriter pw = spec.commandLine().getOut();
     if (json) {
-      pw.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+      pw.println(HwCommand.JSON.writeValueAsString(out));
     } else {
       printText(pw, cfg, plan, r, resident, allocS, loadS, freeS, verified, verifyDetail);
     }
@@ -139,9 +137,6 @@ public final class GemmCommand implements Callable<Integer> {
   }
 
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
-    if (dpus < 1) {
-      throw new IllegalArgumentException("--dpus must be >= 1, got " + dpus);
-    }
     if (strategy.trim().equalsIgnoreCase("auto")) {
       if (fB != null || fM != null || fK != null || fN != null || tileK != null || tasklets != null || block != null) {
         throw new IllegalArgumentException("--strategy auto lets the Tile-Selector choose the partition factors and kernel"
@@ -195,17 +190,7 @@ public final class GemmCommand implements Callable<Integer> {
     out.put("dpusAvailable", cfg.totalDpus());
     out.put("mode", verified == null ? "timing-only" : "functional");
     out.put("bLayout", bLayout == Layout.ROW_MAJOR ? "row" : "col");
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("strategy", plan.strategy().cliName());
-    p.put("fB", plan.partition().fB());
-    p.put("fM", plan.partition().fM());
-    p.put("fK", plan.partition().fK());
-    p.put("fN", plan.partition().fN());
-    p.put("dpus", plan.dpus());
-    p.put("tasklets", plan.kernel().tasklets());
-    p.put("tileK", plan.kernel().tileK());
-    p.put("blockRows", plan.kernel().blockRows());
-    p.put("blockCols", plan.kernel().blockCols());
+    Map<String, Object> p = planJson(plan);
     TilingPlan.DpuSlice sl = plan.slice();
     p.put("slice", ordered("bLoc", sl.bLoc(), "mLoc", sl.mLoc(), "kLoc", sl.kLoc(), "nLoc", sl.nLoc(),
         "mramBytes", sl.mramBytes()));
@@ -240,6 +225,13 @@ public final class GemmCommand implements Callable<Integer> {
       out.put("verified", verified);
       out.put("verifyDetail", verifyDetail);
     }
+  }
+
+  /** A plan's partition factors and kernel parameters as JSON fields (pimllm tune adds kSplit). */
+  static Map<String, Object> planJson(TilingPlan p) {
+    return ordered("strategy", p.strategy().cliName(), "fB", p.partition().fB(), "fM", p.partition().fM(),
+        "fK", p.partition().fK(), "fN", p.partition().fN(), "dpus", p.dpus(), "tasklets", p.kernel().tasklets(),
+        "tileK", p.kernel().tileK(), "blockRows", p.kernel().blockRows(), "blockCols", p.kernel().blockCols());
   }
 
   /** A map keeping the key order given (JSON readers see fields in a stable order). */

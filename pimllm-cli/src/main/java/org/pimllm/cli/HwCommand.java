@@ -25,6 +25,7 @@ public final class HwCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The CLI's JSON writer (indented), shared by every command's --json. */
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Command(name = "list", description = "List the built-in hardware presets.", mixinStandardHelpOptions = true)

@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,8 +154,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(toJson(model, batch, hidden, reports, cmp)));
+      out.println(HwCommand.JSON.writeValueAsString(toJson(model, batch, hidden, reports, cmp)));
     } else {
       print(out, model, batch, hidden, reports, cmp);
     }

@@ -1,7 +1,5 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,10 +80,7 @@ public final class TuneCommand implements Callable<Integer> {
       if (m == null || k == null || n == null) {
         throw new IllegalArgumentException("give the GEMM shape with --m, --k and --n (and --b for a batch), or --suite paper");
       }
-      if (dpus < 1 || dpus > cfg.totalDpus()) {
-        throw new IllegalArgumentException("--dpus must be between 1 and the " + cfg.totalDpus() + " DPUs of " + cfg.name()
-            + ", got " + dpus);
-      }
+      CompileCommand.checkDpus(dpus, cfg);
       GemmShape shape = GemmShape.of(b, m, k, n);
       GemmDType type = GemmDType.parse(dtype);
       Tuning.Outcome o = withProgress(tuning, "oracle", shape, type, dpus, tuning.candidateCount(shape, type, dpus));
@@ -95,7 +90,7 @@ public final class TuneCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+      out.println(HwCommand.JSON.writeValueAsString(result));
     }
     out.flush();
     return 0;
@@ -219,18 +214,8 @@ public final class TuneCommand implements Callable<Integer> {
     return j;
   }
 
-  static Map<String, Object> planJson(TilingPlan p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("strategy", p.strategy().cliName());
-    m.put("fB", p.partition().fB());
-    m.put("fM", p.partition().fM());
-    m.put("fK", p.partition().fK());
-    m.put("fN", p.partition().fN());
-    m.put("dpus", p.dpus());
-    m.put("tasklets", p.kernel().tasklets());
-    m.put("tileK", p.kernel().tileK());
-    m.put("blockRows", p.kernel().blockRows());
-    m.put("blockCols", p.kernel().blockCols());
+  private static Map<String, Object> planJson(TilingPlan p) {
+    Map<String, Object> m = GemmCommand.planJson(p);
     m.put("kSplit", p.kernel().kSplit());
     return m;
   }

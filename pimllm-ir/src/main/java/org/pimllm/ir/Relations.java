@@ -565,20 +565,29 @@ public final class Relations {
         }
         if (x.rank() < 1) throw r.fail("data must have rank >= 1, got " + x);
         if (w.rank() != 2) throw r.fail("weight must have rank 2 (units, in_features), got " + w);
+        denseZeroPoints(r, w);
+        DType out = a.outDtype() == null ? DType.INT32 : a.outDtype();
+        if (out != DType.INT32 && out != DType.INT64) throw r.fail("out_dtype must be int32 or int64, got " + out);
+        return denseShape(r, x, w, a.units(), out);
+    }
+
+    /**
+     * The zero points of a dense with a (units, in_features) weight {@code w}, arguments 2 and 3 of {@code r}
+     * (qnn.dense, and pim.gemm with zero points): an int32 scalar for the data, an int32 scalar or one value
+     * per output feature for the weight.
+     */
+    public static void denseZeroPoints(Rel r, TensorType w) {
         TensorType xzp = r.tensor(2);
         TensorType wzp = r.tensor(3);
         if (xzp.dtype() != DType.INT32 || xzp.numElements() != 1 || xzp.rank() > 1) {
-            throw r.fail("data_zero_point must be an int32 scalar, got " + xzp);
+            throw r.fail(r.argName(2) + " must be an int32 scalar, got " + xzp);
         }
         boolean wScalar = wzp.numElements() == 1 && wzp.rank() <= 1;
         boolean wPerRow = wzp.rank() == 1 && wzp.dim(0) == w.dim(0);
         if (wzp.dtype() != DType.INT32 || !(wScalar || wPerRow)) {
-            throw r.fail("weight_zero_point must be an int32 scalar or have one value per output feature ("
+            throw r.fail(r.argName(3) + " must be an int32 scalar or have one value per output feature ("
                     + w.dim(0) + "), got " + wzp);
         }
-        DType out = a.outDtype() == null ? DType.INT32 : a.outDtype();
-        if (out != DType.INT32 && out != DType.INT64) throw r.fail("out_dtype must be int32 or int64, got " + out);
-        return denseShape(r, x, w, a.units(), out);
     }
 
     /** qnn.dynamic_quantize (ONNX DynamicQuantizeLinear): (uint8 data, float32 scale, uint8 zero point). */

@@ -49,8 +49,13 @@ public final class FuseSiblingGemms {
     }
 
     private static final class Group {
+        final Layout layout;
         final List<Call> members = new ArrayList<>();
         Call fused;
+
+        Group(Layout layout) {
+            this.layout = layout;
+        }
     }
 
     static Function fuse(Function f) {
@@ -58,8 +63,8 @@ public final class FuseSiblingGemms {
         for (Expr e : ExprVisitor.postOrder(f)) {
             if (e instanceof Call c) {
                 GemmMatch.of(c).filter(g -> g.b() instanceof Constant && g.b().tensorType().rank() == 2)
-                        .filter(g -> extraArgsKey(c) != null)
-                        .ifPresent(g -> groups.computeIfAbsent(keyOf(g), k -> new Group()).members.add(c));
+                        .map(FuseSiblingGemms::keyOf)
+                        .ifPresent(key -> groups.computeIfAbsent(key, k -> new Group(k.layout())).members.add(c));
             }
         }
         Map<Call, Group> memberOf = new IdentityHashMap<>();
@@ -78,10 +83,13 @@ public final class FuseSiblingGemms {
         }.mutateFunction(f);
     }
 
+    /** The group of a GEMM, or null if it cannot be fused (see {@link #extraArgsKey}). */
     private static GroupKey keyOf(GemmMatch g) {
+        List<Object> extra = extraArgsKey(g.call());
+        if (extra == null) return null;
         Attrs a = g.call().attrs();
         if (a instanceof DenseAttrs d) a = new DenseAttrs(null, d.outDtype());
-        return new GroupKey(g.a(), g.call().op(), a, g.bLayout(), extraArgsKey(g.call()));
+        return new GroupKey(g.a(), g.call().op(), a, g.bLayout(), extra);
     }
 
     /** Marks a per-output-feature weight zero point in a group key: the members' ones are concatenated. */
@@ -116,7 +124,7 @@ public final class FuseSiblingGemms {
     private static Call fusedCall(Group g, List<Expr> firstArgs) {
         Expr input = firstArgs.get(0);
         Call first = g.members.getFirst();
-        boolean colMajor = GemmMatch.of(first).orElseThrow().bLayout() == Layout.COL_MAJOR;
+        boolean colMajor = g.layout == Layout.COL_MAJOR;
         List<Expr> weights = new ArrayList<>();
         List<Integer> splits = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -73,11 +73,12 @@ public final class LowerToPgemm {
             LOG.info("{} {} stays on the CPU: BaseGEMM cannot run it ({})", g.label(), g.geometry().shape(), e.getMessage());
             return g.call();
         }
-        return toPim(g, plan, target.pimSeconds(plan, g.bLayout(), g.hasZeroPoints()));
+        return toPim(g, plan, target);
     }
 
-    /** The pim.gemm call for a matched GEMM and a plan (with its zero points, if any). */
-    static Call toPim(GemmMatch g, TilingPlan plan, double seconds) {
+    /** The pim.gemm call for a matched GEMM and a plan (with its zero points, if any), with the target's estimate. */
+    static Call toPim(GemmMatch g, TilingPlan plan, Costs target) {
+        double seconds = target.pimSeconds(plan, g.bLayout(), g.hasZeroPoints());
         PimGemmAttrs attrs = new PimGemmAttrs(g.label(), plan, g.bLayout(), false, seconds);
         return new Call(PimOps.GEMM, g.operands(), attrs);
     }

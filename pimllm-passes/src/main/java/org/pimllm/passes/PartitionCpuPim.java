@@ -39,8 +39,8 @@ public final class PartitionCpuPim {
     static Function partition(Function f, IRModule m, PassContext ctx) {
         Costs target = new Costs(ctx, NAME);
         // with resident weights, constant B stays in MRAM: compare the CPU with a call that moves only A and C
-        boolean residentLater = ctx.isEnabled(PoolPimResources.NAME) && ctx.isEnabled(ResidentWeights.NAME)
-                && ctx.skipReason(ResidentWeights.pass().info()).isEmpty();
+        // (skipReason covers ResidentWeights being disabled and its required PoolPimResources being disabled)
+        boolean residentLater = ctx.skipReason(ResidentWeights.pass().info()).isEmpty();
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {

@@ -93,8 +93,6 @@ public final class PassContext {
         return Optional.empty();
     }
 
-    public boolean isEnabled(String passName) { return !disabled.contains(passName); }
-
     /**
      * Runs one pass with switches, requirements and instruments: a pass that is disabled (or below
      * the opt level) returns the module unchanged. Required passes are looked up in {@link Passes}
@@ -125,23 +123,6 @@ public final class PassContext {
         for (PassInstrument i : instruments) i.runAfterPass(out, info);
         ran.add(info.name());
         return out;
-    }
-
-    /** A copy with more passes disabled. */
-    public PassContext withDisabled(Set<String> more) {
-        Builder b = toBuilder();
-        b.disabled.addAll(more);
-        return b.build();
-    }
-
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.optLevel = optLevel;
-        b.disabled.addAll(disabled);
-        b.options.putAll(options);
-        b.instruments.addAll(instruments);
-        b.target = target;
-        return b;
     }
 
     @Override

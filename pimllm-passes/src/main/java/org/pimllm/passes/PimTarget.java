@@ -60,25 +60,16 @@ public record PimTarget(HardwareConfig hw, int dpus, HostCpuModel host) {
                 PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
     }
 
-    /** The Tile-Selector's choice for a GEMM within the DPU budget (pooled DPUs, column-major B). */
-    public Selection select(GemmShape shape, GemmDType dtype) {
-        return tileSelector().select(shape, dtype, dpus);
-    }
-
     /** The Tile-Selector's choice for calls made as {@code opts} says (pooled or not, B's layout). */
     public Selection select(GemmShape shape, GemmDType dtype, CallOptions opts) {
         return tileSelector().select(shape, dtype, dpus, opts);
     }
 
     /**
-     * Estimated seconds of one pim.gemm call on pooled DPUs, B pushed with the call: the Tile-Selector's
-     * analytical model of the plan, including the host transposition of a row-major B.
+     * Estimated seconds of one pim.gemm call made as {@code opts} says (pooled or not: allocation and load around
+     * the call), B pushed with the call: the Tile-Selector's analytical model of the plan, including the host
+     * transposition of a row-major B.
      */
-    public double pimSeconds(TilingPlan plan, Layout bLayout) {
-        return pimSeconds(plan, new CallOptions(true, bLayout));
-    }
-
-    /** Estimated seconds of one call made as {@code opts} says (unpooled: allocation and load around the call). */
     public double pimSeconds(TilingPlan plan, CallOptions opts) {
         return tileSelector().cost(plan, opts).totalSeconds();
     }

@@ -221,26 +221,21 @@ public final class QuantizeInt8 {
         return m;
     }
 
-    static float scaleOf(double absMax) {
-        return WeightScales.scaleOf(absMax);
-    }
-
     // ---- rewriting one GEMM ----
 
     private static Expr quantizeGemm(GemmMatch g, Expr a, Expr b, Map<Expr, Double> absMax) {
-        float sa = scaleOf(absMax.get(g.a()));
+        float sa = WeightScales.scaleOf(absMax.get(g.a()));
         Expr qa = quantize(a, sa);
         Expr qb;
         Constant deqScale;
         if (g.b() instanceof Constant w) {
             int channelAxis = w.type().rank() - (g.bLayout() == Layout.COL_MAJOR ? 2 : 1);
             Constant sw = weightScales(w, channelAxis);
-            Call qw = new Call(Ops.QUANTIZE, List.of(w, sw, zeroPoint()), new QuantizeAttrs(channelAxis, DType.INT8));
-            qb = DerivedConstants.fold(qw, w.name() == null ? null : w.name() + ".int8");
+            qb = int8Weight(w, sw, channelAxis);
             Call scale = new Call(Ops.MULTIPLY, List.of(Constant.scalar(sa), sw));
             deqScale = DerivedConstants.fold(scale, null);
         } else {
-            float sb = scaleOf(absMax.get(g.b()));
+            float sb = WeightScales.scaleOf(absMax.get(g.b()));
             qb = quantize(b, sb);
             deqScale = Constant.scalar(sa * sb);
         }
@@ -269,8 +264,7 @@ public final class QuantizeInt8 {
                 : DerivedConstants.fold(new Call(Ops.TRANSPOSE, List.of(w), new AxesAttrs(List.of(1, 0))),
                         w.name() == null ? null : w.name() + "_T");
         Constant sw = weightScales(wNk, 0);
-        Call qw = new Call(Ops.QUANTIZE, List.of(wNk, sw, zeroPoint()), new QuantizeAttrs(0, DType.INT8));
-        Constant wq = DerivedConstants.fold(qw, wNk.name() == null ? null : wNk.name() + ".int8");
+        Constant wq = int8Weight(wNk, sw, 0);
         Call dq = new Call(Ops.DYNAMIC_QUANTIZE, List.of(a));
         Expr xq = new TupleGetItem(dq, 0);
         Expr sx = new TupleGetItem(dq, 1);
@@ -302,6 +296,12 @@ public final class QuantizeInt8 {
             case MatmulAttrs m -> new MatmulAttrs(m.transposeA(), m.transposeB(), DType.INT32);
             default -> throw new IllegalStateException("unexpected GEMM attributes " + a);
         };
+    }
+
+    /** {@code w} quantized at compile time to int8 with per-channel {@code scales} along {@code axis}, named {@code <name>.int8}. */
+    private static Constant int8Weight(Constant w, Constant scales, int axis) {
+        Call q = new Call(Ops.QUANTIZE, List.of(w, scales, zeroPoint()), new QuantizeAttrs(axis, DType.INT8));
+        return DerivedConstants.fold(q, w.name() == null ? null : w.name() + ".int8");
     }
 
     /** Per-channel scales max|W| / 127 along {@code axis} of a 2-D weight (lazy for synthetic weights). */

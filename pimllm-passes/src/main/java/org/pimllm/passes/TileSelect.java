@@ -61,6 +61,6 @@ public final class TileSelect {
             LOG.info("{} {} stays on the CPU: no PGEMMlib plan fits ({})", g.label(), shape, e.getMessage());
             return g.call();
         }
-        return LowerToPgemm.toPim(g, s.plan(), target.pimSeconds(s.plan(), g.bLayout(), g.hasZeroPoints()));
+        return LowerToPgemm.toPim(g, s.plan(), target);
     }
 }

@@ -28,14 +28,7 @@ public final class Matrix {
   public Matrix(GemmDType type, int batch, int rows, int cols, Layout layout, byte[] data) {
     this.type = Objects.requireNonNull(type, "type");
     this.layout = Objects.requireNonNull(layout, "layout");
-    if (batch <= 0 || rows <= 0 || cols <= 0) {
-      throw new IllegalArgumentException("matrix dimensions must be >= 1, got " + batch + " x " + rows + " x " + cols);
-    }
-    long bytes = (long) batch * rows * cols * type.bytes();
-    if (bytes > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("matrix of " + batch + " x " + rows + " x " + cols + " " + type.cliName()
-          + " needs " + bytes + " bytes; host matrices are limited to 2 GiB (use TIMING_ONLY without data for larger shapes)");
-    }
+    int bytes = byteSize(type, batch, rows, cols);
     if (data.length != bytes) {
       throw new IllegalArgumentException("matrix data has " + data.length + " bytes, expected " + bytes
           + " for " + batch + " x " + rows + " x " + cols + " " + type.cliName());
@@ -47,12 +40,20 @@ public final class Matrix {
   }
 
   public static Matrix zeros(GemmDType type, int batch, int rows, int cols, Layout layout) {
+    return new Matrix(type, batch, rows, cols, layout, new byte[byteSize(type, batch, rows, cols)]);
+  }
+
+  /** Bytes of a matrix of these dimensions; an error for a dimension below 1 or more than a Java array holds. */
+  private static int byteSize(GemmDType type, int batch, int rows, int cols) {
+    if (batch <= 0 || rows <= 0 || cols <= 0) {
+      throw new IllegalArgumentException("matrix dimensions must be >= 1, got " + batch + " x " + rows + " x " + cols);
+    }
     long bytes = (long) batch * rows * cols * type.bytes();
     if (bytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("matrix of " + batch + " x " + rows + " x " + cols + " " + type.cliName()
-          + " needs " + bytes + " bytes; host matrices are limited to 2 GiB");
+          + " needs " + bytes + " bytes; host matrices are limited to 2 GiB (use TIMING_ONLY without data for larger shapes)");
     }
-    return new Matrix(type, batch, rows, cols, layout, new byte[(int) bytes]);
+    return (int) bytes;
   }
 
   /**

@@ -264,7 +264,7 @@ public final class PgemmLib {
     Matrix bCol = b;
     if (bLayout == Layout.ROW_MAJOR) {
       GemmShape sh = plan.shape();
-      long bytes = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
+      long bytes = HostCosts.bBytes(sh, plan.dtype());
       system.timeline().charge(Category.HOST, "pgemm: transpose B to column-major (" + bytes + " B)",
           HostCosts.transposeSeconds(system.config(), bytes));
       bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
@@ -315,9 +315,9 @@ public final class PgemmLib {
     int len = Math.toIntExact(s.cBytes());
     GemmShape sh = plan.shape();
     byte[][] blocks = functional() ? new byte[dpus.size()][] : null;
-    dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes.clone());
+    dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes);
     if (f.fK() > 1) {
-      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * plan.dtype().accumulatorBytes();
+      long partialBytes = HostCosts.kPartialBytes(sh, plan.dtype(), f.fK());
       system.timeline().charge(Category.HOST, "pgemm: sum " + f.fK() + " K-partial C blocks (" + partialBytes + " B)",
           HostCosts.reduceSeconds(system.config(), partialBytes));
     }

@@ -75,9 +75,10 @@ public final class PlanEnumerator {
         continue;
       }
       TilingPlan cand = bestKernel(st, shape, dtype, p, tileBytes / dtype.bytes(), lim, model);
-      if (cand != null && model.estimateCycles(cand) < bestCycles) {
+      double cycles = cand == null ? Double.POSITIVE_INFINITY : model.estimateCycles(cand);
+      if (cycles < bestCycles) {
         best = cand;
-        bestCycles = model.estimateCycles(cand);
+        bestCycles = cycles;
       }
     }
     if (best == null) {
@@ -99,10 +100,11 @@ public final class PlanEnumerator {
       KernelModel model) {
     KernelParams best = null;
     double bestCycles = Double.POSITIVE_INFINITY;
-    int bLoc = Math.ceilDiv(shape.b(), p.fB());
-    int mLoc = Math.ceilDiv(shape.m(), p.fM());
-    int nLoc = TilingPlan.roundUp(Math.ceilDiv(shape.n(), p.fN()), 2);
-    int kLoc = TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), tileK);
+    TilingPlan.DpuSlice slice = TilingPlan.DpuSlice.of(shape, dtype, p, tileK);
+    int bLoc = slice.bLoc();
+    int mLoc = slice.mLoc();
+    int nLoc = slice.nLoc();
+    int kLoc = slice.kLoc();
     int kTiles = kLoc / tileK;
     for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
       for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
@@ -122,9 +124,7 @@ public final class PlanEnumerator {
               continue; // a K split only pays when work items alone cannot keep the tasklets busy
             }
             KernelParams kp = new KernelParams(tasklets, tileK, br, bc, split);
-            long wram = (long) tasklets * (KernelCost.STACK_BYTES_PER_TASKLET + kp.wramBuffersPerTasklet(dtype))
-                + KernelCost.ARGS_BYTES;
-            if (wram > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
+            if (PlanValidator.wramBytes(kp, dtype) > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
               continue;
             }
             double c = model.estimateCycles(dtype, bLoc, mLoc, kLoc, nLoc, kp);

@@ -124,8 +124,12 @@ public final class PlanValidator {
 
   /** WRAM the kernel needs on one DPU: stacks, per-tasklet buffers, the argument block. */
   public static long wramBytes(TilingPlan plan) {
-    KernelParams kp = plan.kernel();
-    return (long) kp.tasklets() * (KernelCost.STACK_BYTES_PER_TASKLET + kp.wramBuffersPerTasklet(plan.dtype()))
+    return wramBytes(plan.kernel(), plan.dtype());
+  }
+
+  /** {@link #wramBytes(TilingPlan)} from the kernel parameters alone (for screening them before a plan exists). */
+  static long wramBytes(KernelParams kp, GemmDType t) {
+    return (long) kp.tasklets() * (KernelCost.STACK_BYTES_PER_TASKLET + kp.wramBuffersPerTasklet(t))
         + KernelCost.ARGS_BYTES;
   }
 

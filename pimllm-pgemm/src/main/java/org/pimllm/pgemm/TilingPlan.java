@@ -51,18 +51,21 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       long cBytes) {
 
     static DpuSlice of(TilingPlan p) {
-      GemmShape s = p.shape();
-      Partition f = p.partition();
-      int es = p.dtype().bytes();
+      return of(p.shape(), p.dtype(), p.partition(), p.kernel().tileK());
+    }
+
+    /** The slice of a shape cut by a partition, before kernel parameters are chosen (tileK = 1: K unpadded). */
+    public static DpuSlice of(GemmShape s, GemmDType t, Partition f, int tileK) {
+      int es = t.bytes();
       int bLoc = Math.ceilDiv(s.b(), f.fB());
       int mLoc = Math.ceilDiv(s.m(), f.fM());
       int kPart = Math.ceilDiv(s.k(), f.fK());
-      int kLoc = roundUp(kPart, p.kernel().tileK());
+      int kLoc = roundUp(kPart, tileK);
       int nPart = Math.ceilDiv(s.n(), f.fN());
       int nLoc = roundUp(nPart, 2);
       long bBytes = (long) bLoc * nLoc * kLoc * es;
       long aBytes = (long) bLoc * mLoc * kLoc * es;
-      long cBytes = (long) bLoc * mLoc * nLoc * p.dtype().accumulatorBytes();
+      long cBytes = (long) bLoc * mLoc * nLoc * t.accumulatorBytes();
       return new DpuSlice(bLoc, mLoc, kPart, kLoc, nPart, nLoc, bBytes, aBytes, cBytes);
     }
 

@@ -158,7 +158,7 @@ public final class DpuSet implements AutoCloseable {
 
   /**
    * dpu_push_xfer(FROM_DPU): lengthPerDpu bytes from each DPU, handed to the sink as (bytes, dpuIndex) in
-   * FUNCTIONAL mode. In TIMING_ONLY the sink is not called (it may be null).
+   * FUNCTIONAL mode, each in a new array the sink may keep. In TIMING_ONLY the sink is not called (it may be null).
    */
   public void pull(long mramOffset, int lengthPerDpu, ObjIntConsumer<byte[]> sinkOfDpu) {
     ready();

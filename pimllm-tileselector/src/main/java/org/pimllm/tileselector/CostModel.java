@@ -2,6 +2,7 @@ package org.pimllm.tileselector;
 
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.HostCosts;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Partition;
@@ -60,15 +61,9 @@ public final class CostModel {
    * partitions whose bound is above the best plan found so far.
    */
   double lowerBound(GemmShape sh, GemmDType dtype, Partition f, CallOptions opts) {
-    long bLoc = Math.ceilDiv(sh.b(), f.fB());
-    long mLoc = Math.ceilDiv(sh.m(), f.fM());
-    long kPart = Math.ceilDiv(sh.k(), f.fK());
-    long nLoc = (Math.ceilDiv(sh.n(), f.fN()) + 1) / 2 * 2;
-    int es = dtype.bytes();
-    long macs = bLoc * mLoc * kPart * nLoc;
-    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, macs)) * (1 - 1e-9);
-    PlanCost c = terms(sh, dtype, f, bLoc * nLoc * kPart * es, bLoc * mLoc * kPart * es,
-        bLoc * mLoc * nLoc * dtype.accumulatorBytes(), kernelSeconds, opts);
+    TilingPlan.DpuSlice s = TilingPlan.DpuSlice.of(sh, dtype, f, 1);
+    double kernelSeconds = hw.seconds(kernel.issueBoundCycles(dtype, s.macs())) * (1 - 1e-9);
+    PlanCost c = terms(sh, dtype, f, s.bBytes(), s.aBytes(), s.cBytes(), kernelSeconds, opts);
     return c.totalSeconds();
   }
 
@@ -95,12 +90,10 @@ public final class CostModel {
     double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
     if (f.fK() > 1) {
-      long partialBytes = (long) f.fK() * sh.b() * sh.m() * sh.n() * dtype.accumulatorBytes();
-      host += partialBytes / hw.hostCpu().reduceBytesPerSecond();
+      host += HostCosts.reduceSeconds(hw, HostCosts.kPartialBytes(sh, dtype, f.fK()));
     }
     if (opts.bLayout() == Layout.ROW_MAJOR) {
-      long bytes = (long) sh.b() * sh.k() * sh.n() * dtype.bytes();
-      host += bytes / hw.hostCpu().transposeBytesPerSecond();
+      host += HostCosts.transposeSeconds(hw, HostCosts.bBytes(sh, dtype));
     }
     double launch = link.launchSeconds(r);
     double alloc = opts.pooled() ? 0 : link.allocSeconds(r) + link.loadSeconds(r) + link.freeSeconds(r);

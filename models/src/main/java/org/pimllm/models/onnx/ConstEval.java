@@ -3,6 +3,7 @@ package org.pimllm.models.onnx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.pimllm.ir.Relations;
 import org.pimllm.ir.Tensor;
 
 /**
@@ -32,20 +33,18 @@ final class ConstEval {
     return a;
   }
 
-  /** numpy broadcasting of two shapes. */
+  /** numpy broadcasting of two shapes (the IR's rule, {@link Relations#broadcastOrNull}). */
   static int[] broadcast(int[] a, int[] b, String where) {
-    int rank = Math.max(a.length, b.length);
-    int[] out = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      int da = i - (rank - a.length) >= 0 ? a[i - (rank - a.length)] : 1;
-      int db = i - (rank - b.length) >= 0 ? b[i - (rank - b.length)] : 1;
-      if (da != db && da != 1 && db != 1) {
-        throw new OnnxFormatException(where + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-            + " do not broadcast");
-      }
-      out[i] = da == 1 ? db : da;
+    List<Integer> out = Relations.broadcastOrNull(boxed(a), boxed(b));
+    if (out == null) {
+      throw new OnnxFormatException(where + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+          + " do not broadcast");
     }
-    return out;
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static List<Integer> boxed(int[] shape) {
+    return Arrays.stream(shape).boxed().toList();
   }
 
   // ---- ONNX ops without an IR counterpart ----

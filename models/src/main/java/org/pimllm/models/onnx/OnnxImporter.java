@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -411,21 +410,25 @@ public final class OnnxImporter {
     return new Dyn(b.take(dyn(n, 0), dyn(n, 1), (int) intAttr(n, "axis", 0)));
   }
 
-  private long[] axesOf(Node n, int inputIndex) {
-    if (opset >= 13 && hasInput(n, inputIndex)) {
-      return toLongs(known(n, inputIndex));
+  /**
+   * A list that was an attribute and became an input in a later opset ({@code sinceOpset}): axes of
+   * Squeeze/Unsqueeze/ReduceSum (13) and the other reductions (18), split sizes (13).
+   */
+  private long[] inputOrAttr(Node n, int input, int sinceOpset, String attr, long[] dflt) {
+    if (opset >= sinceOpset && hasInput(n, input)) {
+      return toLongs(known(n, input));
     }
-    return intsAttr(n, "axes", new long[0]);
+    return intsAttr(n, attr, dflt);
   }
 
   private Value unsqueeze(Node n) {
-    long[] axes = axesOf(n, 1);
+    long[] axes = inputOrAttr(n, 1, 13, "axes", new long[0]);
     int[] inShape = shapeOfValue(in(n, 0));
     return new Dyn(b.reshape(dyn(n, 0), ConstEval.unsqueezedShape(inShape, axes, n.describe())));
   }
 
   private Value squeeze(Node n) {
-    long[] axes = axesOf(n, 1);
+    long[] axes = inputOrAttr(n, 1, 13, "axes", new long[0]);
     return new Dyn(b.reshape(dyn(n, 0), ConstEval.squeezedShape(shapeOfValue(in(n, 0)), axes, n.describe())));
   }
 
@@ -490,7 +493,7 @@ public final class OnnxImporter {
   private List<Value> split(Node n) {
     int[] shape = shapeOfValue(in(n, 0));
     int axis = ConstEval.normAxis((int) intAttr(n, "axis", 0), shape.length, n.describe());
-    long[] sizes = opset >= 13 && hasInput(n, 1) ? toLongs(known(n, 1)) : intsAttr(n, "split", null);
+    long[] sizes = inputOrAttr(n, 1, 13, "split", null);
     int outputs = n.outputs().size();
     if (sizes == null) {
       if (shape[axis] % outputs != 0) {
@@ -517,21 +520,12 @@ public final class OnnxImporter {
   }
 
   private Value expand(Node n) {
-    long[] target = toLongs(known(n, 1));
-    int[] t = new int[target.length];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = Math.toIntExact(target[i]);
-    }
-    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), t, n.describe());
+    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), dims(toLongs(known(n, 1))), n.describe());
     return new Dyn(b.broadcastTo(dyn(n, 0), shape));
   }
 
   private Value constantOfShape(Node n) {
-    long[] dims = toLongs(known(n, 0));
-    int[] shape = new int[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      shape[i] = Math.toIntExact(dims[i]);
-    }
+    int[] shape = dims(toLongs(known(n, 0)));
     Attribute value = n.attributes().get("value");
     Tensor v = value == null ? Tensor.ofFloats(new float[] {0f}, 1) : toTensor(value.t());
     return new Known(ConstEval.fill(shape, v));
@@ -550,8 +544,7 @@ public final class OnnxImporter {
   }
 
   private Value reduce(Node n) {
-    long[] axes = n.opType().equals("ReduceSum") && opset >= 13 && hasInput(n, 1) ? toLongs(known(n, 1))
-        : (opset >= 18 && hasInput(n, 1) ? toLongs(known(n, 1)) : intsAttr(n, "axes", new long[0]));
+    long[] axes = inputOrAttr(n, 1, n.opType().equals("ReduceSum") ? 13 : 18, "axes", new long[0]);
     boolean keep = intAttr(n, "keepdims", 1) != 0;
     List<Integer> ax = new ArrayList<>();
     for (long a : axes) {
@@ -609,7 +602,7 @@ public final class OnnxImporter {
       throw new OnnxFormatException(n.describe() + ": only a 2-D constant B is supported, got " + Arrays.toString(bT.shape()));
     }
     Tensor w = transposed(bT);
-    Expr aZp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(Tensor.scalarLong(DType.INT32, 0));
+    Expr aZp = zeroPoint(n, 2);
     Expr bZp;
     if (hasInput(n, 3)) {
       Tensor z = known(n, 3);
@@ -618,7 +611,7 @@ public final class OnnxImporter {
       }
       bZp = b.constant(evaluate(b.cast(b.reshape(b.constant(z), z.size() == 1 ? new int[0] : z.shape()), DType.INT32)));
     } else {
-      bZp = b.constant(Tensor.scalarLong(DType.INT32, 0));
+      bZp = int32Zero();
     }
     Expr a = dyn(n, 0);
     Constant wc = b.constant(w, sanitize(n.inputs().get(1)) + "_T");
@@ -626,8 +619,7 @@ public final class OnnxImporter {
   }
 
   private Value dequantize(Node n) {
-    Tensor zpDefault = Tensor.scalarLong(DType.INT32, 0);
-    Expr zp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(zpDefault);
+    Expr zp = zeroPoint(n, 2);
     int axis = (int) intAttr(n, "axis", 1);
     Expr scale = dyn(n, 1);
     boolean perTensor = scale.tensorType().numElements() == 1;
@@ -636,7 +628,7 @@ public final class OnnxImporter {
 
   private Value quantize(Node n) {
     DType out = hasInput(n, 2) ? dtypeOf(in(n, 2)) : DType.UINT8;
-    Expr zp = hasInput(n, 2) ? b.cast(dyn(n, 2), DType.INT32) : b.constant(Tensor.scalarLong(DType.INT32, 0));
+    Expr zp = zeroPoint(n, 2);
     Expr scale = dyn(n, 1);
     int axis = (int) intAttr(n, "axis", 1);
     boolean perTensor = scale.tensorType().numElements() == 1;
@@ -652,8 +644,17 @@ public final class OnnxImporter {
     Expr acc = b.call(Ops.QNN_DENSE, DenseAttrs.INT32_OUT, dyn(n, 0), b.constant(w), aZp, bZp);
     Expr inScale = b.multiply(dyn(n, 1), dyn(n, 4));
     DType out = dtypeOf(in(n, 7));
-    return new Dyn(b.requantize(acc, inScale, b.constant(Tensor.scalarLong(DType.INT32, 0)), dyn(n, 6),
+    return new Dyn(b.requantize(acc, inScale, int32Zero(), dyn(n, 6),
         b.cast(dyn(n, 7), DType.INT32), out, -1));
+  }
+
+  /** An optional zero-point input as int32; 0 when the node leaves it out. */
+  private Expr zeroPoint(Node n, int i) {
+    return hasInput(n, i) ? b.cast(dyn(n, i), DType.INT32) : int32Zero();
+  }
+
+  private Expr int32Zero() {
+    return b.constant(Tensor.scalarLong(DType.INT32, 0));
   }
 
   private static Tensor evaluate(Expr constantExpr) {
@@ -695,7 +696,7 @@ public final class OnnxImporter {
   }
 
   private Tensor constantAttr(Node n) {
-    Map<String, Attribute> attrs = new LinkedHashMap<>(n.attributes());
+    Map<String, Attribute> attrs = n.attributes();
     if (attrs.get("value") != null) {
       return toTensor(attrs.get("value").t());
     }
@@ -724,6 +725,11 @@ public final class OnnxImporter {
     return out;
   }
 
+  /** ONNX's int64 dimensions as the IR's int ones (an ArithmeticException if one does not fit). */
+  private static int[] dims(long[] dims) {
+    return Arrays.stream(dims).mapToInt(Math::toIntExact).toArray();
+  }
+
   static DType dtype(OnnxDataType t, String where) {
     return switch (t) {
       case FLOAT -> DType.FP32;
@@ -743,10 +749,7 @@ public final class OnnxImporter {
     if (t == null) {
       throw new OnnxFormatException("missing tensor value");
     }
-    int[] shape = new int[t.dims().length];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = Math.toIntExact(t.dims()[i]);
-    }
+    int[] shape = dims(t.dims());
     java.nio.ByteBuffer buf = t.buffer();
     String where = "tensor '" + t.name() + "'";
     return switch (t.dataType()) {

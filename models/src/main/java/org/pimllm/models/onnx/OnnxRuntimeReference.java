@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.pimllm.ir.DType;
 import org.pimllm.ir.Tensor;
 
@@ -81,18 +82,31 @@ public final class OnnxRuntimeReference implements AutoCloseable {
    * Supports float32, int64, int32, int8, uint8 and bool tensors.
    */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    return run(inputs, (name, value) -> {
+      if (!(value instanceof OnnxTensor t)) {
+        throw new IllegalArgumentException("output '" + name + "' is not a tensor");
+      }
+      return fromOrt(t);
+    });
+  }
+
+  /**
+   * Runs the session on {@code inputs} and keeps each output as {@code output} converts it (null: left out).
+   * The ONNX Runtime tensors made for the inputs are closed again.
+   */
+  private <T> Map<String, T> run(Map<String, Tensor> inputs, BiFunction<String, OnnxValue, T> output) {
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
         feeds.put(in.getKey(), toOrt(in.getValue()));
       }
-      Map<String, Tensor> out = new LinkedHashMap<>();
+      Map<String, T> out = new LinkedHashMap<>();
       try (OrtSession.Result result = session.run(feeds)) {
         for (Map.Entry<String, OnnxValue> e : result) {
-          if (!(e.getValue() instanceof OnnxTensor t)) {
-            throw new IllegalArgumentException("output '" + e.getKey() + "' is not a tensor");
+          T v = output.apply(e.getKey(), e.getValue());
+          if (v != null) {
+            out.put(e.getKey(), v);
           }
-          out.put(e.getKey(), fromOrt(t));
         }
       }
       return out;
@@ -178,34 +192,20 @@ public final class OnnxRuntimeReference implements AutoCloseable {
    * after row (padded rows have attention mask 0).
    */
   public Map<String, FloatOutput> runTokens(Map<String, long[]> inputs, int batch, int length) {
-    Map<String, OnnxTensor> feeds = new HashMap<>();
-    try {
-      for (Map.Entry<String, long[]> in : inputs.entrySet()) {
-        if (session.getInputNames().contains(in.getKey())) {
-          long[] v = in.getValue();
-          if (v.length != (long) batch * length) {
-            throw new IllegalArgumentException("input '" + in.getKey() + "' has " + v.length + " values, expected "
-                + batch + " x " + length);
-          }
-          feeds.put(in.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(v), new long[] {batch, length}));
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> in : inputs.entrySet()) {
+      if (session.getInputNames().contains(in.getKey())) {
+        long[] v = in.getValue();
+        if (v.length != (long) batch * length) {
+          throw new IllegalArgumentException("input '" + in.getKey() + "' has " + v.length + " values, expected "
+              + batch + " x " + length);
         }
+        feeds.put(in.getKey(), Tensor.ofLongs(v, batch, length));
       }
-      Map<String, FloatOutput> out = new LinkedHashMap<>();
-      try (OrtSession.Result result = session.run(feeds)) {
-        for (Map.Entry<String, OnnxValue> e : result) {
-          if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
-            float[] values = new float[(int) t.getInfo().getNumElements()];
-            t.getFloatBuffer().get(values);
-            out.put(e.getKey(), new FloatOutput(t.getInfo().getShape(), values));
-          }
-        }
-      }
-      return out;
-    } catch (OrtException e) {
-      throw new IllegalArgumentException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
-    } finally {
-      feeds.values().forEach(OnnxTensor::close);
     }
+    // unlike run(Map), outputs that are not float tensors are left out rather than refused
+    return run(feeds, (name, value) -> value instanceof OnnxTensor t && t.getInfo().type == OnnxJavaType.FLOAT
+        ? new FloatOutput(t.getInfo().getShape(), fromOrt(t).floats()) : null);
   }
 
   @Override

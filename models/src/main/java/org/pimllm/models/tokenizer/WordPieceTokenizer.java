@@ -30,8 +30,6 @@ public final class WordPieceTokenizer {
   private final int maxCharsPerWord;
   private final boolean lowercase;
   private final boolean stripAccents;
-  private final int clsId;
-  private final int sepId;
   private final int maxLength;
 
   private WordPieceTokenizer(Map<String, Integer> vocab, String unkToken, String prefix, int maxCharsPerWord,
@@ -42,8 +40,8 @@ public final class WordPieceTokenizer {
     this.maxCharsPerWord = maxCharsPerWord;
     this.lowercase = lowercase;
     this.stripAccents = stripAccents;
-    this.clsId = requireToken("[CLS]");
-    this.sepId = requireToken("[SEP]");
+    requireToken("[CLS]");
+    requireToken("[SEP]");
     requireToken(unkToken);
     this.maxLength = maxLength;
   }
@@ -215,20 +213,10 @@ public final class WordPieceTokenizer {
     return pieces;
   }
 
-  private int requireToken(String token) {
-    Integer id = vocab.get(token);
-    if (id == null) {
+  private void requireToken(String token) {
+    if (!vocab.containsKey(token)) {
       throw new IllegalArgumentException("tokenizer vocabulary lacks the special token " + token);
     }
-    return id;
-  }
-
-  int clsId() {
-    return clsId;
-  }
-
-  int sepId() {
-    return sepId;
   }
 
   // ---- character classes, as BERT's original tokenizer defines them ----

@@ -14,8 +14,7 @@ public record Checkpoint(Path source, String format, Map<String, StoredTensor> t
 
   /** Opens a .safetensors or .gguf file, chosen by its first bytes (not its name). */
   public static Checkpoint open(Path file) {
-    String kind = Gguf.looksLikeGguf(file) ? "gguf" : "safetensors";
-    if (kind.equals("gguf")) {
+    if (Gguf.looksLikeGguf(file)) {
       return Gguf.read(file);
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

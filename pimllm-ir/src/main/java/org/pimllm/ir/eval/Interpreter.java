@@ -81,12 +81,4 @@ public final class Interpreter {
         }
         return out;
     }
-
-    /** Evaluates a call whose arguments are all constants (constant folding). */
-    public static Value evalConstantCall(Call c) {
-        for (Expr a : c.args()) {
-            if (!(a instanceof Constant)) throw new IllegalArgumentException(c.op().name() + " has a non-constant argument");
-        }
-        return eval(c, Map.of());
-    }
 }

@@ -12,6 +12,7 @@ import org.pimllm.pgemm.Layout;
 import org.pimllm.ir.Op;
 import org.pimllm.ir.OpPattern;
 import org.pimllm.ir.Rel;
+import org.pimllm.ir.Relations;
 import org.pimllm.ir.TensorType;
 import org.pimllm.ir.Type;
 import org.pimllm.pgemm.GemmDType;
@@ -106,14 +107,6 @@ public final class PimOps {
         if (b.rank() != 2 || attrs.bLayout() != Layout.COL_MAJOR) {
             throw r.fail("with zero points B must be a 2-D (N, K) weight with b_layout=col_major, got " + b);
         }
-        TensorType aZp = r.tensor(2);
-        TensorType bZp = r.tensor(3);
-        if (aZp.dtype() != DType.INT32 || aZp.numElements() != 1 || aZp.rank() > 1) {
-            throw r.fail("a_zp must be an int32 scalar, got " + aZp);
-        }
-        boolean perFeature = bZp.rank() == 1 && bZp.dim(0) == b.dim(0);
-        if (bZp.dtype() != DType.INT32 || !((bZp.numElements() == 1 && bZp.rank() <= 1) || perFeature)) {
-            throw r.fail("b_zp must be an int32 scalar or have one value per output feature (" + b.dim(0) + "), got " + bZp);
-        }
+        Relations.denseZeroPoints(r, b);
     }
 }

@@ -1,7 +1,9 @@
 package org.pimllm.sim.microbench;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.pimllm.sim.DType;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.HostTransferModel.Direction;
@@ -62,9 +64,13 @@ public final class Calibration {
     };
     OpClass[] ops = {OpClass.ADD, OpClass.SUB, OpClass.MUL, OpClass.DIV};
     DType[] types = {DType.INT32, DType.INT64, DType.FLOAT, DType.DOUBLE};
+    Map<DType, ArithBench.Result> add16 = new EnumMap<>(DType.class);
     for (int o = 0; o < ops.length; o++) {
       for (int t = 0; t < types.length; t++) {
         ArithBench.Result r = ArithBench.run(cfg, ops[o], types[t], 16);
+        if (ops[o] == OpClass.ADD) {
+          add16.put(types[t], r);
+        }
         boolean native32 = types[t] == DType.INT32 && (ops[o] == OpClass.ADD || ops[o] == OpClass.SUB);
         rows.add(new Row(ops[o].name().toLowerCase() + " " + types[t].name().toLowerCase() + ", 16 tasklets", facts,
             mops[o][t], r.mops(), "MOPS", native32 ? Basis.PREDICTED : Basis.FITTED));
@@ -72,11 +78,13 @@ public final class Calibration {
     }
     // Raw perfcounter cycles of PrIM's own runs (1,048,576 elements), for the tasklet scaling.
     String profile = "PrIM repo, Microbenchmarks/Arithmetic-Throughput/profile/";
-    addProfile(rows, cfg, profile + "ADD_INT32_tl1.txt", DType.INT32, 1, 6.92941e7, Basis.PREDICTED);
-    addProfile(rows, cfg, profile + "ADD_INT32_tl16.txt", DType.INT32, 16, 6.28186e6, Basis.PREDICTED);
-    addProfile(rows, cfg, profile + "ADD_INT64_tl16.txt", DType.INT64, 16, 7.31051e6, Basis.FITTED);
-    addProfile(rows, cfg, profile + "ADD_FLOAT_tl16.txt", DType.FLOAT, 16, 7.45888e7, Basis.FITTED);
-    addProfile(rows, cfg, profile + "ADD_DOUBLE_tl16.txt", DType.DOUBLE, 16, 1.10299e8, Basis.FITTED);
+    // The 16-tasklet runs are the add rows' runs above.
+    addProfile(rows, profile + "ADD_INT32_tl1.txt", ArithBench.run(cfg, OpClass.ADD, DType.INT32, 1), 6.92941e7,
+        Basis.PREDICTED);
+    addProfile(rows, profile + "ADD_INT32_tl16.txt", add16.get(DType.INT32), 6.28186e6, Basis.PREDICTED);
+    addProfile(rows, profile + "ADD_INT64_tl16.txt", add16.get(DType.INT64), 7.31051e6, Basis.FITTED);
+    addProfile(rows, profile + "ADD_FLOAT_tl16.txt", add16.get(DType.FLOAT), 7.45888e7, Basis.FITTED);
+    addProfile(rows, profile + "ADD_DOUBLE_tl16.txt", add16.get(DType.DOUBLE), 1.10299e8, Basis.FITTED);
 
     rows.add(xfer(cfg, "serial CPU->DPU, 1 DPU", Kind.SERIAL, Direction.H2D, 1, 0.33, facts));
     rows.add(xfer(cfg, "serial DPU->CPU, 1 DPU", Kind.SERIAL, Direction.D2H, 1, 0.12, facts));
@@ -86,12 +94,10 @@ public final class Calibration {
     return rows;
   }
 
-  private static void addProfile(List<Row> rows, HardwareConfig cfg, String source, DType type, int tasklets,
-      double primCycles, Basis basis) {
-    ArithBench.Result r = ArithBench.run(cfg, OpClass.ADD, type, tasklets);
+  private static void addProfile(List<Row> rows, String source, ArithBench.Result r, double primCycles, Basis basis) {
     // Scale to PrIM's element count (our run rounds the count down to whole rounds of blocks).
     double simCycles = r.timedCycles() * PRIM_PROFILE_ELEMENTS / r.elements();
-    rows.add(new Row("add " + type.name().toLowerCase() + ", " + tasklets + " tasklet(s): timed cycles for 2^20 elements",
+    rows.add(new Row("add " + r.dtype().name().toLowerCase() + ", " + r.tasklets() + " tasklet(s): timed cycles for 2^20 elements",
         source, primCycles, simCycles, "cycles", basis));
   }
 
