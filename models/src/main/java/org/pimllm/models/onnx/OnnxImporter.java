@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pimllm.ir.Builder;
 import org.pimllm.ir.Constant;
@@ -119,14 +120,15 @@ public final class OnnxImporter {
       params.add(v);
       env.put(in.name(), new Dyn(v));
     }
-    Set<String> unsupported = new TreeSet<>();
+    Map<String, Node> unsupported = new TreeMap<>(); // each unsupported op once, with the first node using it
     for (Node n : g.nodes()) {
       if (!supported(n)) {
-        unsupported.add(qualifiedOp(n) + " (first at " + n.describe() + ")");
+        unsupported.putIfAbsent(qualifiedOp(n), n);
       }
     }
     if (!unsupported.isEmpty()) {
-      throw new OnnxFormatException("unsupported ONNX op(s): " + String.join(", ", unsupported));
+      throw new OnnxFormatException("unsupported ONNX op(s): " + String.join(", ", unsupported.entrySet().stream()
+          .map(e -> e.getKey() + " (first at " + e.getValue().describe() + ")").toList()));
     }
     for (Node n : g.nodes()) {
       List<Value> outs;

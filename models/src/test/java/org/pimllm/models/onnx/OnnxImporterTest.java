@@ -96,6 +96,18 @@ class OnnxImporterTest {
   }
 
   @Test
+  void anUnsupportedOpUsedTwiceIsNamedOnceAtItsFirstNode() {
+    OnnxModel.Node first = new OnnxModel.Node("a", "Hardmax", "", List.of("x"), List.of("h"), Map.of());
+    OnnxModel.Node second = new OnnxModel.Node("b", "Hardmax", "", List.of("h"), List.of("y"), Map.of());
+    OnnxModel.ValueInfo x = new OnnxModel.ValueInfo("x", OnnxDataType.FLOAT, List.of(new OnnxModel.Dim(2, ""), new OnnxModel.Dim(2, "")));
+    OnnxModel.ValueInfo y = new OnnxModel.ValueInfo("y", OnnxDataType.FLOAT, List.of());
+    OnnxModel m = new OnnxModel(8, Map.of("", 13L), "t", "1",
+        new OnnxModel.Graph("g", List.of(first, second), List.of(), List.of(x), List.of(y), List.of()));
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImporter.importModel(m, Map.of()));
+    assertEquals("unsupported ONNX op(s): Hardmax (first at Hardmax node 'a')", e.getMessage());
+  }
+
+  @Test
   void resolvesReshapeTargets() {
     assertEquals(List.of(1, 9, 12, 32), boxed(OnnxImporter.resolveReshape(new int[] {1, 9, 384}, new long[] {0, 0, 12, 32}, false, "t")));
     assertEquals(List.of(9, 384), boxed(OnnxImporter.resolveReshape(new int[] {1, 9, 384}, new long[] {-1, 384}, false, "t")));
