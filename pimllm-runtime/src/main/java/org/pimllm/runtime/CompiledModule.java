@@ -15,9 +15,6 @@ import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
-import org.pimllm.ir.Tuple;
-import org.pimllm.ir.TupleGetItem;
-import org.pimllm.ir.Var;
 import org.pimllm.passes.PimModule;
 import org.pimllm.passes.pim.PimGemmAttrs;
 import org.pimllm.passes.pim.PimOps;
@@ -197,16 +194,10 @@ public final class CompiledModule implements AutoCloseable {
         boolean anyMeasured = false;
         int index = 0;
         for (Expr e : ExprVisitor.postOrder(main.body())) {
-            if (functional && !values.containsKey(e)) {
-                switch (e) {
-                    case Constant c -> values.put(c, constant(c));
-                    case Tuple t -> values.put(t, ReferenceExecutor.argValues(t.fields(), values));
-                    case TupleGetItem g -> values.put(g, Values.tuple(values.get(g.tuple()), "tuple").get(g.index()));
-                    case Var v -> throw new IllegalArgumentException("free variable %" + v.name() + " in @main");
-                    default -> { }
-                }
+            if (!(e instanceof Call c)) {
+                if (functional && !values.containsKey(e)) values.put(e, ReferenceExecutor.nodeValue(e, values, this::constant));
+                continue;
             }
-            if (!(e instanceof Call c)) continue;
             double start = now(spans);
             OpRecord rec;
             if (c.is(PimOps.GEMM)) {

@@ -39,16 +39,26 @@ public final class ReferenceExecutor {
         bindInputs(f, inputs, values);
         for (Expr e : ExprVisitor.postOrder(f.body())) {
             if (values.containsKey(e)) continue;
-            values.put(e, switch (e) {
-                case Constant c -> ConstantCache.data(c);
-                case Call c -> eval.eval(c, argValues(c.args(), values));
-                case Tuple t -> argValues(t.fields(), values);
-                case TupleGetItem g -> Values.tuple(values.get(g.tuple()), "tuple field ." + g.index()).get(g.index());
-                case Var v -> throw new IllegalArgumentException("free variable %" + v.name() + " in the function body");
-                case Function fn -> throw new IllegalArgumentException("nested functions are not executable; inline them first");
-            });
+            values.put(e, e instanceof Call c ? eval.eval(c, argValues(c.args(), values))
+                    : nodeValue(e, values, ConstantCache::data));
         }
         return values.get(f.body());
+    }
+
+    /**
+     * The value of a node of a function body that is not a call, from the values of its operands (computed before it
+     * in post order): a constant's data, a tuple's field values, a tuple field. Free variables and nested functions
+     * are errors. Shared by this executor and {@link CompiledModule}, which evaluate calls each their own way.
+     */
+    static Object nodeValue(Expr e, Map<Expr, Object> values, java.util.function.Function<Constant, Tensor> constants) {
+        return switch (e) {
+            case Constant c -> constants.apply(c);
+            case Tuple t -> argValues(t.fields(), values);
+            case TupleGetItem g -> Values.tuple(values.get(g.tuple()), "tuple field ." + g.index()).get(g.index());
+            case Var v -> throw new IllegalArgumentException("free variable %" + v.name() + " in the function body");
+            case Function fn -> throw new IllegalArgumentException("nested functions are not executable; inline them first");
+            case Call c -> throw new IllegalStateException("a call's value comes from its executor, not nodeValue");
+        };
     }
 
     /** Runs {@code main} and returns its value as a single tensor. */
