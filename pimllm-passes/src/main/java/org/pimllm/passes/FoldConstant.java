@@ -46,7 +46,8 @@ public final class FoldConstant {
     private static Expr tryFold(Call c) {
         try {
             return DerivedConstants.fold(c, null);
-        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                 | UnsupportedOperationException e) {
             LOG.debug("not folding {}: {}", c.op(), e.getMessage());
             return c;
         }
