@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.pimllm.runtime.kernels.HostKernels;
-import org.pimllm.runtime.kernels.ScalarKernels;
+import org.pimllm.ir.eval.HostKernels;
+import org.pimllm.ir.eval.ScalarKernels;
 import org.pimllm.runtime.kernels.VectorKernels;
 
 /**

@@ -3,15 +3,17 @@ package org.pimllm.ir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.pimllm.ir.eval.Compute;
 
 /**
- * An operator: name, argument names, attribute record type (with defaults), a type relation
- * and a pattern. Ops live in the {@link OpRegistry}; built-in ones are constants of {@link Ops}.
+ * An operator: name, argument names, attribute record type (with defaults), a type relation,
+ * a pattern and its compute function (what it computes, as TVM's {@code FTVMCompute} attribute). Ops live in the {@link OpRegistry}; built-in ones are constants of {@link Ops}.
  * Other modules define theirs the same way:
  * <pre>{@code
  * public static final Op GEMM = Op.define("pim.gemm")
  *         .args("data", "weight").attrs(PimGemmAttrs.class, null)
- *         .pattern(OpPattern.OUT_ELEMWISE_FUSABLE).relation(MyRelations::gemm).register();
+ *         .pattern(OpPattern.OUT_ELEMWISE_FUSABLE).relation(MyRelations::gemm)
+ *         .compute(MyOps::gemmCompute).register();
  * }</pre>
  * Ops compare by name.
  */
@@ -27,6 +29,7 @@ public final class Op {
     private final TypeRelation<? extends Attrs> relation;
     private final OpPattern pattern;
     private final String description;
+    private final Compute compute;
 
     private Op(Definition<?> d) {
         this.name = d.name;
@@ -39,6 +42,7 @@ public final class Op {
         this.relation = d.relation;
         this.pattern = d.pattern;
         this.description = d.description;
+        this.compute = d.compute;
     }
 
     /** Starts the definition of an op named {@code name} (e.g. {@code "nn.dense"}). */
@@ -64,6 +68,18 @@ public final class Op {
     public OpPattern pattern() { return pattern; }
 
     public String description() { return description; }
+
+    /** True if the op has a compute function (every built-in op does). */
+    public boolean hasCompute() { return compute != null; }
+
+    /** The op's compute function: the one definition of what it computes; an error if it has none. */
+    public Compute compute() {
+        if (compute == null) {
+            throw new IllegalArgumentException("op " + name + " has no compute function; give it one with"
+                    + " Op.define(...).compute(...)");
+        }
+        return compute;
+    }
 
     public String argName(int i) {
         if (i < argNames.size()) return argNames.get(i);
@@ -141,6 +157,7 @@ public final class Op {
         private TypeRelation<? extends Attrs> relation;
         private OpPattern pattern = OpPattern.OPAQUE;
         private String description = "";
+        private Compute compute;
 
         private Definition(String name) {
             this.name = Objects.requireNonNull(name);
@@ -195,6 +212,12 @@ public final class Op {
 
         public Definition<A> pattern(OpPattern p) {
             this.pattern = p;
+            return this;
+        }
+
+        /** What the op computes (optional: an op without one cannot be evaluated or folded). */
+        public Definition<A> compute(Compute c) {
+            this.compute = Objects.requireNonNull(c);
             return this;
         }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pimllm.ir.eval.Interpreter;
-import org.pimllm.ir.eval.Kernels;
 import org.pimllm.ir.eval.Value;
 import org.pimllm.ir.text.Parser;
 import org.pimllm.ir.text.Printer;
@@ -15,7 +14,7 @@ import org.pimllm.ir.text.Printer;
 /**
  * An op defined outside the IR (as pimllm-passes defines pim.gemm): registered through the
  * OpLibrary service entry in src/test/resources, with a nested-record attribute, a type relation
- * and a kernel; the parser knows it without the test touching the class first.
+ * and a compute function; the parser knows it without the test touching the class first.
  */
 class ExtensionOpsTest {
 
@@ -32,17 +31,14 @@ class ExtensionOpsTest {
     public static final class TestOps implements OpLibrary {
         public static final Op SCALE = Op.define("test.scale").args("data")
                 .attrs(ScaleAttrs.class, null).relation((r, a) -> r.floatTensor(0))
-                .pattern(OpPattern.ELEMWISE).describe("data * factor (test extension op)").register();
-
-        static {
-            Kernels.register(SCALE, (call, args) -> {
-                Tensor in = args.get(0);
-                Tensor out = Tensor.zeros(in.type());
-                double f = call.attrs(ScaleAttrs.class).factor();
-                for (int i = 0; i < in.size(); i++) out.setDouble(i, in.getDouble(i) * f);
-                return Value.of(out);
-            });
-        }
+                .pattern(OpPattern.ELEMWISE).describe("data * factor (test extension op)")
+                .compute((call, args, kernels) -> {
+                    Tensor in = args.get(0);
+                    Tensor out = Tensor.zeros(in.type());
+                    double f = call.attrs(ScaleAttrs.class).factor();
+                    for (int i = 0; i < in.size(); i++) out.setDouble(i, in.getDouble(i) * f);
+                    return Value.of(out);
+                }).register();
 
         @Override
         public List<Op> ops() { return List.of(SCALE); }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * so chains of constant computation collapse. Constants holding real data are folded now; those
  * derived from synthetic or lazy weights become lazy constants, computed only when the data is
  * needed (so folding a transposed LLaMA-7B weight costs nothing at compile time). Values come from
- * the IR's reference kernels ({@code org.pimllm.ir.eval}); calls they cannot compute are left as they are.
+ * the ops' compute functions ({@code org.pimllm.ir.eval.Interpreter#compute}, the same definition the
+ * runtime executes); calls they cannot compute are left as they are.
  */
 public final class FoldConstant {
 
@@ -37,7 +38,7 @@ public final class FoldConstant {
     }
 
     static boolean foldable(Call c) {
-        if (c.args().isEmpty() || !(c.type() instanceof TensorType) || !org.pimllm.ir.eval.Kernels.has(c.op())) return false;
+        if (c.args().isEmpty() || !(c.type() instanceof TensorType) || !c.op().hasCompute()) return false;
         for (Expr a : c.args()) if (!(a instanceof Constant)) return false;
         return true;
     }
@@ -45,7 +46,8 @@ public final class FoldConstant {
     private static Expr tryFold(Call c) {
         try {
             return DerivedConstants.fold(c, null);
-        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                 | UnsupportedOperationException e) {
             LOG.debug("not folding {}: {}", c.op(), e.getMessage());
             return c;
         }

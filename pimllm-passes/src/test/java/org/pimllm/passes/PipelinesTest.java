@@ -133,7 +133,7 @@ class PipelinesTest {
 
     @Test
     void everyVariantComputesWhatTheInputGraphComputes() {
-        // pim.gemm's reference kernel is its host equivalent, so the IR interpreter runs lowered graphs too
+        // pim.gemm's compute function is its host equivalent's, so the IR interpreter runs lowered graphs too
         IRModule m = bertLayer(8, 16, 2);
         Tensor in = Tensor.ofFloats(new float[8 * 16], 8, 16);
         for (int i = 0; i < in.size(); i++) in.floats()[i] = (float) Math.sin(i);

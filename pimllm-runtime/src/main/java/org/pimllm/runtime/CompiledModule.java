@@ -26,9 +26,9 @@ import org.pimllm.pgemm.ResidentB;
 import org.pimllm.pgemm.ResidentU8S8;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.pgemm.ZeroPoints;
+import org.pimllm.ir.eval.Interpreter;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.runtime.exec.ConstantCache;
-import org.pimllm.runtime.exec.OpEvaluator;
-import org.pimllm.runtime.exec.Values;
 import org.pimllm.runtime.kernels.VectorKernels;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.Event;
@@ -69,8 +69,9 @@ public final class CompiledModule implements AutoCloseable {
     private final PgemmLib timingLib;
     private final PimSystem data;
     private final PgemmLib dataLib;
-    private final OpEvaluator eval = new OpEvaluator(VectorKernels.INSTANCE);
     private final Map<Constant, Tensor> constants = new IdentityHashMap<>();
+    /** The IR's evaluator on the Vector API kernels: host ops compute what their op defines, as the reference does. */
+    private final Interpreter eval = new Interpreter(VectorKernels.INSTANCE, this::constant);
     private final List<Call> calls;
     private final DpuSet pool;
     private final Map<Integer, DpuSet> views = new HashMap<>();
@@ -186,7 +187,7 @@ public final class CompiledModule implements AutoCloseable {
     public RunResult run(Map<String, Tensor> inputs) {
         boolean functional = options.mode() == Mode.FUNCTIONAL;
         Function main = module.main();
-        Map<Expr, Object> values = new IdentityHashMap<>();
+        Map<Expr, Value> values = new IdentityHashMap<>();
         if (functional) ReferenceExecutor.bindInputs(main, inputs, values);
         List<Span> spans = new ArrayList<>();
         List<OpRecord> ops = new ArrayList<>();
@@ -195,7 +196,7 @@ public final class CompiledModule implements AutoCloseable {
         int index = 0;
         for (Expr e : ExprVisitor.postOrder(main.body())) {
             if (!(e instanceof Call c)) {
-                if (functional && !values.containsKey(e)) values.put(e, ReferenceExecutor.nodeValue(e, values, this::constant));
+                if (functional && !values.containsKey(e)) values.put(e, eval.node(e, values));
                 continue;
             }
             double start = now(spans);
@@ -237,7 +238,7 @@ public final class CompiledModule implements AutoCloseable {
         return constants.computeIfAbsent(c, ConstantCache::data);
     }
 
-    private OpRecord runHost(int index, Call c, Map<Expr, Object> values, List<Span> spans, double start, boolean functional) {
+    private OpRecord runHost(int index, Call c, Map<Expr, Value> values, List<Span> spans, double start, boolean functional) {
         HostOpCost cost = HostOpCost.of(c);
         double secs = cost.seconds(host);
         TimeCategory cat = cost.isGemm() ? TimeCategory.CPU_GEMM : TimeCategory.HOST_OPS;
@@ -245,9 +246,8 @@ public final class CompiledModule implements AutoCloseable {
         if (!cost.isFree()) spans.add(new Span(index, cat, label, start, secs, 0));
         double measuredSecs = Double.NaN;
         if (functional) {
-            List<Object> args = ReferenceExecutor.argValues(c.args(), values);
             long t0 = System.nanoTime();
-            values.put(c, eval.eval(c, args));
+            values.put(c, eval.node(c, values));
             if (options.measureHost() && !cost.isFree()) measuredSecs = (System.nanoTime() - t0) * 1e-9;
         } else if (options.measureHost() && !cost.isFree()) {
             measuredSecs = measureOnZeros(c);
@@ -268,11 +268,11 @@ public final class CompiledModule implements AutoCloseable {
             LOG.debug("not measuring {}: operands of {} elements", c.op().name(), elements);
             return Double.NaN;
         }
-        List<Object> args = new ArrayList<>();
-        for (Expr a : c.args()) args.add(Tensor.zeros((TensorType) a.type()));
+        List<Value> args = new ArrayList<>();
+        for (Expr a : c.args()) args.add(Value.of(Tensor.zeros((TensorType) a.type())));
         long t0 = System.nanoTime();
         try {
-            eval.eval(c, args);
+            eval.apply(c, args);
         } catch (RuntimeException ex) {
             return Double.NaN; // e.g. integer division by zero on zero data: nothing meaningful to time
         }
@@ -282,7 +282,7 @@ public final class CompiledModule implements AutoCloseable {
     /** Zero points for timing a uint8 x int8 call: their values do not change its time (only data does). */
     private static final ZeroPoints TIMING_ZP = ZeroPoints.of(0, 0);
 
-    private OpRecord runPim(int index, Call c, Map<Expr, Object> values, List<Span> spans, boolean functional) {
+    private OpRecord runPim(int index, Call c, Map<Expr, Value> values, List<Span> spans, boolean functional) {
         PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
         TilingPlan plan = a.plan();
         Timeline tl = timing.timeline();
@@ -303,7 +303,7 @@ public final class CompiledModule implements AutoCloseable {
             }
         }
         Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, now(spans));
-        if (functional) values.put(c, functionalGemm(c, a, values));
+        if (functional) values.put(c, Value.of(functionalGemm(c, a, values)));
         return new OpRecord(index, "pim.gemm", label(c), OpRecord.Placement.PIM, m, Double.NaN);
     }
 
@@ -314,18 +314,18 @@ public final class CompiledModule implements AutoCloseable {
     }
 
     /** C of one pim.gemm computed by PGEMMlib on the functional machine with the same plan. */
-    private Tensor functionalGemm(Call c, PimGemmAttrs a, Map<Expr, Object> values) {
+    private Tensor functionalGemm(Call c, PimGemmAttrs a, Map<Expr, Value> values) {
         TilingPlan plan = a.plan();
         var s = plan.shape();
-        Tensor at = Values.tensor(values.get(c.arg(0)), "A of " + label(c));
-        Tensor bt = Values.tensor(values.get(c.arg(1)), "B of " + label(c));
+        Tensor at = values.get(c.arg(0)).tensor();
+        Tensor bt = values.get(c.arg(1)).tensor();
         var bm = TensorMatrix.of(bt, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
         GemmResult r;
         try (DpuSet set = data.allocate(plan.dpus())) {
             PgemmLib.load(set, plan);
             if (PimOps.hasZeroPoints(c)) {
-                Tensor aZp = Values.tensor(values.get(c.arg(2)), "a_zp of " + label(c));
-                Tensor bZp = Values.tensor(values.get(c.arg(3)), "b_zp of " + label(c));
+                Tensor aZp = values.get(c.arg(2)).tensor();
+                Tensor bZp = values.get(c.arg(3)).tensor();
                 TensorMatrix.U8 au8 = TensorMatrix.asUint8(at, aZp.getLong(0), s.b(), s.m(), s.k(), label(c));
                 r = dataLib.gemmU8S8(set, plan, au8.matrix(), bm, new ZeroPoints(au8.zeroPoint(), bZp.ints()));
             } else {
@@ -362,9 +362,11 @@ public final class CompiledModule implements AutoCloseable {
         return c.type() instanceof TensorType t ? t.shapeText() : c.type().toString();
     }
 
-    private static void flatten(Object v, List<Tensor> out) {
-        if (v instanceof Tensor t) out.add(t);
-        else for (Object o : Values.tuple(v, "result")) flatten(o, out);
+    private static void flatten(Value v, List<Tensor> out) {
+        switch (v) {
+            case Value.TensorValue(Tensor t) -> out.add(t);
+            case Value.TupleValue(List<Value> fields) -> fields.forEach(f -> flatten(f, out));
+        }
     }
 
     /** Frees the DPU pool. */

@@ -1,72 +1,46 @@
 package org.pimllm.runtime;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import org.pimllm.ir.Call;
-import org.pimllm.ir.Constant;
 import org.pimllm.ir.Expr;
-import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
-import org.pimllm.ir.Tuple;
-import org.pimllm.ir.TupleGetItem;
 import org.pimllm.ir.Var;
+import org.pimllm.ir.eval.Interpreter;
+import org.pimllm.ir.eval.ScalarKernels;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.runtime.exec.ConstantCache;
-import org.pimllm.runtime.exec.OpEvaluator;
-import org.pimllm.runtime.exec.Values;
-import org.pimllm.runtime.kernels.ScalarKernels;
 
 /**
- * Interprets a module's {@code main} in plain Java with the scalar kernels: the reference every compiled run is
- * checked against. It knows only the built-in ops (run it on the graph before lowering). Inputs are given by
- * parameter name; the result is the body's value (a tensor, or a list of values for a tuple).
+ * Runs a module's {@code main} with the IR's evaluator ({@link Interpreter}) on the scalar kernels: the reference
+ * every compiled run is checked against. Ops compute what their compute function says (the same definition constant
+ * folding uses); run it on the graph before lowering, or on a lowered one (pim.gemm computes its host GEMM). Inputs
+ * are given by parameter name; constants are shared across modules through {@link ConstantCache}.
  */
 public final class ReferenceExecutor {
 
-    private final OpEvaluator eval = new OpEvaluator(ScalarKernels.INSTANCE);
+    private final Interpreter eval = new Interpreter(ScalarKernels.INSTANCE, ConstantCache::data);
 
     /** Runs {@code main} of the module. */
-    public Object run(IRModule module, Map<String, Tensor> inputs) {
+    public Value run(IRModule module, Map<String, Tensor> inputs) {
         return run(module.main(), inputs);
     }
 
     /** Runs a function; every parameter needs an input of exactly its type. */
-    public Object run(Function f, Map<String, Tensor> inputs) {
-        Map<Expr, Object> values = new IdentityHashMap<>();
+    public Value run(Function f, Map<String, Tensor> inputs) {
+        Map<Expr, Value> values = new IdentityHashMap<>();
         bindInputs(f, inputs, values);
-        for (Expr e : ExprVisitor.postOrder(f.body())) {
-            if (values.containsKey(e)) continue;
-            values.put(e, e instanceof Call c ? eval.eval(c, argValues(c.args(), values))
-                    : nodeValue(e, values, ConstantCache::data));
-        }
-        return values.get(f.body());
-    }
-
-    /**
-     * The value of a node of a function body that is not a call, from the values of its operands (computed before it
-     * in post order): a constant's data, a tuple's field values, a tuple field. Free variables and nested functions
-     * are errors. Shared by this executor and {@link CompiledModule}, which evaluate calls each their own way.
-     */
-    static Object nodeValue(Expr e, Map<Expr, Object> values, java.util.function.Function<Constant, Tensor> constants) {
-        return switch (e) {
-            case Constant c -> constants.apply(c);
-            case Tuple t -> argValues(t.fields(), values);
-            case TupleGetItem g -> Values.tuple(values.get(g.tuple()), "tuple field ." + g.index()).get(g.index());
-            case Var v -> throw new IllegalArgumentException("free variable %" + v.name() + " in the function body");
-            case Function fn -> throw new IllegalArgumentException("nested functions are not executable; inline them first");
-            case Call c -> throw new IllegalStateException("a call's value comes from its executor, not nodeValue");
-        };
+        return eval.evaluate(f.body(), values);
     }
 
     /** Runs {@code main} and returns its value as a single tensor. */
     public Tensor runTensor(IRModule module, Map<String, Tensor> inputs) {
-        return Values.tensor(run(module, inputs), "the result of @main");
+        return run(module, inputs).tensor();
     }
 
-    static void bindInputs(Function f, Map<String, Tensor> inputs, Map<Expr, Object> values) {
+    /** Binds each parameter of {@code f} to its input by name: missing, unknown or mistyped inputs are clear errors. */
+    static void bindInputs(Function f, Map<String, Tensor> inputs, Map<Expr, Value> values) {
         for (Var p : f.params()) {
             Tensor t = inputs.get(p.name());
             if (t == null) {
@@ -76,7 +50,7 @@ public final class ReferenceExecutor {
             if (!t.type().equals(p.type())) {
                 throw new IllegalArgumentException("input '" + p.name() + "' is " + t.type() + " but the function expects " + p.type());
             }
-            values.put(p, t);
+            values.put(p, Value.of(t));
         }
         for (String name : inputs.keySet()) {
             if (f.params().stream().noneMatch(p -> p.name().equals(name))) {
@@ -84,11 +58,5 @@ public final class ReferenceExecutor {
                         + f.params().stream().map(Var::name).toList());
             }
         }
-    }
-
-    static List<Object> argValues(List<Expr> args, Map<Expr, Object> values) {
-        List<Object> out = new ArrayList<>(args.size());
-        for (Expr a : args) out.add(values.get(a));
-        return out;
     }
 }

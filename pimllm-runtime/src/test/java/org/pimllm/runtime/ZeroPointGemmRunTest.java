@@ -18,6 +18,7 @@ import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorSource;
 import org.pimllm.ir.TensorType;
 import org.pimllm.ir.Var;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.ir.attrs.DenseAttrs;
 import org.pimllm.passes.PimModule;
 import org.pimllm.passes.pim.PimGemmAttrs;
@@ -95,9 +96,8 @@ class ZeroPointGemmRunTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Tensor> flat(Object v) {
-        return ((List<Object>) v).stream().map(o -> (Tensor) o).toList();
+    static List<Tensor> flat(Value v) {
+        return ((Value.TupleValue) v).fields().stream().map(Value::tensor).toList();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pimllm.ir.DType;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.models.onnx.OnnxImporter;
 import org.pimllm.models.onnx.OnnxReader;
 import org.pimllm.models.onnx.OnnxRuntimeReference;
@@ -195,8 +196,8 @@ class OnnxOpsVersusOrtTest {
   @MethodSource("cases")
   void opMatchesOnnxRuntime(Case c) {
     IRModule module = OnnxImporter.importModel(OnnxReader.read(c.model()), Map.of());
-    Object ours = new ReferenceExecutor().run(module, c.inputs());
-    List<Tensor> mine = ours instanceof Tensor t ? List.of(t) : ((List<?>) ours).stream().map(Tensor.class::cast).toList();
+    Value ours = new ReferenceExecutor().run(module, c.inputs());
+    List<Tensor> mine = ours instanceof Value.TupleValue(List<Value> fs) ? fs.stream().map(Value::tensor).toList() : List.of(ours.tensor());
     List<Tensor> ref;
     try (OnnxRuntimeReference ort = new OnnxRuntimeReference(c.model(), OnnxRuntimeReference.GraphOptimization.NONE)) {
       ref = List.copyOf(ort.run(c.inputs()).values());

@@ -42,7 +42,7 @@ class RoundTripProperties {
         assertEquals(text, Printer.print(back));
     }
 
-    /** The reference kernels produce values of exactly the types the relations inferred. */
+    /** The ops' compute functions produce values of exactly the types the relations inferred. */
     @Property(tries = 100)
     void generatedGraphsEvaluateToTheirTypes(@ForAll("choices") List<Integer> choices) {
         IRModule m = GraphGen.module(choices);

@@ -9,7 +9,7 @@ import org.pimllm.ir.Constant;
 import org.pimllm.ir.Expr;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorSource;
-import org.pimllm.ir.eval.Kernels;
+import org.pimllm.ir.eval.Interpreter;
 import org.pimllm.ir.TensorType;
 import org.pimllm.ir.text.AttrsCodec;
 import org.pimllm.ir.text.Parser;
@@ -36,7 +36,7 @@ public final class DerivedConstants {
             args.add(k);
             allReal &= k.isMaterialized();
         }
-        Supplier<Tensor> compute = () -> Kernels.get(c.op()).apply(c, materialize(args)).tensor();
+        Supplier<Tensor> compute = () -> Interpreter.compute(c, materialize(args)).tensor();
         if (allReal) return Constant.of(compute.get(), name);
         return lazy(c.tensorType(), key(c, args), compute, name);
     }
@@ -81,7 +81,7 @@ public final class DerivedConstants {
     /**
      * A loader for lazy constants read back from text whose keys this class wrote: it recomputes a
      * derivation from its key (synthetic atoms are regenerated; ops are rebuilt by parsing
-     * {@code op(args, attrs)} and evaluated with the IR's reference kernels). Other keys go to
+     * {@code op(args, attrs)} and evaluated with the op's compute function). Other keys go to
      * {@code fallback}. So a dumped module (e.g. after AdjustLayout on synthetic weights) parses
      * back with its data.
      */
@@ -135,7 +135,7 @@ public final class DerivedConstants {
         if (!attrs.isEmpty()) text.append(args.isEmpty() ? "" : ", ").append(attrs);
         text.append(")\n}\n");
         Call c = (Call) Parser.parse(text.toString()).main().body();
-        return Kernels.get(c.op()).apply(c, args).tensor();
+        return Interpreter.compute(c, args).tensor();
     }
 
     private static TensorType parseType(String shape, String dtype) {

@@ -7,7 +7,9 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.attrs.DenseAttrs;
 import org.pimllm.ir.attrs.MatmulAttrs;
-import org.pimllm.ir.eval.Kernels;
+import org.pimllm.ir.Tensor;
+import org.pimllm.ir.eval.HostKernels;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.ir.Op;
 import org.pimllm.ir.OpPattern;
@@ -39,14 +41,12 @@ public final class PimOps {
             .describe("C = A x B on the PIM DPUs through PGEMMlib; with a_zp, b_zp: (A - a_zp) x (B - b_zp)^T of uint8 A"
                     + " and int8 B (qnn.dense); attrs: plan, b_layout (col_major: B is (N, K);"
                     + " row_major: B is (K, N), transposed on the host at run time), resident, estimated_seconds")
-            .register();
+            .compute(PimOps::gemmCompute).register();
 
-    static {
-        // the executable specification of pim.gemm: the host GEMM op computing the same product
-        Kernels.register(GEMM, (call, args) -> {
-            Call host = hostEquivalent(call.args(), call.attrs(PimGemmAttrs.class));
-            return Kernels.get(host.op()).apply(host, args);
-        });
+    /** What pim.gemm computes: the compute function of the host GEMM op that gives the same product. */
+    static Value gemmCompute(Call call, List<Tensor> args, HostKernels kernels) {
+        Call host = hostEquivalent(call.args(), call.attrs(PimGemmAttrs.class));
+        return host.op().compute().apply(host, args, kernels);
     }
 
     /** True if this pim.gemm has zero points (uint8 x int8, PGEMMlib's gemmU8S8). */

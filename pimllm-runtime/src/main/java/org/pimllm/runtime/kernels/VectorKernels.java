@@ -5,9 +5,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.pimllm.ir.eval.HostKernels;
+import org.pimllm.ir.eval.ScalarKernels;
 
 /**
- * Vector API host kernels. Floats use 8-lane (256-bit) vectors so that lane j holds exactly the partial sum
+ * Vector API host kernels, plugged into the IR's evaluator ({@code new Interpreter(VectorKernels.INSTANCE)}) for the
+ * host ops of compiled runs. Floats use 8-lane (256-bit) vectors so that lane j holds exactly the partial sum
  * {@link ScalarKernels} keeps in part[j]; the lanes are combined in the same order, so results are
  * bit-identical to the scalar reference. Exponentials stay scalar ({@link StrictMath#exp}) for the same reason.
  */

@@ -12,14 +12,15 @@ import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.Var;
+import org.pimllm.ir.eval.HostKernels;
 import org.pimllm.ir.eval.Interpreter;
-import org.pimllm.runtime.kernels.HostKernels;
-import org.pimllm.runtime.kernels.ScalarKernels;
+import org.pimllm.ir.eval.ScalarKernels;
+import org.pimllm.ir.eval.Value;
 import org.pimllm.runtime.kernels.VectorKernels;
 
 /**
  * qnn.dense with zero points (uint8 or int8 activations x int8 weights) on the int8 GEMM kernel plus the
- * zero-point correction, against the IR's own reference interpreter and the scalar loop: the same bits.
+ * zero-point correction, with the scalar and the Vector API kernels, against the textbook loop: the same bits.
  */
 class QnnDenseTest {
 
@@ -37,16 +38,31 @@ class QnnDenseTest {
         Call c = b.qnnDense(xv, b.constant(w), b.constant(xzp), b.constant(wzp));
         IRModule mod = b.module(b.function(c, xv));
         Function f = mod.main();
-        Tensor expected = Interpreter.run(f, List.of(x)).tensor();
+        int[] expected = textbook(x, w, xzp, wzp);
+        assertArrayEquals(expected, Interpreter.run(f, List.of(x)).tensor().ints(), "reference interpreter");
         Call typed = (Call) f.body();
+        List<Value> args = List.of(Value.of(x), Value.of(w), Value.of(xzp), Value.of(wzp));
         for (HostKernels k : List.of(ScalarKernels.INSTANCE, VectorKernels.INSTANCE)) {
-            Tensor got = (Tensor) new OpEvaluator(k).eval(typed, List.of(x, w, xzp, wzp));
-            assertArrayEquals(expected.ints(), got.ints(), k.getClass().getSimpleName());
+            Tensor got = new Interpreter(k).apply(typed, args).tensor();
+            assertArrayEquals(expected, got.ints(), k.name());
         }
-        Tensor loop = Tensor.zeros(DType.INT32, expected.shape());
+    }
+
+    /** sum_p (x[i][p] - xz) * (w[j][p] - wz_j) in long, wrapped to int32. */
+    private static int[] textbook(Tensor x, Tensor w, Tensor xzp, Tensor wzp) {
         int k = x.dim(-1);
-        OpEvaluator.qnnDenseReference(x, w, xzp, wzp, loop, x.size() / k, k, w.dim(0));
-        assertArrayEquals(expected.ints(), loop.ints(), "scalar loop");
+        int m = x.size() / k;
+        int n = w.dim(0);
+        int[] out = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long wz = wzp.getLong(wzp.size() > 1 ? j : 0);
+                long s = 0;
+                for (int p = 0; p < k; p++) s += (x.getLong(i * k + p) - xzp.getLong(0)) * (w.getLong(j * k + p) - wz);
+                out[i * n + j] = (int) s;
+            }
+        }
+        return out;
     }
 
     @Test

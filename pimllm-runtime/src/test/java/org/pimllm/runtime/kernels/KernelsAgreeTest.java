@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.pimllm.ir.eval.HostKernels;
+import org.pimllm.ir.eval.ScalarKernels;
 
 /** The Vector API kernels give the scalar reference's bits, on shapes with and without vector tails. */
 class KernelsAgreeTest {

@@ -1,4 +1,4 @@
-package org.pimllm.runtime.exec;
+package org.pimllm.ir.eval;
 
 import org.pimllm.ir.DType;
 import org.pimllm.ir.Tensor;

@@ -1,4 +1,4 @@
-package org.pimllm.runtime.exec;
+package org.pimllm.ir.eval;
 
 /** Index arithmetic on row-major shapes. */
 final class Shapes {

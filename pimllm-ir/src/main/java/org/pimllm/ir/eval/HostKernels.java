@@ -1,10 +1,10 @@
-package org.pimllm.runtime.kernels;
+package org.pimllm.ir.eval;
 
 /**
- * The hot host-CPU kernels, as one contract with two implementations: {@link ScalarKernels} (plain loops, the
- * readable specification, used by the reference executor) and {@link VectorKernels} (Vector API, used by
- * compiled runs). Both give bit-identical results: integer sums are exact (int32 wrap-around), and float sums
- * use a fixed order, eight partial sums where partial {@code j} takes the elements {@code i = j mod 8} in
+ * The hot host-CPU kernels the op semantics ({@link OpSemantics}) are computed with, as one contract with two
+ * implementations: {@link ScalarKernels} (plain loops, the readable specification, used by the reference
+ * interpreter) and {@code org.pimllm.runtime.kernels.VectorKernels} (Vector API, used by compiled runs).
+ * Both give bit-identical results: integer sums are exact (int32 wrap-around), and float sums use a fixed order, eight partial sums where partial {@code j} takes the elements {@code i = j mod 8} in
  * order, then {@code ((p0 + p1) + p2) + ... + p7}, then the tail; products are rounded before they are added
  * (no fused multiply-add). A test checks every pair on random inputs.
  *

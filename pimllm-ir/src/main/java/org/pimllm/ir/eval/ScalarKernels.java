@@ -1,9 +1,9 @@
-package org.pimllm.runtime.kernels;
+package org.pimllm.ir.eval;
 
 /**
  * Plain-loop host kernels: the readable specification of every {@link HostKernels} method and the kernels
- * of the reference executor. Transcendental functions use {@link StrictMath} so results never depend on the
- * JIT.
+ * of the reference interpreter (constant folding, the reference executor). Transcendental functions use
+ * {@link StrictMath} so results never depend on the JIT.
  */
 public final class ScalarKernels implements HostKernels {
 
@@ -53,7 +53,7 @@ public final class ScalarKernels implements HostKernels {
     }
 
     /** ((p0 + p1) + p2) + ... + p7: the fixed order in which partial sums are combined. */
-    static float combine(float[] part) {
+    public static float combine(float[] part) {
         float s = part[0];
         for (int j = 1; j < LANES; j++) s += part[j];
         return s;

@@ -1,9 +1,11 @@
-package org.pimllm.runtime.exec;
+package org.pimllm.ir.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntPredicate;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 import org.apache.commons.math3.special.Erf;
@@ -28,111 +30,39 @@ import org.pimllm.ir.attrs.RmsNormAttrs;
 import org.pimllm.ir.attrs.RopeAttrs;
 import org.pimllm.ir.attrs.SplitAttrs;
 import org.pimllm.ir.attrs.StridedSliceAttrs;
-import org.pimllm.runtime.kernels.HostKernels;
 
 /**
- * The semantics of every built-in IR op on the host CPU: given a call and its argument values (a {@link Tensor},
- * or a {@code List} of values for tuples), computes its value. The hot parts (GEMMs, norms, softmax) go
- * through {@link HostKernels}; with {@link org.pimllm.runtime.kernels.ScalarKernels} this is the reference
- * executor, with {@link org.pimllm.runtime.kernels.VectorKernels} the compiled run's host path; both give the
- * same bits.
+ * The compute function ({@link Compute}) of every built-in op: the one definition of what each op computes, attached
+ * to the op in {@link org.pimllm.ir.Ops} and used by constant folding, the reference interpreter and the runtime.
+ * The hot parts (GEMMs, softmax, norms) go through {@link HostKernels}, so the runtime's Vector API kernels plug in
+ * and give the same bits as {@link ScalarKernels}.
  *
- * <p>Semantics: float arithmetic is IEEE float32 (+ - * / and sqrt computed in double and rounded, which equals
- * float arithmetic); transcendental functions are {@link StrictMath} in double, rounded to float; erf is
- * commons-math3's. Integer arithmetic wraps around in the result dtype (two's complement, as C and TVM), integer
- * division truncates (division by zero is an error). {@code cast} from float to integer truncates toward zero and
- * saturates; between integers it wraps. Quantization rounds half to even (ONNX QuantizeLinear) and saturates.
+ * <p>Numeric policy (docs/ir.md, "Numeric policy"): float arithmetic is IEEE float32 per op (+ - * / and sqrt
+ * computed in double and rounded once, which equals float arithmetic); transcendental functions are
+ * {@link StrictMath} in double, rounded to float; erf is commons-math3's. Sums of the GEMM and norm kernels use the
+ * fixed eight-lane order of {@link HostKernels}. Integer arithmetic wraps around in the result dtype (two's
+ * complement, as C and TVM); integer division truncates, and division by zero is an error. {@code cast} from float
+ * to integer truncates toward zero and saturates (NaN gives 0); between integers it wraps; to bool is "non-zero".
+ * Quantization rounds half to even (ONNX QuantizeLinear) and saturates.
  */
-public final class OpEvaluator {
+public final class OpSemantics {
 
-    private final HostKernels kernels;
-
-    public OpEvaluator(HostKernels kernels) {
-        this.kernels = kernels;
-    }
-
-    /** The value of {@code call} given its argument values. */
-    public Object eval(Call call, List<Object> args) {
-        String op = call.op().name();
-        return switch (op) {
-            case "nn.dense" -> dense(call, t(args, 0), t(args, 1));
-            case "nn.matmul", "nn.batch_matmul" -> matmul(call, t(args, 0), t(args, 1), call.attrs(MatmulAttrs.class));
-            case "qnn.dense" -> qnnDense(call, t(args, 0), t(args, 1), t(args, 2), t(args, 3));
-            case "add" -> binary(call, args, (a, b) -> a + b, Long::sum);
-            case "subtract" -> binary(call, args, (a, b) -> a - b, (a, b) -> a - b);
-            case "multiply" -> binary(call, args, (a, b) -> a * b, (a, b) -> a * b);
-            case "divide" -> binary(call, args, (a, b) -> a / b, OpEvaluator::intDivide);
-            case "power" -> binary(call, args, StrictMath::pow, OpEvaluator::intPow);
-            case "maximum" -> binary(call, args, Math::max, Math::max);
-            case "minimum" -> binary(call, args, Math::min, Math::min);
-            case "equal" -> compare(call, args, c -> c == 0);
-            case "not_equal" -> compare(call, args, c -> c != 0);
-            case "less" -> compare(call, args, c -> c < 0);
-            case "less_equal" -> compare(call, args, c -> c <= 0);
-            case "greater" -> compare(call, args, c -> c > 0);
-            case "greater_equal" -> compare(call, args, c -> c >= 0);
-            case "negative" -> unary(call, t(args, 0), x -> -x, x -> -x);
-            case "abs" -> unary(call, t(args, 0), Math::abs, Math::abs);
-            case "nn.relu" -> unary(call, t(args, 0), x -> Math.max(x, 0.0), x -> Math.max(x, 0));
-            case "sqrt" -> unary(call, t(args, 0), Math::sqrt, null);
-            case "rsqrt" -> unary(call, t(args, 0), x -> 1.0 / StrictMath.sqrt(x), null);
-            case "exp" -> unary(call, t(args, 0), StrictMath::exp, null);
-            case "log" -> unary(call, t(args, 0), StrictMath::log, null);
-            case "erf" -> unary(call, t(args, 0), Erf::erf, null);
-            case "tanh" -> unary(call, t(args, 0), StrictMath::tanh, null);
-            case "sigmoid" -> unary(call, t(args, 0), x -> 1.0 / (1.0 + StrictMath.exp(-x)), null);
-            case "cos" -> unary(call, t(args, 0), StrictMath::cos, null);
-            case "sin" -> unary(call, t(args, 0), StrictMath::sin, null);
-            case "nn.silu" -> unary(call, t(args, 0), x -> x / (1.0 + StrictMath.exp(-x)), null);
-            case "nn.gelu" -> unary(call, t(args, 0), gelu(call.attrs(GeluAttrs.class)), null);
-            case "clip" -> clip(call, t(args, 0), call.attrs(ClipAttrs.class));
-            case "cast" -> cast(call, t(args, 0));
-            case "where" -> where(call, t(args, 0), t(args, 1), t(args, 2));
-            case "nn.softmax" -> softmax(call, t(args, 0), call.attrs(AxisAttrs.class).axis(), false);
-            case "nn.log_softmax" -> softmax(call, t(args, 0), call.attrs(AxisAttrs.class).axis(), true);
-            case "nn.layer_norm" -> layerNorm(call, t(args, 0), t(args, 1), t(args, 2), call.attrs(LayerNormAttrs.class));
-            case "nn.rms_norm" -> rmsNorm(call, t(args, 0), t(args, 1), call.attrs(RmsNormAttrs.class));
-            case "sum", "mean", "max", "min" -> reduce(call, t(args, 0), call.attrs(ReduceAttrs.class), op);
-            case "argmax" -> argmax(call, t(args, 0), call.attrs(ArgReduceAttrs.class));
-            case "reshape", "expand_dims", "squeeze" -> t(args, 0).reshape(outShape(call));
-            case "transpose" -> transpose(call, t(args, 0), call.attrs(AxesAttrs.class));
-            case "concatenate" -> concatenate(call, args, call.attrs(AxisAttrs.class).axis());
-            case "split" -> split(call, t(args, 0), call.attrs(SplitAttrs.class));
-            case "strided_slice" -> stridedSlice(call, t(args, 0), call.attrs(StridedSliceAttrs.class));
-            case "take" -> take(call, t(args, 0), t(args, 1), call.attrs(AxisAttrs.class).axis());
-            case "broadcast_to" -> broadcastTo(t(args, 0), outType(call));
-            case "arange" -> arange(call, call.attrs(ArangeAttrs.class));
-            case "nn.rotary_embedding" -> rope(call, t(args, 0), call.attrs(RopeAttrs.class));
-            case "nn.causal_mask" -> causalMask(call, t(args, 0), call.attrs(MaskAttrs.class));
-            case "nn.attention_mask" -> attentionMask(call, t(args, 0), t(args, 1), call.attrs(MaskAttrs.class));
-            case "qnn.quantize" -> quantize(call, t(args, 0), t(args, 1), t(args, 2), call.attrs(QuantizeAttrs.class));
-            case "qnn.dequantize" -> dequantize(call, t(args, 0), t(args, 1), t(args, 2), call.attrs(AxisAttrs.class).axis());
-            case "qnn.requantize" -> requantize(call, args, call.attrs(RequantizeAttrs.class));
-            case "qnn.dynamic_quantize" -> dynamicQuantize(t(args, 0));
-            default -> throw new IllegalArgumentException("the host executor has no implementation of op '" + op
-                    + "'; lower it first (pim.* ops run through the compiled module) or add it to OpEvaluator");
-        };
+    private OpSemantics() {
     }
 
     // ---- helpers ----
-
-    private static Tensor t(List<Object> args, int i) {
-        Object v = args.get(i);
-        if (v instanceof Tensor t) return t;
-        throw new IllegalStateException("argument " + i + " is a tuple, expected a tensor");
-    }
 
     private static TensorType outType(Call call) {
         if (call.type() instanceof TensorType t) return t;
         throw new IllegalStateException(call.op().name() + " does not produce a tensor");
     }
 
-    private static int[] outShape(Call call) {
-        return outType(call).shapeArray();
-    }
-
     private static Tensor newOut(Call call) {
         return Tensor.zeros(outType(call));
+    }
+
+    private static Value done(Tensor t) {
+        return Value.of(t);
     }
 
     private static long intDivide(long a, long b) {
@@ -140,18 +70,53 @@ public final class OpEvaluator {
         return a / b;
     }
 
-    private static long intPow(long a, long b) {
+    /** a^b with wrap-around (square and multiply); a negative exponent gives the truncated 1 / a^|b|. */
+    static long intPow(long a, long b) {
         if (b < 0) return a == 1 ? 1 : a == -1 ? (b % 2 == 0 ? 1 : -1) : 0;
         long r = 1;
-        for (long i = 0; i < b; i++) r *= a;
+        long base = a;
+        for (long e = b; e > 0; e >>= 1) {
+            if ((e & 1) != 0) r *= base;
+            base *= base;
+        }
         return r;
     }
 
-    // ---- elementwise ----
+    private static boolean sameShape(Tensor t, int[] shape) {
+        return Arrays.equals(t.shape(), shape);
+    }
 
-    private Tensor binary(Call call, List<Object> args, DoubleBinaryOperator f, LongBinaryOperator g) {
-        Tensor a = t(args, 0);
-        Tensor b = t(args, 1);
+    private static void copyElement(Tensor src, int j, Tensor dst, int i) {
+        switch (dst.storage()) {
+            case float[] f -> f[i] = ((float[]) src.storage())[j];
+            case byte[] b -> b[i] = ((byte[]) src.storage())[j];
+            case short[] s -> s[i] = ((short[]) src.storage())[j];
+            case int[] v -> v[i] = ((int[]) src.storage())[j];
+            case long[] l -> l[i] = ((long[]) src.storage())[j];
+            default -> throw new IllegalStateException("unexpected storage");
+        }
+    }
+
+    // ---- binary elementwise (numpy broadcasting) ----
+
+    public static Value add(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, (x, y) -> x + y, Long::sum); }
+
+    public static Value subtract(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, (x, y) -> x - y, (x, y) -> x - y); }
+
+    public static Value multiply(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, (x, y) -> x * y, (x, y) -> x * y); }
+
+    public static Value divide(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, (x, y) -> x / y, OpSemantics::intDivide); }
+
+    public static Value power(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, StrictMath::pow, OpSemantics::intPow); }
+
+    public static Value maximum(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, Math::max, Math::max); }
+
+    public static Value minimum(Call c, List<Tensor> a, HostKernels k) { return binary(c, a, Math::min, Math::min); }
+
+    /** f on float operands (rounded to the output dtype), g on integers (wrapped into it). */
+    private static Value binary(Call call, List<Tensor> args, DoubleBinaryOperator f, LongBinaryOperator g) {
+        Tensor a = args.get(0);
+        Tensor b = args.get(1);
         Tensor out = newOut(call);
         int[] shape = out.shape();
         int n = out.size();
@@ -172,20 +137,25 @@ public final class OpEvaluator {
                 Elems.setWrapped(out, i, g.applyAsLong(a.getLong(ia == null ? i : ia[i]), b.getLong(ib == null ? i : ib[i])));
             }
         }
-        return out;
+        return done(out);
     }
 
-    private static boolean sameShape(Tensor t, int[] shape) {
-        return java.util.Arrays.equals(t.shape(), shape);
-    }
+    public static Value equal(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r == 0); }
 
-    private interface CmpTest {
-        boolean test(int cmp);
-    }
+    public static Value notEqual(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r != 0); }
 
-    private Tensor compare(Call call, List<Object> args, CmpTest test) {
-        Tensor a = t(args, 0);
-        Tensor b = t(args, 1);
+    public static Value less(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r < 0); }
+
+    public static Value lessEqual(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r <= 0); }
+
+    public static Value greater(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r > 0); }
+
+    public static Value greaterEqual(Call c, List<Tensor> a, HostKernels k) { return compare(c, a, r -> r >= 0); }
+
+    /** IEEE comparison: -0 equals 0, and every comparison with NaN is false except not_equal. */
+    private static Value compare(Call call, List<Tensor> args, IntPredicate test) {
+        Tensor a = args.get(0);
+        Tensor b = args.get(1);
         Tensor out = newOut(call);
         int[] shape = out.shape();
         int[] ia = Shapes.broadcastIndex(a.shape(), shape);
@@ -196,20 +166,66 @@ public final class OpEvaluator {
             int c;
             if (fl) {
                 double x = a.getDouble(ia[i]), y = b.getDouble(ib[i]);
-                c = Double.isNaN(x) || Double.isNaN(y) ? 2 : Double.compare(x == 0 ? 0.0 : x, y == 0 ? 0.0 : y);
-                if (c == 2) {
+                if (Double.isNaN(x) || Double.isNaN(y)) {
                     o[i] = (byte) (test.test(1) && test.test(-1) ? 1 : 0); // NaN: only not_equal holds
                     continue;
                 }
+                c = Double.compare(x == 0 ? 0.0 : x, y == 0 ? 0.0 : y);
             } else {
                 c = Long.compare(a.getLong(ia[i]), b.getLong(ib[i]));
             }
             o[i] = (byte) (test.test(c) ? 1 : 0);
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor unary(Call call, Tensor x, DoubleUnaryOperator f, LongUnaryOperator g) {
+    // ---- unary elementwise ----
+
+    public static Value negative(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), x -> -x, x -> -x); }
+
+    public static Value abs(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), Math::abs, Math::abs); }
+
+    public static Value relu(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), x -> Math.max(x, 0.0), x -> Math.max(x, 0)); }
+
+    public static Value sqrt(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), Math::sqrt, null); }
+
+    public static Value rsqrt(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), x -> 1.0 / StrictMath.sqrt(x), null); }
+
+    public static Value exp(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::exp, null); }
+
+    public static Value log(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::log, null); }
+
+    public static Value erf(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), Erf::erf, null); }
+
+    public static Value tanh(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::tanh, null); }
+
+    public static Value sigmoid(Call c, List<Tensor> a, HostKernels k) {
+        return unary(c, a.get(0), x -> 1.0 / (1.0 + StrictMath.exp(-x)), null);
+    }
+
+    public static Value cos(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::cos, null); }
+
+    public static Value sin(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::sin, null); }
+
+    public static Value silu(Call c, List<Tensor> a, HostKernels k) {
+        return unary(c, a.get(0), x -> x / (1.0 + StrictMath.exp(-x)), null);
+    }
+
+    /** Exact (erf) GELU or its tanh approximation, each computed in double and rounded once. */
+    public static Value gelu(Call c, List<Tensor> a, HostKernels k) {
+        DoubleUnaryOperator f;
+        if (c.attrs(GeluAttrs.class).approximate() == GeluAttrs.Approximation.TANH) {
+            double s = Math.sqrt(2 / Math.PI);
+            f = x -> 0.5 * x * (1 + StrictMath.tanh(s * (x + 0.044715 * x * x * x)));
+        } else {
+            double inv = 1 / Math.sqrt(2);
+            f = x -> 0.5 * x * (1 + Erf.erf(x * inv));
+        }
+        return unary(c, a.get(0), f, null);
+    }
+
+    /** f in double on float data, rounded to the output dtype; g on integers, wrapped (null: floats only). */
+    private static Value unary(Call call, Tensor x, DoubleUnaryOperator f, LongUnaryOperator g) {
         Tensor out = newOut(call);
         int n = out.size();
         if (out.dtype() == DType.FP32) {
@@ -221,19 +237,13 @@ public final class OpEvaluator {
             if (g == null) throw new IllegalArgumentException(call.op().name() + " is defined on floats only, got " + x.dtype());
             for (int i = 0; i < n; i++) Elems.setWrapped(out, i, g.applyAsLong(x.getLong(i)));
         }
-        return out;
+        return done(out);
     }
 
-    private static DoubleUnaryOperator gelu(GeluAttrs a) {
-        if (a.approximate() == GeluAttrs.Approximation.TANH) {
-            double c = Math.sqrt(2 / Math.PI);
-            return x -> 0.5 * x * (1 + StrictMath.tanh(c * (x + 0.044715 * x * x * x)));
-        }
-        double inv = 1 / Math.sqrt(2);
-        return x -> 0.5 * x * (1 + Erf.erf(x * inv));
-    }
-
-    private Tensor clip(Call call, Tensor x, ClipAttrs a) {
+    /** Floats clamp to [a_min, a_max]; integers to [ceil(a_min), floor(a_max)]. */
+    public static Value clip(Call call, List<Tensor> args, HostKernels k) {
+        ClipAttrs a = call.attrs(ClipAttrs.class);
+        Tensor x = args.get(0);
         Tensor out = newOut(call);
         for (int i = 0; i < out.size(); i++) {
             if (x.dtype().isFloat()) {
@@ -243,20 +253,23 @@ public final class OpEvaluator {
                 Elems.setWrapped(out, i, Math.min(Math.max(x.getLong(i), lo), hi));
             }
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor cast(Call call, Tensor x) {
+    /** Float to integer truncates toward zero and saturates (NaN: 0); integer to integer wraps; to bool: non-zero. */
+    public static Value cast(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
         Tensor out = newOut(call);
         for (int i = 0; i < out.size(); i++) {
             if (x.dtype().isFloat()) Elems.setTruncated(out, i, x.getDouble(i));
             else if (out.dtype().isFloat()) out.setDouble(i, x.getLong(i));
             else Elems.setWrapped(out, i, x.getLong(i));
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor where(Call call, Tensor c, Tensor x, Tensor y) {
+    public static Value where(Call call, List<Tensor> args, HostKernels k) {
+        Tensor c = args.get(0), x = args.get(1), y = args.get(2);
         Tensor out = newOut(call);
         int[] shape = out.shape();
         int[] ic = Shapes.broadcastIndex(c.shape(), shape);
@@ -264,42 +277,43 @@ public final class OpEvaluator {
         int[] iy = Shapes.broadcastIndex(y.shape(), shape);
         byte[] cb = c.bytes();
         for (int i = 0; i < out.size(); i++) {
-            Tensor src = cb[ic[i]] != 0 ? x : y;
-            int j = cb[ic[i]] != 0 ? ix[i] : iy[i];
-            copyElement(src, j, out, i);
+            boolean pick = cb[ic[i]] != 0;
+            copyElement(pick ? x : y, pick ? ix[i] : iy[i], out, i);
         }
-        return out;
-    }
-
-    private static void copyElement(Tensor src, int j, Tensor dst, int i) {
-        switch (dst.storage()) {
-            case float[] f -> f[i] = ((float[]) src.storage())[j];
-            case byte[] b -> b[i] = ((byte[]) src.storage())[j];
-            case short[] s -> s[i] = ((short[]) src.storage())[j];
-            case int[] v -> v[i] = ((int[]) src.storage())[j];
-            case long[] l -> l[i] = ((long[]) src.storage())[j];
-            default -> throw new IllegalStateException("unexpected storage");
-        }
+        return done(out);
     }
 
     // ---- GEMMs ----
 
-    private Tensor dense(Call call, Tensor x, Tensor w) {
+    /** nn.dense: out[m][n] = sum_k x[m][k] * w[n][k]. */
+    public static Value dense(Call call, List<Tensor> args, HostKernels kernels) {
+        Tensor x = args.get(0), w = args.get(1);
         Tensor out = newOut(call);
         int k = x.dim(-1);
         int n = w.dim(0);
-        int m = x.size() / k;
-        if (x.dtype() == DType.INT8 && out.dtype() == DType.INT32) {
-            kernels.gemmInt8(x.bytes(), 0, w.bytes(), 0, out.ints(), 0, m, k, n);
-        } else if (x.dtype() == DType.FP32 && out.dtype() == DType.FP32) {
-            kernels.gemmFp32(x.floats(), 0, w.floats(), 0, out.floats(), 0, m, k, n);
-        } else {
-            genericGemm(x, 0, w, 0, out, 0, m, k, n);
-        }
-        return out;
+        int m = k == 0 ? out.size() / Math.max(n, 1) : x.size() / k;
+        gemm(kernels, x, 0, w, 0, out, 0, m, k, n);
+        return done(out);
     }
 
-    /** out[i][j] = sum_p x[i][p] * w[j][p] in long, wrapped into out's integer dtype (or float). */
+    /**
+     * One GEMM of row-major A (M, K) and W (N, K): int8 x int8 -> int32 and float32 on the kernels, anything else
+     * by {@link #genericGemm}.
+     */
+    private static void gemm(HostKernels kernels, Tensor x, int xOff, Tensor w, int wOff, Tensor out, int oOff, int m, int k, int n) {
+        if (x.dtype() == DType.INT8 && w.dtype() == DType.INT8 && out.dtype() == DType.INT32) {
+            kernels.gemmInt8(x.bytes(), xOff, w.bytes(), wOff, out.ints(), oOff, m, k, n);
+        } else if (x.dtype() == DType.FP32 && out.dtype() == DType.FP32) {
+            kernels.gemmFp32(x.floats(), xOff, w.floats(), wOff, out.floats(), oOff, m, k, n);
+        } else {
+            genericGemm(x, xOff, w, wOff, out, oOff, m, k, n);
+        }
+    }
+
+    /**
+     * out[i][j] = sum_p x[i][p] * w[j][p]: integers exactly in long, wrapped into out's dtype; other floats with
+     * each product rounded to float32 and the sum kept in double, rounded once.
+     */
     private static void genericGemm(Tensor x, int xOff, Tensor w, int wOff, Tensor out, int oOff, int m, int k, int n) {
         boolean fl = out.dtype().isFloat();
         for (int i = 0; i < m; i++) {
@@ -317,17 +331,19 @@ public final class OpEvaluator {
         }
     }
 
-    private Tensor qnnDense(Call call, Tensor x, Tensor w, Tensor xzp, Tensor wzp) {
+    /** qnn.dense: sum_k (x[m][k] - x_zp) * (w[n][k] - w_zp[n]), exact with int32 (or int64) wrap-around. */
+    public static Value qnnDense(Call call, List<Tensor> args, HostKernels kernels) {
+        Tensor x = args.get(0), w = args.get(1), xzp = args.get(2), wzp = args.get(3);
         Tensor out = newOut(call);
         int k = x.dim(-1);
         int n = w.dim(0);
-        int m = x.size() / k;
+        int m = k == 0 ? out.size() / Math.max(n, 1) : x.size() / k;
         if (w.dtype() == DType.INT8 && out.dtype() == DType.INT32) {
-            zeroPointGemm(x, w, xzp, wzp, out.ints(), m, k, n);
+            zeroPointGemm(kernels, x, w, xzp, wzp, out.ints(), m, k, n);
         } else {
             qnnDenseReference(x, w, xzp, wzp, out, m, k, n);
         }
-        return out;
+        return done(out);
     }
 
     /**
@@ -337,7 +353,7 @@ public final class OpEvaluator {
      * {@code xs.w - wz_j * rowSum(xs) + c * colSum(w_j) - K * c * wz_j}. Every term is computed in wrapping int
      * arithmetic, so the result equals {@link #qnnDenseReference}'s wrapped sum bit for bit.
      */
-    private void zeroPointGemm(Tensor x, Tensor w, Tensor xzp, Tensor wzp, int[] out, int m, int k, int n) {
+    private static void zeroPointGemm(HostKernels kernels, Tensor x, Tensor w, Tensor xzp, Tensor wzp, int[] out, int m, int k, int n) {
         boolean unsigned = x.dtype() == DType.UINT8;
         int c = (unsigned ? 128 : 0) - (int) xzp.getLong(0);
         byte[] xs = x.bytes();
@@ -381,16 +397,18 @@ public final class OpEvaluator {
         }
     }
 
-    /** Numpy matmul with broadcast batch dims and optional transposes; B is brought to (N, K) per batch entry. */
-    private Tensor matmul(Call call, Tensor a, Tensor b, MatmulAttrs attrs) {
+    /** nn.matmul / nn.batch_matmul: numpy matmul with broadcast batch dims, optional transposes, rank-1 operands. */
+    public static Value matmul(Call call, List<Tensor> args, HostKernels kernels) {
+        MatmulAttrs attrs = call.attrs(MatmulAttrs.class);
+        Tensor a = args.get(0), b = args.get(1);
         Tensor out = newOut(call);
         int[] as = a.rank() == 1 ? new int[] {1, a.dim(0)} : a.shape();
         int[] bs = b.rank() == 1 ? new int[] {b.dim(0), 1} : b.shape();
         int m = attrs.transposeA() ? as[as.length - 1] : as[as.length - 2];
         int k = attrs.transposeA() ? as[as.length - 2] : as[as.length - 1];
         int n = attrs.transposeB() ? bs[bs.length - 2] : bs[bs.length - 1];
-        int[] aBatch = java.util.Arrays.copyOf(as, as.length - 2);
-        int[] bBatch = java.util.Arrays.copyOf(bs, bs.length - 2);
+        int[] aBatch = Arrays.copyOf(as, as.length - 2);
+        int[] bBatch = Arrays.copyOf(bs, bs.length - 2);
         int rank = Math.max(aBatch.length, bBatch.length);
         int[] batch = new int[rank];
         for (int d = 0; d < rank; d++) {
@@ -401,31 +419,20 @@ public final class OpEvaluator {
         int[] mapA = Shapes.broadcastIndex(aBatch, batch);
         int[] mapB = Shapes.broadcastIndex(bBatch, batch);
         int nb = Shapes.size(batch);
-        Tensor am = a.reshape(prepend(Shapes.size(aBatch), as[as.length - 2], as[as.length - 1]));
-        Tensor bm = b.reshape(prepend(Shapes.size(bBatch), bs[bs.length - 2], bs[bs.length - 1]));
+        Tensor am = a.reshape(Shapes.size(aBatch), as[as.length - 2], as[as.length - 1]);
+        Tensor bm = b.reshape(Shapes.size(bBatch), bs[bs.length - 2], bs[bs.length - 1]);
         // bring A to (M, K) and B to (N, K) row-major per batch entry: the layout the kernels read
         Tensor aRows = attrs.transposeA() ? swapLast(am) : am;
         Tensor bRows = attrs.transposeB() ? bm : swapLast(bm);
         Tensor o3 = out.reshape(nb, m, n);
-        boolean int8 = a.dtype() == DType.INT8 && out.dtype() == DType.INT32;
-        boolean fp32 = a.dtype() == DType.FP32 && out.dtype() == DType.FP32;
         for (int bi = 0; bi < nb; bi++) {
-            int aOff = mapA[bi] * m * k;
-            int bOff = mapB[bi] * n * k;
-            int oOff = bi * m * n;
-            if (int8) kernels.gemmInt8(aRows.bytes(), aOff, bRows.bytes(), bOff, o3.ints(), oOff, m, k, n);
-            else if (fp32) kernels.gemmFp32(aRows.floats(), aOff, bRows.floats(), bOff, o3.floats(), oOff, m, k, n);
-            else genericGemm(aRows, aOff, bRows, bOff, o3, oOff, m, k, n);
+            gemm(kernels, aRows, mapA[bi] * m * k, bRows, mapB[bi] * n * k, o3, bi * m * n, m, k, n);
         }
-        return out;
-    }
-
-    private static int[] prepend(int b, int r, int c) {
-        return new int[] {b, r, c};
+        return done(out);
     }
 
     /** (B, R, C) -> (B, C, R). */
-    static Tensor swapLast(Tensor t) {
+    private static Tensor swapLast(Tensor t) {
         int b = t.dim(0), r = t.dim(1), c = t.dim(2);
         Tensor out = Tensor.zeros(t.dtype(), b, c, r);
         for (int bi = 0; bi < b; bi++) {
@@ -438,12 +445,13 @@ public final class OpEvaluator {
 
     // ---- normalization ----
 
-    /** Runs a contiguous-row kernel along any axis by gathering rows (the last axis needs no gather). */
+    /** A kernel over contiguous rows of length n. */
     private interface RowKernel {
         void apply(float[] x, float[] y, int rows, int n);
     }
 
-    private Tensor alongAxis(Call call, Tensor x, int axis, RowKernel kernel) {
+    /** Runs a contiguous-row kernel along any axis by gathering rows (the last axis needs no gather). */
+    private static Value alongAxis(Call call, Tensor x, int axis, RowKernel kernel) {
         int rank = x.rank();
         int ax = Shapes.axis(axis, rank);
         int[] shape = x.shape();
@@ -465,7 +473,7 @@ public final class OpEvaluator {
                 }
             }
         }
-        return fromFloats(call, res);
+        return done(fromFloats(call, res));
     }
 
     private static Tensor fromFloats(Call call, float[] v) {
@@ -476,41 +484,59 @@ public final class OpEvaluator {
         return out;
     }
 
-    private Tensor softmax(Call call, Tensor x, int axis, boolean log) {
-        return alongAxis(call, x, axis, (in, out, rows, n) -> {
+    public static Value softmax(Call call, List<Tensor> args, HostKernels kernels) {
+        return alongAxis(call, args.get(0), call.attrs(AxisAttrs.class).axis(), kernels::softmaxRows);
+    }
+
+    /** The log of the float32 softmax, element by element. */
+    public static Value logSoftmax(Call call, List<Tensor> args, HostKernels kernels) {
+        return alongAxis(call, args.get(0), call.attrs(AxisAttrs.class).axis(), (in, out, rows, n) -> {
             kernels.softmaxRows(in, out, rows, n);
-            if (log) {
-                for (int i = 0; i < rows * n; i++) out[i] = (float) StrictMath.log(out[i]);
-            }
+            for (int i = 0; i < rows * n; i++) out[i] = (float) StrictMath.log(out[i]);
         });
     }
 
-    private Tensor layerNorm(Call call, Tensor x, Tensor gamma, Tensor beta, LayerNormAttrs a) {
+    public static Value layerNorm(Call call, List<Tensor> args, HostKernels kernels) {
+        LayerNormAttrs a = call.attrs(LayerNormAttrs.class);
+        Tensor x = args.get(0);
         int n = x.dim(a.axis());
-        float[] g = a.scale() ? Elems.floats(gamma) : filled(n, 1f);
-        float[] b = a.center() ? Elems.floats(beta) : new float[n];
+        float[] g = a.scale() ? Elems.floats(args.get(1)) : filled(n, 1f);
+        float[] b = a.center() ? Elems.floats(args.get(2)) : new float[n];
         float eps = (float) a.epsilon();
         return alongAxis(call, x, a.axis(), (in, out, rows, len) -> kernels.layerNormRows(in, out, rows, len, g, b, eps));
     }
 
-    private Tensor rmsNorm(Call call, Tensor x, Tensor gamma, RmsNormAttrs a) {
-        float[] g = Elems.floats(gamma);
+    public static Value rmsNorm(Call call, List<Tensor> args, HostKernels kernels) {
+        RmsNormAttrs a = call.attrs(RmsNormAttrs.class);
+        float[] g = Elems.floats(args.get(1));
         float eps = (float) a.epsilon();
-        return alongAxis(call, x, a.axis(), (in, out, rows, len) -> kernels.rmsNormRows(in, out, rows, len, g, eps));
+        return alongAxis(call, args.get(0), a.axis(), (in, out, rows, len) -> kernels.rmsNormRows(in, out, rows, len, g, eps));
     }
 
     private static float[] filled(int n, float v) {
         float[] f = new float[n];
-        java.util.Arrays.fill(f, v);
+        Arrays.fill(f, v);
         return f;
     }
 
     // ---- reductions ----
 
-    private Tensor reduce(Call call, Tensor x, ReduceAttrs a, String op) {
+    private enum Reduction { SUM, MEAN, MAX, MIN }
+
+    public static Value sum(Call c, List<Tensor> a, HostKernels k) { return reduce(c, a.get(0), Reduction.SUM); }
+
+    public static Value mean(Call c, List<Tensor> a, HostKernels k) { return reduce(c, a.get(0), Reduction.MEAN); }
+
+    public static Value max(Call c, List<Tensor> a, HostKernels k) { return reduce(c, a.get(0), Reduction.MAX); }
+
+    public static Value min(Call c, List<Tensor> a, HostKernels k) { return reduce(c, a.get(0), Reduction.MIN); }
+
+    /** Float sums accumulate in double in row-major order and are rounded once; integers wrap into the dtype. */
+    private static Value reduce(Call call, Tensor x, Reduction kind) {
+        ReduceAttrs a = call.attrs(ReduceAttrs.class);
         int rank = x.rank();
         boolean[] red = new boolean[rank];
-        if (a.axes() == null) java.util.Arrays.fill(red, true);
+        if (a.axes() == null) Arrays.fill(red, true);
         else for (int ax : a.axes()) red[Shapes.axis(ax, rank)] = true;
         int[] shape = x.shape();
         int[] keptShape = shape.clone();
@@ -520,10 +546,10 @@ public final class OpEvaluator {
         boolean fl = x.dtype().isFloat();
         double[] accD = new double[outN];
         long[] accL = new long[outN];
-        boolean isMax = op.equals("max"), isMin = op.equals("min");
+        boolean isMax = kind == Reduction.MAX, isMin = kind == Reduction.MIN;
         if (isMax || isMin) {
-            java.util.Arrays.fill(accD, isMax ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
-            java.util.Arrays.fill(accL, isMax ? Long.MIN_VALUE : Long.MAX_VALUE);
+            Arrays.fill(accD, isMax ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+            Arrays.fill(accL, isMax ? Long.MIN_VALUE : Long.MAX_VALUE);
         }
         int[] idx = new int[rank];
         int count = x.size() / Math.max(outN, 1);
@@ -544,14 +570,16 @@ public final class OpEvaluator {
         }
         Tensor out = newOut(call);
         for (int i = 0; i < outN; i++) {
-            if (fl) out.setDouble(i, op.equals("mean") ? accD[i] / count : accD[i]);
+            if (fl) out.setDouble(i, kind == Reduction.MEAN ? accD[i] / count : accD[i]);
             else Elems.setWrapped(out, i, accL[i]);
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor argmax(Call call, Tensor x, ArgReduceAttrs a) {
-        int ax = Shapes.axis(a.axis(), x.rank());
+    /** Index of the first largest element along the axis (NaNs never compare larger). */
+    public static Value argmax(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        int ax = Shapes.axis(call.attrs(ArgReduceAttrs.class).axis(), x.rank());
         int[] shape = x.shape();
         int n = shape[ax];
         int inner = Shapes.prod(shape, ax + 1, shape.length);
@@ -572,12 +600,19 @@ public final class OpEvaluator {
                 o[p * inner + c] = best;
             }
         }
-        return out;
+        return done(out);
     }
 
     // ---- shape manipulation ----
 
-    private Tensor transpose(Call call, Tensor x, AxesAttrs a) {
+    /** reshape, expand_dims and squeeze: the same elements under the call's shape (storage is shared, never mutated). */
+    public static Value reshape(Call call, List<Tensor> args, HostKernels k) {
+        return done(args.get(0).reshape(outType(call).shapeArray()));
+    }
+
+    public static Value transpose(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        AxesAttrs a = call.attrs(AxesAttrs.class);
         int rank = x.rank();
         int[] perm = new int[rank];
         for (int i = 0; i < rank; i++) perm[i] = a.axes() == null ? rank - 1 - i : Shapes.axis(a.axes().get(i), rank);
@@ -594,36 +629,36 @@ public final class OpEvaluator {
                 idx[d] = 0;
             }
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor concatenate(Call call, List<Object> args, int axis) {
+    public static Value concatenate(Call call, List<Tensor> args, HostKernels k) {
         Tensor out = newOut(call);
-        int ax = Shapes.axis(axis, out.rank());
+        int ax = Shapes.axis(call.attrs(AxisAttrs.class).axis(), out.rank());
         int[] os = out.shape();
         int outer = Shapes.prod(os, 0, ax);
         int inner = Shapes.prod(os, ax + 1, os.length);
         int outRow = os[ax] * inner;
         int at = 0;
-        for (int i = 0; i < args.size(); i++) {
-            Tensor x = t(args, i);
+        for (Tensor x : args) {
             int chunk = x.dim(ax) * inner;
             for (int p = 0; p < outer; p++) {
                 System.arraycopy(x.storage(), p * chunk, out.storage(), p * outRow + at, chunk);
             }
             at += chunk;
         }
-        return out;
+        return done(out);
     }
 
-    private List<Object> split(Call call, Tensor x, SplitAttrs a) {
+    public static Value split(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
         TupleType tt = (TupleType) call.type();
-        int ax = Shapes.axis(a.axis(), x.rank());
+        int ax = Shapes.axis(call.attrs(SplitAttrs.class).axis(), x.rank());
         int[] xs = x.shape();
         int outer = Shapes.prod(xs, 0, ax);
         int inner = Shapes.prod(xs, ax + 1, xs.length);
         int inRow = xs[ax] * inner;
-        List<Object> parts = new ArrayList<>();
+        List<Tensor> parts = new ArrayList<>();
         int at = 0;
         for (int f = 0; f < tt.size(); f++) {
             TensorType pt = (TensorType) tt.field(f);
@@ -635,15 +670,17 @@ public final class OpEvaluator {
             at += chunk;
             parts.add(part);
         }
-        return parts;
+        return Value.tuple(parts);
     }
 
-    private Tensor stridedSlice(Call call, Tensor x, StridedSliceAttrs a) {
+    public static Value stridedSlice(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        StridedSliceAttrs a = call.attrs(StridedSliceAttrs.class);
         int rank = x.rank();
         int[] xs = x.shape();
         int[] begin = new int[rank];
         int[] step = new int[rank];
-        java.util.Arrays.fill(step, 1);
+        Arrays.fill(step, 1);
         for (int i = 0; i < a.begin().size(); i++) {
             int ax = a.axes() == null ? i : Shapes.axis(a.axes().get(i), rank);
             long s = a.strides() == null ? 1 : a.strides().get(i);
@@ -667,11 +704,13 @@ public final class OpEvaluator {
                 idx[d] = 0;
             }
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor take(Call call, Tensor data, Tensor indices, int axis) {
-        int ax = Shapes.axis(axis, data.rank());
+    /** Gather along axis; negative indices count from the end, out-of-range ones are an error. */
+    public static Value take(Call call, List<Tensor> args, HostKernels k) {
+        Tensor data = args.get(0), indices = args.get(1);
+        int ax = Shapes.axis(call.attrs(AxisAttrs.class).axis(), data.rank());
         int[] ds = data.shape();
         int outer = Shapes.prod(ds, 0, ax);
         int inner = Shapes.prod(ds, ax + 1, ds.length);
@@ -689,25 +728,30 @@ public final class OpEvaluator {
                 System.arraycopy(data.storage(), (p * dim + i) * inner, out.storage(), (p * ni + j) * inner, inner);
             }
         }
-        return out;
+        return done(out);
     }
 
-    private static Tensor broadcastTo(Tensor x, TensorType t) {
-        Tensor out = Tensor.zeros(t);
-        int[] map = Shapes.broadcastIndex(x.shape(), t.shapeArray());
+    public static Value broadcastTo(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        Tensor out = newOut(call);
+        int[] map = Shapes.broadcastIndex(x.shape(), out.shape());
         for (int i = 0; i < out.size(); i++) copyElement(x, map[i], out, i);
-        return out;
+        return done(out);
     }
 
-    private Tensor arange(Call call, ArangeAttrs a) {
+    public static Value arange(Call call, List<Tensor> args, HostKernels k) {
+        ArangeAttrs a = call.attrs(ArangeAttrs.class);
         Tensor out = newOut(call);
         for (int i = 0; i < out.size(); i++) out.setDouble(i, a.start() + i * a.step());
-        return out;
+        return done(out);
     }
 
     // ---- transformer-specific ----
 
-    private Tensor rope(Call call, Tensor x, RopeAttrs a) {
+    /** Rotary embedding: angles and rotations in double (StrictMath), each output rounded once. */
+    public static Value rotaryEmbedding(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        RopeAttrs a = call.attrs(RopeAttrs.class);
         int rank = x.rank();
         int[] xs = x.shape();
         int seqAx = Shapes.axis(a.seqAxis(), rank);
@@ -717,12 +761,12 @@ public final class OpEvaluator {
         int[] strides = Shapes.strides(xs);
         float[] in = Elems.floats(x);
         float[] res = in.clone();
-        int rows = x.size() / d;
+        int rows = d == 0 ? 0 : x.size() / d;
         double[] invFreq = new double[half];
         for (int i = 0; i < half; i++) invFreq[i] = StrictMath.pow(a.theta(), -2.0 * i / rot);
         for (int r = 0; r < rows; r++) {
             int base = r * d;
-            int pos = a.positionOffset() + (base / strides[seqAx]) % xs[seqAx];
+            long pos = a.positionOffset() + (base / strides[seqAx]) % xs[seqAx];
             for (int i = 0; i < half; i++) {
                 double ang = pos * invFreq[i];
                 double c = StrictMath.cos(ang), s = StrictMath.sin(ang);
@@ -733,30 +777,34 @@ public final class OpEvaluator {
                 res[base + i1] = (float) (x1 * c + x0 * s);
             }
         }
-        return fromFloats(call, res);
+        return done(fromFloats(call, res));
     }
 
-    private Tensor causalMask(Call call, Tensor x, MaskAttrs a) {
+    public static Value causalMask(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
+        MaskAttrs a = call.attrs(MaskAttrs.class);
         Tensor out = x.copy();
-        int q = x.dim(-2), k = x.dim(-1);
-        int mats = x.size() / (q * k);
+        int q = x.dim(-2), kk = x.dim(-1);
+        int mats = q * kk == 0 ? 0 : x.size() / (q * kk);
         for (int b = 0; b < mats; b++) {
             for (int i = 0; i < q; i++) {
-                for (int j = 0; j < k; j++) {
-                    if (j > i + a.offset()) out.setDouble((b * q + i) * k + j, a.fillValue());
+                for (int j = 0; j < kk; j++) {
+                    if (j > (long) i + a.offset()) out.setDouble((b * q + i) * kk + j, a.fillValue());
                 }
             }
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor attentionMask(Call call, Tensor x, Tensor mask, MaskAttrs a) {
+    public static Value attentionMask(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0), mask = args.get(1);
+        MaskAttrs a = call.attrs(MaskAttrs.class);
         Tensor out = x.copy();
         int[] map = Shapes.broadcastIndex(mask.shape(), x.shape());
         for (int i = 0; i < out.size(); i++) {
             if (mask.getLong(map[i]) == 0) out.setDouble(i, a.fillValue());
         }
-        return out;
+        return done(out);
     }
 
     // ---- quantization ----
@@ -768,24 +816,28 @@ public final class OpEvaluator {
         return (i / inner) % shape[axis];
     }
 
-    private Tensor quantize(Call call, Tensor x, Tensor scale, Tensor zp, QuantizeAttrs a) {
+    /** q = saturate(round_half_even(x / scale) + zero_point), the division in float32 as ONNX QuantizeLinear. */
+    public static Value quantize(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0), scale = args.get(1), zp = args.get(2);
         Tensor out = newOut(call);
         int[] xs = x.shape();
-        int ax = x.rank() == 0 ? 0 : Shapes.axis(a.axis(), x.rank());
+        int ax = x.rank() == 0 ? 0 : Shapes.axis(call.attrs(QuantizeAttrs.class).axis(), x.rank());
         float[] scales = scale.floats();
         int[] zps = zp.ints();
         for (int i = 0; i < out.size(); i++) {
             float s = scales[channel(scale, i, xs, ax)];
             float q = (float) (x.getDouble(i) / s);
-            out.setDouble(i, Math.rint(q) + zps[channel(zp, i, xs, ax)]);
+            out.setDouble(i, Math.rint(q) + zps[channel(zp, i, xs, ax)]); // setDouble saturates (NaN: 0)
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor dequantize(Call call, Tensor q, Tensor scale, Tensor zp, int axis) {
+    /** (q - zero_point) * scale in float32. */
+    public static Value dequantize(Call call, List<Tensor> args, HostKernels k) {
+        Tensor q = args.get(0), scale = args.get(1), zp = args.get(2);
         Tensor out = newOut(call);
         int[] xs = q.shape();
-        int ax = q.rank() == 0 ? 0 : Shapes.axis(axis, q.rank());
+        int ax = q.rank() == 0 ? 0 : Shapes.axis(call.attrs(AxisAttrs.class).axis(), q.rank());
         float[] o = out.floats();
         float[] scales = scale.floats();
         int[] zps = zp.ints();
@@ -793,11 +845,16 @@ public final class OpEvaluator {
             float v = (float) (q.getLong(i) - zps[channel(zp, i, xs, ax)]);
             o[i] = v * scales[channel(scale, i, xs, ax)];
         }
-        return out;
+        return done(out);
     }
 
-    private Tensor requantize(Call call, List<Object> args, RequantizeAttrs a) {
-        Tensor q = t(args, 0), inScale = t(args, 1), inZp = t(args, 2), outScale = t(args, 3), outZp = t(args, 4);
+    /**
+     * saturate(round((q - in_zp) * (in_scale / out_scale)) + out_zp) with the multiplier and product in double (TVM
+     * computes a fixed-point approximation of the same value); rounding half away from zero, or upward.
+     */
+    public static Value requantize(Call call, List<Tensor> args, HostKernels k) {
+        RequantizeAttrs a = call.attrs(RequantizeAttrs.class);
+        Tensor q = args.get(0), inScale = args.get(1), inZp = args.get(2), outScale = args.get(3), outZp = args.get(4);
         Tensor out = newOut(call);
         int[] xs = q.shape();
         int ax = q.rank() == 0 ? 0 : Shapes.axis(a.axis(), q.rank());
@@ -808,11 +865,15 @@ public final class OpEvaluator {
                     : Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
             out.setDouble(i, r + outZp.ints()[channel(outZp, i, xs, ax)]);
         }
-        return out;
+        return done(out);
     }
 
-    /** ONNX DynamicQuantizeLinear: uint8 with the range [min(0, x), max(0, x)] mapped onto [0, 255]. */
-    private static List<Object> dynamicQuantize(Tensor x) {
+    /**
+     * ONNX DynamicQuantizeLinear: uint8 with the range [min(0, x), max(0, x)] mapped onto [0, 255] in float32,
+     * rounding half to even and saturating; an all-zero input gives scale 0, zero point 0 and zeros.
+     */
+    public static Value dynamicQuantize(Call call, List<Tensor> args, HostKernels k) {
+        Tensor x = args.get(0);
         float[] v = x.floats();
         float lo = 0, hi = 0;
         for (float f : v) {
@@ -828,6 +889,6 @@ public final class OpEvaluator {
             // saturate like ONNX DynamicQuantizeLinear: rint(hi / scale) + zp can reach 256, which must not wrap to 0
             for (int i = 0; i < v.length; i++) q.setDouble(i, Math.min(255, Math.max(0, Math.rint((float) (v[i] / scale)) + zp)));
         }
-        return List.of(q, Tensor.ofFloats(new float[] {scale}), zpT);
+        return Value.tuple(List.of(q, Tensor.ofFloats(new float[] {scale}), zpT));
     }
 }
