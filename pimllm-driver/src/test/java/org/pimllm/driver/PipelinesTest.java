@@ -18,7 +18,10 @@ import org.pimllm.ir.Tensor;
 import org.pimllm.ir.Var;
 import org.pimllm.ir.eval.Interpreter;
 import org.pimllm.ir.text.Parser;
+import org.pimllm.passes.FloatGemms;
+import org.pimllm.passes.LowerToPgemm;
 import org.pimllm.passes.PassContext;
+import org.pimllm.passes.PimOptions;
 import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.passes.Sequential;
 import org.pimllm.target.PimModule;
@@ -27,6 +30,7 @@ import org.pimllm.target.PimGemmAttrs;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.target.Target;
 
 class PipelinesTest {
 
@@ -177,5 +181,66 @@ class PipelinesTest {
         Tensor y0 = run(m.main(), Map.of("x", in));
         Tensor y1 = run(lowered.main(), Map.of("x", in));
         assertTrue(y0.contentEquals(y1));
+    }
+
+    private static final List<String> GENERIC = List.of("InferType", "FoldConstant", "DeadCodeElimination",
+            "CommonSubexpressionElimination");
+
+    private static List<String> generic(String... rest) {
+        List<String> l = new java.util.ArrayList<>(GENERIC);
+        l.addAll(List.of(rest));
+        return l;
+    }
+
+    @Test
+    void everyVariantIsTheExplicitPassListOfTheAblation() {
+        assertEquals(generic("LowerToPgemm"), Pipelines.forVariant("naive").passNames());
+        assertEquals(generic("LowerToPgemm", "PoolPimResources"), Pipelines.forVariant("base").passNames());
+        assertEquals(generic("LowerToPgemm", "TileSelect", "PoolPimResources"), Pipelines.forVariant("ts").passNames());
+        assertEquals(generic("AdjustLayout", "LowerToPgemm", "TileSelect", "PoolPimResources"),
+                Pipelines.forVariant("ts+adj").passNames());
+        assertEquals(generic("FuseSiblingGemms", "AdjustLayout", "LowerToPgemm", "TileSelect", "PoolPimResources"),
+                Pipelines.forVariant("ts+adj+qkv").passNames());
+        assertEquals(generic("FuseSiblingGemms", "AdjustLayout", "LowerToPgemm", "TileSelect", "PartitionCpuPim",
+                "PoolPimResources"), Pipelines.forVariant("pimllm").passNames());
+        assertEquals(generic("FuseSiblingGemms", "AdjustLayout", "LowerToPgemm", "TileSelect", "PartitionCpuPim",
+                "PoolPimResources", "ResidentWeights"), Pipelines.forVariant("pimllm+res").passNames());
+        assertEquals(GENERIC, Pipelines.forVariant("cpu").passNames());
+        assertEquals(GENERIC, Pipelines.forVariant("cpu-peak").passNames());
+        assertEquals(List.of("InferType", "QuantizeInt8", "FoldConstant", "DeadCodeElimination",
+                        "CommonSubexpressionElimination", "LowerToPgemm"),
+                Pipelines.forVariant("naive").withQuantization(QuantizeInt8.Config.ranges(4.0)).passNames());
+    }
+
+    @Test
+    void theContextSaysHowCallsWillBeMadeFromThePassesThatRun() {
+        Target t = new Target(HW, 64);
+        PassContext naive = Pipelines.forVariant("naive").context(t, CompileOptions.variant("naive"));
+        assertFalse(naive.get(PimOptions.POOLED_CALLS), "naive allocates around every call");
+        assertFalse(naive.get(PimOptions.RESIDENT_WEIGHTS));
+        PassContext base = Pipelines.forVariant("base").context(t, CompileOptions.variant("base"));
+        assertTrue(base.get(PimOptions.POOLED_CALLS));
+        assertFalse(base.get(PimOptions.RESIDENT_WEIGHTS), "paper variants push B with every call");
+        PassContext res = Pipelines.forVariant("pimllm+res").context(t, CompileOptions.variant("pimllm+res"));
+        assertTrue(res.get(PimOptions.POOLED_CALLS) && res.get(PimOptions.RESIDENT_WEIGHTS));
+        // a user override switches the pool off, and with it the resident weights that need it
+        PassContext noPool = Pipelines.forVariant("pimllm+res").context(t,
+                CompileOptions.variant("pimllm+res").disable("PoolPimResources"));
+        assertFalse(noPool.get(PimOptions.POOLED_CALLS) || noPool.get(PimOptions.RESIDENT_WEIGHTS));
+        // below ResidentWeights' opt level (2) weights are not resident
+        PassContext level1 = Pipelines.forVariant("pimllm+res").context(t, CompileOptions.variant("pimllm+res").withOptLevel(1));
+        assertTrue(level1.get(PimOptions.POOLED_CALLS));
+        assertFalse(level1.get(PimOptions.RESIDENT_WEIGHTS));
+        PassContext host = Pipelines.forVariant("ts").context(t, CompileOptions.variant("ts").withFloatGemms(FloatGemms.HOST));
+        assertEquals(FloatGemms.HOST, host.get(LowerToPgemm.FLOAT_GEMMS));
+        assertEquals(org.pimllm.target.HostCpuModel.Profile.PEAK,
+                Pipelines.forVariant("cpu-peak").context(t, CompileOptions.variant("cpu-peak")).costModel().orElseThrow().target().host());
+    }
+
+    @Test
+    void unknownPassSwitchedOffByTheUserIsAnErrorListingTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipelines.forVariant("ts")
+                .context(new Target(HW, 64), CompileOptions.variant("ts").disable("TileSelector")));
+        assertTrue(e.getMessage().contains("unknown pass 'TileSelector'; known passes: InferType"), e.getMessage());
     }
 }
