@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.pimllm.passes.FloatGemms;
 import org.pimllm.benchmarks.e2e.BenchConfig;
 import org.pimllm.benchmarks.e2e.BenchReport;
 import org.pimllm.benchmarks.e2e.EndToEnd;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.driver.CompileOptions;
 import org.pimllm.models.onnx.OnnxModel;
 import org.pimllm.models.onnx.OnnxReader;
 import org.pimllm.models.zoo.ModelConfig;
@@ -93,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> ms = named != null ? named.stream().map(EndToEnd.NamedModel::name).toList()
         : models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
-    BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost, CompileOptions.FloatGemms.parse(fp32Gemms));
+    BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost, FloatGemms.parse(fp32Gemms));
     // a bad preset, DPU count or model fails before the progress bar starts
     if (named == null) {
       EndToEnd.validate(cfg);

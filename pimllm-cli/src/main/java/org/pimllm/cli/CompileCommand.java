@@ -18,13 +18,14 @@ import org.pimllm.ir.text.Printer;
 import org.pimllm.models.zoo.ModelZoo;
 import org.pimllm.passes.CalibrationRunner;
 import org.pimllm.passes.IrDump;
-import org.pimllm.passes.PassContext;
+import org.pimllm.passes.PassInstrument;
 import org.pimllm.passes.PassTiming;
-import org.pimllm.passes.PimTarget;
 import org.pimllm.passes.PlacementTable;
-import org.pimllm.passes.Pipelines;
+import org.pimllm.driver.CompileOptions;
+import org.pimllm.driver.Pipelines;
 import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.target.Target;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,13 +103,14 @@ public final class CompileCommand implements Callable<Integer> {
           : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), samples(calibrate)));
     }
     PassTiming passTiming = new PassTiming();
-    PassContext.Builder ctx = pipeline.context(cfg, dpus).optLevel(optLevel).disable(disabled).instrument(passTiming);
+    List<PassInstrument> instruments = new ArrayList<>(List.of(passTiming));
     if (dumpDir != null) {
-      ctx.instrument(new IrDump(dumpDir, true, true));
+      instruments.add(new IrDump(dumpDir, true, true));
     }
-    PimTarget target = pipeline.target(cfg, dpus);
-    IRModule after = pipeline.passes().run(before, ctx.build());
-    PlacementTable table = PlacementTable.of(after, target);
+    Target target = pipeline.target(cfg, dpus);
+    CompileOptions options = CompileOptions.variant(variant).withOptLevel(optLevel).disable(disabled.toArray(String[]::new));
+    IRModule after = pipeline.run(before, target, options, instruments.toArray(PassInstrument[]::new));
+    PlacementTable table = PlacementTable.of(after, pipeline.costModel(target));
 
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

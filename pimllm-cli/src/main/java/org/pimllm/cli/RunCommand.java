@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pimllm.passes.FloatGemms;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.models.onnx.OnnxModel;
@@ -16,11 +17,11 @@ import org.pimllm.passes.CalibrationRunner;
 import org.pimllm.passes.PassContext;
 import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.passes.Sequential;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.driver.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
-import org.pimllm.runtime.PimLlm;
+import org.pimllm.driver.PimLlm;
 import org.pimllm.runtime.RunReport;
-import org.pimllm.runtime.Target;
+import org.pimllm.target.Target;
 import org.pimllm.runtime.TimeCategory;
 import org.pimllm.sim.Mode;
 import picocli.CommandLine.ArgGroup;
@@ -179,8 +180,8 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private CompileOptions.FloatGemms floatGemms() {
-    return CompileOptions.FloatGemms.parse(fp32Gemms);
+  private FloatGemms floatGemms() {
+    return FloatGemms.parse(fp32Gemms);
   }
 
   /** The QuantizeInt8 configuration of --quant, --quant-attention and --act-abs-max (calibration samples: feeds). */

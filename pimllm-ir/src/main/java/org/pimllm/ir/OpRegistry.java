@@ -80,7 +80,7 @@ public final class OpRegistry {
     /** Guarded by the class lock; lets a library's class init look ops up while it is being loaded. */
     private static boolean loading;
 
-    private static void ensureLoaded() {
+    static void ensureLoaded() {
         if (loaded) return;
         synchronized (OpRegistry.class) {
             if (loaded || loading) return;
@@ -89,6 +89,7 @@ public final class OpRegistry {
                 Ops.all(); // class init of Ops registers the built-in ops
                 for (OpLibrary lib : ServiceLoader.load(OpLibrary.class)) {
                     lib.ops();
+                    lib.moduleAttrs();
                 }
                 loaded = true; // only now may other threads skip the lock
             } finally {

@@ -29,13 +29,16 @@ public final class StructuralEqual {
 
     public static boolean equalIgnoringSharing(Expr a, Expr b) { return mismatch(a, b, false).isEmpty(); }
 
-    /** Same function names, each pair of functions equal. */
+    /** Same function names and module attributes, each pair of functions equal. */
     public static boolean equal(IRModule a, IRModule b) { return mismatch(a, b).isEmpty(); }
 
     /** Why two modules differ (the first difference found), or empty if they are equal. */
     public static Optional<String> mismatch(IRModule a, IRModule b) {
         if (!a.functions().keySet().equals(b.functions().keySet())) {
             return Optional.of("function names differ: " + a.functions().keySet() + " vs " + b.functions().keySet());
+        }
+        if (!a.attrs().equals(b.attrs())) {
+            return Optional.of("module attributes differ: " + a.attrs() + " vs " + b.attrs());
         }
         for (String name : a.functions().keySet()) {
             Optional<String> m = mismatch(a.function(name), b.function(name), true);

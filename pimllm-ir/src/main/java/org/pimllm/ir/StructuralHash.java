@@ -36,6 +36,7 @@ public final class StructuralHash {
     public static long hash(IRModule m) {
         long x = 7;
         for (var e : m.functions().entrySet()) x = mix(x, mix(e.getKey().hashCode(), hash(e.getValue())));
+        x = mix(x, m.attrs().hashCode());
         return x;
     }
 

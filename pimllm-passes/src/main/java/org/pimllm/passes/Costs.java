@@ -7,8 +7,8 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.TilingPlan;
-import org.pimllm.tileselector.CallOptions;
-import org.pimllm.tileselector.Selection;
+import org.pimllm.target.PimCostModel;
+import org.pimllm.target.PimCostModel.GemmCall;
 
 /**
  * The target's cost questions, remembered for one pass run: a transformer repeats the same few GEMM
@@ -17,17 +17,17 @@ import org.pimllm.tileselector.Selection;
  */
 final class Costs {
 
-    private final PimTarget target;
+    private final PimCostModel target;
     private final boolean pooled;
     private final Map<Object, Object> memo = new HashMap<>();
 
-    /** Costs for the context's target; calls are pooled unless PoolPimResources will not run. */
+    /** Costs for the context's target; calls pooled or not as the context's {@link PimOptions#POOLED_CALLS} says. */
     Costs(PassContext ctx, String passName) {
-        this.target = ctx.requireTarget(passName);
-        this.pooled = ctx.skipReason(PoolPimResources.pass().info()).isEmpty();
+        this.target = ctx.requireCostModel(passName);
+        this.pooled = ctx.get(PimOptions.POOLED_CALLS);
     }
 
-    PimTarget target() { return target; }
+    PimCostModel target() { return target; }
 
     private record Key(String what, Object a, Object b) {
     }
@@ -52,12 +52,12 @@ final class Costs {
 
     TilingPlan basePlan(GemmShape s, GemmDType t) { return ask("base", s, t, () -> target.basePlan(s, t)); }
 
-    Selection select(GemmShape s, GemmDType t, Layout l) {
-        return ask("select", new Key("shape", s, t), l, () -> target.select(s, t, new CallOptions(pooled, l)));
+    TilingPlan select(GemmShape s, GemmDType t, Layout l) {
+        return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, new GemmCall(pooled, l)));
     }
 
-    /** One call as the variant will make it: pooled or not, B in the given layout. */
-    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new CallOptions(pooled, l))); }
+    /** One call as the pipeline will make it: pooled or not, B in the given layout. */
+    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new GemmCall(pooled, l))); }
 
     /**
      * Like {@link #pimSeconds(TilingPlan, Layout)}, plus, for a GEMM with zero points, PGEMMlib's host
@@ -69,7 +69,7 @@ final class Costs {
         return zeroPoints ? gemm + target.zeroPointSeconds(p.shape(), false) : gemm;
     }
 
-    /** A call with B resident (simulated), with PGEMMlib's zero-point correction if the GEMM has zero points. */
+    /** A call with B resident, with PGEMMlib's zero-point correction if the GEMM has zero points. */
     double residentSeconds(TilingPlan p, Layout l, boolean zeroPoints) {
         return ask(zeroPoints ? "resident-zp" : "resident", p, l, () -> target.residentSeconds(p, l, zeroPoints));
     }

@@ -6,8 +6,8 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.Function;
 import org.pimllm.passes.pim.GemmMatch;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.TilingPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +27,11 @@ public final class LowerToPgemm {
     public static final String NAME = "LowerToPgemm";
 
     /**
-     * Pass option: where fp32 GEMMs go. {@code pim} (default) lowers them like integer GEMMs (software
-     * floating point on the DPUs); {@code host} keeps them on the CPU, so only integer GEMMs reach PIM.
+     * Pass option: where fp32 GEMMs go. {@link FloatGemms#PIM} (default) lowers them like integer GEMMs (software
+     * floating point on the DPUs); {@link FloatGemms#HOST} keeps them on the CPU, so only integer GEMMs reach PIM.
      */
-    public static final String FLOAT_GEMMS = NAME + ".float_gemms";
+    public static final OptionKey<FloatGemms> FLOAT_GEMMS = OptionKey.of(NAME + ".float_gemms", FloatGemms.class,
+            FloatGemms.PIM, "where fp32 GEMMs go: PIM (software floating point on the DPUs) or HOST");
 
     private LowerToPgemm() {
     }
@@ -57,12 +58,7 @@ public final class LowerToPgemm {
     }
 
     static boolean floatGemmsOnPim(PassContext ctx) {
-        String where = ctx.option(FLOAT_GEMMS, "pim");
-        return switch (where) {
-            case "pim" -> true;
-            case "host" -> false;
-            default -> throw new IllegalArgumentException("pass option " + FLOAT_GEMMS + "=" + where + " must be pim or host");
-        };
+        return ctx.get(FLOAT_GEMMS) == FloatGemms.PIM;
     }
 
     private static Expr lowerOne(GemmMatch g, Costs target) {

@@ -7,9 +7,10 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.target.PimCostModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code nn.dense} for a column-major 2-D B, {@code nn.matmul} for a row-major one,
  * {@code nn.batch_matmul} for batched GEMMs. Placement is static, decided once at compile time,
  * as in the paper. The PIM time is the pim.gemm's estimate (Tile-Selector model), except for GEMMs
- * with a constant B when ResidentWeights will run: their weights will be resident, so the time of
- * a call moving only A and C is used ({@link PimTarget#residentSeconds}). Switched off, every GEMM
- * stays on PIM.
+ * with a constant B when the context says weights will be resident ({@link PimOptions#RESIDENT_WEIGHTS}):
+ * then the time of a call moving only A and C is used ({@link PimCostModel#residentSeconds}). Switched
+ * off, every GEMM stays on PIM.
  */
 public final class PartitionCpuPim {
 
@@ -39,8 +40,7 @@ public final class PartitionCpuPim {
     static Function partition(Function f, IRModule m, PassContext ctx) {
         Costs target = new Costs(ctx, NAME);
         // with resident weights, constant B stays in MRAM: compare the CPU with a call that moves only A and C
-        // (skipReason covers ResidentWeights being disabled and its required PoolPimResources being disabled)
-        boolean residentLater = ctx.skipReason(ResidentWeights.pass().info()).isEmpty();
+        boolean residentLater = ctx.get(PimOptions.RESIDENT_WEIGHTS);
         return new ExprMutator() {
             @Override
             protected Expr rewriteCall(Call c, List<Expr> args) {

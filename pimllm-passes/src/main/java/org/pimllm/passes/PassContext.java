@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.pimllm.ir.IRModule;
+import org.pimllm.target.PimCostModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything one compilation's passes share (TVM's PassContext, Graal's phase context): the opt
- * level, the passes switched off by name, string options, instruments, and the PIM target the
- * passes compile for. Immutable; build one with {@link #builder()}.
+ * level, the passes switched off by name, typed options ({@link OptionKey}), instruments, and the
+ * cost model of the PIM target the passes compile for. Immutable; build one with {@link #builder()}.
  *
  * <p>A pass runs when it is not disabled, its opt level is at most the context's, and every pass it
  * requires either already ran in this context's current {@link Sequential} or can run now (a
@@ -30,55 +31,48 @@ public final class PassContext {
 
     private final int optLevel;
     private final Set<String> disabled;
-    private final Map<String, String> options;
+    private final Map<OptionKey<?>, Object> options;
     private final List<PassInstrument> instruments;
-    private final PimTarget target;
+    private final PimCostModel costs;
 
     private PassContext(Builder b) {
         this.optLevel = b.optLevel;
         this.disabled = Set.copyOf(b.disabled);
         this.options = Map.copyOf(b.options);
         this.instruments = List.copyOf(b.instruments);
-        this.target = b.target;
+        this.costs = b.costs;
     }
 
     public static Builder builder() { return new Builder(); }
 
-    /** A context with the default opt level, nothing disabled, no target. */
+    /** A context with the default opt level, nothing disabled, every option at its default, no target. */
     public static PassContext defaults() { return builder().build(); }
 
     public int optLevel() { return optLevel; }
 
     public Set<String> disabledPasses() { return disabled; }
 
-    public Map<String, String> options() { return options; }
+    /** The options set explicitly (others have their default). */
+    public Map<OptionKey<?>, Object> options() { return options; }
 
     public List<PassInstrument> instruments() { return instruments; }
 
-    /** The PIM target, if one was given. */
-    public Optional<PimTarget> target() { return Optional.ofNullable(target); }
-
-    /** The PIM target, or an error naming the pass that needs one. */
-    public PimTarget requireTarget(String passName) {
-        if (target == null) {
-            throw new IllegalStateException(passName + " needs a PIM target (hardware preset, DPU count, host model);"
-                    + " build the PassContext with .target(new PimTarget(...))");
-        }
-        return target;
+    /** The option's value in this context, or its default. */
+    public <T> T get(OptionKey<T> key) {
+        Object v = options.get(key);
+        return v == null ? key.defaultValue() : key.cast(v);
     }
 
-    /** The option {@code key}, or {@code fallback}. */
-    public String option(String key, String fallback) { return options.getOrDefault(key, fallback); }
+    /** The PIM target's cost model, if one was given. */
+    public Optional<PimCostModel> costModel() { return Optional.ofNullable(costs); }
 
-    /** A numeric option, or an error saying which option is malformed. */
-    public double doubleOption(String key, double fallback) {
-        String v = options.get(key);
-        if (v == null) return fallback;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("pass option " + key + "=" + v + " must be a number");
+    /** The PIM target's cost model, or an error naming the pass that needs one. */
+    public PimCostModel requireCostModel(String passName) {
+        if (costs == null) {
+            throw new IllegalStateException(passName + " needs a PIM target (hardware preset, DPU count, host model);"
+                    + " build the PassContext with .costModel(...), e.g. new TileSelectorCostModel(target)");
         }
+        return costs;
     }
 
     /** Why {@code pass} does not run in this context, or empty if it runs (requirements aside). */
@@ -128,16 +122,16 @@ public final class PassContext {
     @Override
     public String toString() {
         return "PassContext(optLevel=" + optLevel + ", disabled=" + disabled + ", options=" + options
-                + ", target=" + target + ")";
+                + ", target=" + (costs == null ? null : costs.target()) + ")";
     }
 
     /** Builder of a {@link PassContext}. */
     public static final class Builder {
         private int optLevel = DEFAULT_OPT_LEVEL;
         private final Set<String> disabled = new LinkedHashSet<>();
-        private final Map<String, String> options = new LinkedHashMap<>();
+        private final Map<OptionKey<?>, Object> options = new LinkedHashMap<>();
         private final List<PassInstrument> instruments = new ArrayList<>();
-        private PimTarget target;
+        private PimCostModel costs;
 
         private Builder() {
         }
@@ -159,8 +153,9 @@ public final class PassContext {
             return this;
         }
 
-        public Builder option(String key, String value) {
-            options.put(key, value);
+        /** Sets a typed option; null restores its default. */
+        public <T> Builder set(OptionKey<T> key, T value) {
+            if (value == null) options.remove(key); else options.put(key, key.cast(value));
             return this;
         }
 
@@ -169,8 +164,9 @@ public final class PassContext {
             return this;
         }
 
-        public Builder target(PimTarget t) {
-            this.target = t;
+        /** The PIM target's cost model the passes ask (plans and times). */
+        public Builder costModel(PimCostModel c) {
+            this.costs = c;
             return this;
         }
 

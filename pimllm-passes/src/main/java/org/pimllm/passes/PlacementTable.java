@@ -9,8 +9,10 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.IRModule;
 import org.pimllm.passes.pim.GemmMatch;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimCostModel;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.TilingPlan;
 
@@ -38,7 +40,7 @@ public record PlacementTable(List<Row> gemms, Integer dpuPool) {
     }
 
     /** The GEMMs of {@code m}'s main function. */
-    public static PlacementTable of(IRModule m, PimTarget target) {
+    public static PlacementTable of(IRModule m, PimCostModel target) {
         List<Row> rows = new ArrayList<>();
         for (Expr e : ExprVisitor.postOrder(m.main())) {
             if (!(e instanceof Call c)) continue;

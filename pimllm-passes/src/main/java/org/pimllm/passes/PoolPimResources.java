@@ -2,13 +2,13 @@ package org.pimllm.passes;
 
 import java.util.List;
 import org.pimllm.ir.Call;
-import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimModule;
 
 /**
  * PIM resource pooling: the largest DPU set any pim.gemm needs is allocated once when the module is
- * created ({@code pim.dpu_pool} on @main, see {@link PimModule}) and every GEMM takes its DPUs from
+ * created (the module attribute {@code pim.dpu_pool}, see {@link PimModule}) and every GEMM takes its DPUs from
  * it. Switched off, the runtime allocates (and loads) and frees a DPU set around every pim.gemm (the
  * paper's unpooled PGEMMlib). Keeping weights in the pool's MRAM is a separate step, ResidentWeights.
  */
@@ -28,7 +28,6 @@ public final class PoolPimResources {
         if (gemms.isEmpty() || !m.has(IRModule.MAIN)) return m;
         int pool = 0;
         for (Call g : gemms) pool = Math.max(pool, g.attrs(PimGemmAttrs.class).plan().dpus());
-        Function main = m.main().withAttr(PimModule.DPU_POOL, Integer.toString(pool));
-        return m.with(IRModule.MAIN, main);
+        return PimModule.withDpuPool(m, pool);
     }
 }

@@ -142,11 +142,15 @@ public final class QuantizeInt8 {
         return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> quantize(f, config));
     }
 
-    /** The registry's form: ranges from the pass option {@code QuantizeInt8.abs_max} (required). */
+    /** Pass option of the registry's form: the activation range of static quantization (no default: required). */
+    public static final OptionKey<Double> ABS_MAX = OptionKey.of(NAME + ".abs_max", Double.class, null,
+            "activation range |x| <= abs_max of static int8 quantization");
+
+    /** The registry's form: ranges from the pass option {@link #ABS_MAX} (required). */
     public static Pass pass() {
         return Pass.function(NAME, 0, List.of(), (f, m, ctx) -> {
-            double absMax = ctx.doubleOption("QuantizeInt8.abs_max", Double.NaN);
-            if (Double.isNaN(absMax)) {
+            Double absMax = ctx.get(ABS_MAX);
+            if (absMax == null) {
                 throw new IllegalArgumentException("QuantizeInt8 needs activation ranges: set the pass option"
                         + " QuantizeInt8.abs_max, or build the pass with QuantizeInt8.pass(Config) for calibration");
             }

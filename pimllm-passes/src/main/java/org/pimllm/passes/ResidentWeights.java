@@ -9,9 +9,11 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.target.PimCostModel;
+import org.pimllm.target.PimModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * B is a constant can have B placed (and, if row-major, transposed) once, and each call then moves
  * only A and C. Calls are marked {@code resident} in program order while the resident B slices plus
  * the largest A and C slices of any call fit one DPU's MRAM (DPU 0 of the pool holds a slice of every
- * resident weight); their estimate becomes the simulated time of such a call
- * ({@link PimTarget#residentSeconds}).
+ * resident weight); their estimate becomes the time of such a call ({@link PimCostModel#residentSeconds}).
  *
  * <p>Not part of the paper's configurations (which send B with every call, so the layout pass pays
  * off); it is the {@code pimllm+res} variant's extra step, beyond the paper.
@@ -41,14 +42,14 @@ public final class ResidentWeights {
 
     static IRModule apply(IRModule m, PassContext ctx) {
         Costs costs = new Costs(ctx, NAME);
-        PimTarget target = costs.target();
+        PimCostModel target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
         long activations = 0;
         for (Call g : gemms) {
             TilingPlan.DpuSlice s = g.attrs(PimGemmAttrs.class).plan().slice();
             activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
         }
-        long budget = target.hw().mramBytes() - activations;
+        long budget = target.target().mramBytesPerDpu() - activations;
         Map<Call, Boolean> resident = new IdentityHashMap<>();
         long used = 0;
         int skipped = 0;

@@ -7,11 +7,10 @@ import org.pimllm.ir.ExprMutator;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.passes.pim.GemmMatch;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.TilingPlan;
-import org.pimllm.tileselector.Selection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class TileSelect {
                 Call nc = c.withArgs(args);
                 if (nc.is(PimOps.GEMM)) {
                     PimGemmAttrs a = nc.attrs(PimGemmAttrs.class);
-                    TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype(), a.bLayout()).plan();
+                    TilingPlan plan = target.select(a.plan().shape(), a.plan().dtype(), a.bLayout());
                     double secs = target.pimSeconds(plan, a.bLayout(), PimOps.hasZeroPoints(nc));
                     return new Call(PimOps.GEMM, nc.args(), a.withPlan(plan, secs));
                 }
@@ -54,13 +53,13 @@ public final class TileSelect {
 
     private static Expr lowerLeftover(GemmMatch g, Costs target) {
         GemmShape shape = g.geometry().shape();
-        Selection s;
+        TilingPlan plan;
         try {
-            s = target.select(shape, g.dtype(), g.bLayout());
+            plan = target.select(shape, g.dtype(), g.bLayout());
         } catch (IllegalArgumentException e) {
             LOG.info("{} {} stays on the CPU: no PGEMMlib plan fits ({})", g.label(), shape, e.getMessage());
             return g.call();
         }
-        return LowerToPgemm.toPim(g, s.plan(), target);
+        return LowerToPgemm.toPim(g, plan, target);
     }
 }

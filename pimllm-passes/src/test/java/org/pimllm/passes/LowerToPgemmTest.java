@@ -18,8 +18,8 @@ import org.pimllm.ir.TypeCheckException;
 import org.pimllm.ir.Var;
 import org.pimllm.ir.text.Parser;
 import org.pimllm.ir.text.Printer;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
@@ -28,7 +28,10 @@ import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.Target;
 import org.pimllm.tileselector.TileSelector;
+import org.pimllm.tileselector.TileSelectorCostModel;
 
 class LowerToPgemmTest {
 
@@ -36,7 +39,7 @@ class LowerToPgemmTest {
     static final int DPUS = 64;
 
     static PassContext ctx() {
-        return PassContext.builder().target(PimTarget.of(HW, DPUS)).build();
+        return PassContext.builder().costModel(new TileSelectorCostModel(new Target(HW, DPUS))).build();
     }
 
     static Constant int8Weight(Builder b, String name, int... shape) {
@@ -71,7 +74,7 @@ class LowerToPgemmTest {
     }
 
     /** int8 dense and fp32 batch matmul side by side; how many of them become pim.gemm under each float_gemms setting. */
-    static int pimGemms(String floatGemms, Pass... passes) {
+    static int pimGemms(FloatGemms floatGemms, Pass... passes) {
         Builder b = new Builder(7);
         Var x = b.var("x", DType.INT8, 16, 64);
         Var q = b.var("q", DType.FP32, 4, 16, 32);
@@ -79,8 +82,8 @@ class LowerToPgemmTest {
         Call dense = b.denseInt8(x, int8Weight(b, "w", 96, 64));
         Call scores = b.batchMatmul(q, k);
         IRModule before = b.module(b.function(b.tuple(dense, scores), x, q, k));
-        PassContext.Builder c = PassContext.builder().target(PimTarget.of(HW, DPUS));
-        if (floatGemms != null) c.option(LowerToPgemm.FLOAT_GEMMS, floatGemms);
+        PassContext.Builder c = PassContext.builder().costModel(new TileSelectorCostModel(new Target(HW, DPUS)));
+        if (floatGemms != null) c.set(LowerToPgemm.FLOAT_GEMMS, floatGemms);
         IRModule after = new Sequential("test", List.of(passes)).run(before, c.build());
         return PimModule.pimGemms(after).size();
     }
@@ -88,11 +91,15 @@ class LowerToPgemmTest {
     @Test
     void floatGemmsStayOnTheHostWhenAskedAndTileSelectDoesNotLowerThemEither() {
         assertEquals(2, pimGemms(null, LowerToPgemm.pass(), TileSelect.pass()), "default: fp32 GEMMs go to PIM too");
-        assertEquals(2, pimGemms("pim", LowerToPgemm.pass(), TileSelect.pass()));
-        assertEquals(1, pimGemms("host", LowerToPgemm.pass()), "only the int8 dense");
-        assertEquals(1, pimGemms("host", LowerToPgemm.pass(), TileSelect.pass()), "TileSelect lowers leftovers by the same rule");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pimGemms("gpu", LowerToPgemm.pass()));
+        assertEquals(2, pimGemms(FloatGemms.PIM, LowerToPgemm.pass(), TileSelect.pass()));
+        assertEquals(1, pimGemms(FloatGemms.HOST, LowerToPgemm.pass()), "only the int8 dense");
+        assertEquals(1, pimGemms(FloatGemms.HOST, LowerToPgemm.pass(), TileSelect.pass()), "TileSelect lowers leftovers by the same rule");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FloatGemms.parse("gpu"));
         assertTrue(e.getMessage().contains("must be pim or host"), e.getMessage());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        OptionKey<Object> untyped = (OptionKey) LowerToPgemm.FLOAT_GEMMS;
+        e = assertThrows(IllegalArgumentException.class, () -> PassContext.builder().set(untyped, "host"));
+        assertEquals("pass option LowerToPgemm.float_gemms takes a FloatGemms, got String host", e.getMessage());
     }
 
     @Test

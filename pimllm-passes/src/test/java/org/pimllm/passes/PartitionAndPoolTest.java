@@ -15,9 +15,13 @@ import org.pimllm.ir.TensorType;
 import org.pimllm.ir.Tuple;
 import org.pimllm.ir.Var;
 import org.pimllm.ir.attrs.DenseAttrs;
-import org.pimllm.passes.pim.PimGemmAttrs;
+import org.pimllm.target.PimGemmAttrs;
 import org.pimllm.sim.HardwareConfig;
-import org.pimllm.tileselector.HostCpuModel;
+import org.pimllm.ir.text.Printer;
+import org.pimllm.target.HostCpuModel;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.Target;
+import org.pimllm.tileselector.TileSelectorCostModel;
 
 class PartitionAndPoolTest {
 
@@ -39,7 +43,9 @@ class PartitionAndPoolTest {
         Constant wSmall = int8(b, "tiny", 16, 16);
         Constant wBig = int8(b, "mlp.up", 11008, 4096);
         IRModule m = tinyAndBig(b, small, big, wSmall, wBig);
-        PassContext ctx = PassContext.builder().target(PimTarget.of(HW, 2048)).build();
+        // the pipeline will keep weights resident: PartitionCpuPim compares the CPU with a resident-B call
+        PassContext ctx = PassContext.builder().costModel(new TileSelectorCostModel(new Target(HW, 2048)))
+                .set(PimOptions.RESIDENT_WEIGHTS, true).build();
 
         IRModule lowered = Sequential.of(LowerToPgemm.pass(), TileSelect.pass()).run(m, ctx);
         IRModule placed = Sequential.of(LowerToPgemm.pass(), TileSelect.pass(), PartitionCpuPim.pass()).run(m, ctx);
@@ -50,7 +56,7 @@ class PartitionAndPoolTest {
         for (int i = 0; i < 2; i++) {
             PimGemmAttrs a = ((Call) before.fields().get(i)).attrs(PimGemmAttrs.class);
             // weights are constants and pooling is on: PIM time of a call with B resident (simulated)
-            double pim = PimTarget.of(HW, 2048).residentSeconds(a.plan(), a.bLayout());
+            double pim = new TileSelectorCostModel(new Target(HW, 2048)).residentSeconds(a.plan(), a.bLayout(), false);
             boolean cpuFaster = cpu.gemmSeconds(a.plan().shape(), a.plan().dtype()) < pim;
             Call placedCall = (Call) after.fields().get(i);
             assertEquals(cpuFaster ? "nn.dense" : "pim.gemm", placedCall.op().name(), a.name());
@@ -70,7 +76,7 @@ class PartitionAndPoolTest {
         Var y = b.var("y", DType.INT8, 64, 256);
         IRModule m = b.module(b.function(b.tuple(b.denseInt8(x, int8(b, "w", 512, 256)),
                 b.call(org.pimllm.ir.Ops.DENSE, new DenseAttrs(null, DType.INT32), x, y)), x, y));
-        PassContext ctx = PassContext.builder().target(PimTarget.of(HW, 1024)).build();
+        PassContext ctx = PassContext.builder().costModel(new TileSelectorCostModel(new Target(HW, 1024))).build();
         IRModule lowered = Sequential.of(LowerToPgemm.pass()).run(m, ctx);
         IRModule pooled = Sequential.of(LowerToPgemm.pass(), PoolPimResources.pass(), ResidentWeights.pass()).run(m, ctx);
 
@@ -78,7 +84,8 @@ class PartitionAndPoolTest {
         List<Call> after = PimModule.pimGemms(pooled);
         int max = Math.max(before.get(0).attrs(PimGemmAttrs.class).plan().dpus(), before.get(1).attrs(PimGemmAttrs.class).plan().dpus());
         assertEquals(max, PimModule.dpuPool(pooled).orElseThrow());
-        assertEquals(String.valueOf(max), pooled.main().attrs().get("pim.dpu_pool"));
+        assertEquals(new PimModule.DpuPool(max), pooled.attr(PimModule.DPU_POOL).orElseThrow());
+        assertTrue(Printer.print(pooled).contains("#[attributes = {pim.dpu_pool={dpus=" + max + "}}]"), "a typed module attribute");
         // expected: the same calls, the constant-weight one resident, the activation x activation one not
         PimGemmAttrs b0 = before.get(0).attrs(PimGemmAttrs.class);
         PimGemmAttrs a0 = after.get(0).attrs(PimGemmAttrs.class);

@@ -15,9 +15,6 @@ import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
-import org.pimllm.passes.PimModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
 import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
@@ -35,7 +32,11 @@ import org.pimllm.sim.Event;
 import org.pimllm.sim.Mode;
 import org.pimllm.sim.PimSystem;
 import org.pimllm.sim.Timeline;
-import org.pimllm.tileselector.HostCpuModel;
+import org.pimllm.target.HostCpuModel;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.PimOps;
+import org.pimllm.target.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class CompiledModule implements AutoCloseable {
 
     private final IRModule module;
     private final Target target;
-    private final CompileOptions options;
+    private final RunOptions options;
     private final HostCpuModel host;
     private final PimSystem timing;
     private final PgemmLib timingLib;
@@ -79,7 +80,7 @@ public final class CompiledModule implements AutoCloseable {
     private final Map<Call, ResidentU8S8> residentU8S8 = new IdentityHashMap<>();
     private final List<Span> oneTime = new ArrayList<>();
 
-    CompiledModule(IRModule module, Target target, CompileOptions options, HostCpuModel host) {
+    public CompiledModule(IRModule module, Target target, RunOptions options, HostCpuModel host) {
         this.module = module;
         this.target = target;
         this.options = options;
@@ -100,7 +101,7 @@ public final class CompiledModule implements AutoCloseable {
 
     public Target target() { return target; }
 
-    public CompileOptions options() { return options; }
+    public RunOptions options() { return options; }
 
     /** The host-CPU model host ops are timed with (the variant's profile). */
     public HostCpuModel hostModel() { return host; }

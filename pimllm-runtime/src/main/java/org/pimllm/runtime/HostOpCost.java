@@ -8,7 +8,7 @@ import org.pimllm.ir.Type;
 import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
-import org.pimllm.tileselector.HostCpuModel;
+import org.pimllm.target.HostCpuModel;
 
 /**
  * What a host op costs the host-CPU model: GEMMs as a GEMM shape, everything else as elements, DRAM bytes per

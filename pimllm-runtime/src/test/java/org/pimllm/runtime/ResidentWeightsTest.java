@@ -13,9 +13,9 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.TensorSource;
 import org.pimllm.ir.TensorType;
 import org.pimllm.ir.Var;
-import org.pimllm.passes.PimModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
@@ -24,7 +24,9 @@ import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
-import org.pimllm.tileselector.HostCpuModel;
+import org.pimllm.sim.Mode;
+import org.pimllm.target.Target;
+import org.pimllm.target.HostCpuModel;
 
 /** Resident weights that do not fit a DPU's MRAM are refused with a message that says what to do. */
 class ResidentWeightsTest {
@@ -43,10 +45,10 @@ class ResidentWeightsTest {
             Constant w = new Constant(TensorType.of(DType.INT8, n, k), new TensorSource.Synthetic(i, TensorSource.Distribution.UNIFORM, 100), "w" + i);
             outs[i] = new Call(PimOps.GEMM, java.util.List.of(x, w), new PimGemmAttrs("w" + i, plan, Layout.COL_MAJOR, true, 0));
         }
-        IRModule m = b.module(b.function(b.tuple(outs), x).withAttr(PimModule.DPU_POOL, Integer.toString(plan.dpus())));
+        IRModule m = PimModule.withDpuPool(b.module(b.function(b.tuple(outs), x)), plan.dpus());
         Target target = new Target(hw, 64);
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new CompiledModule(m, target, CompileOptions.variant("base"), HostCpuModel.of(hw, HostCpuModel.Profile.TVM_CPU)));
+                () -> new CompiledModule(m, target, new RunOptions("base", Mode.TIMING_ONLY, false), HostCpuModel.of(hw, HostCpuModel.Profile.TVM_CPU)));
         assertTrue(e.getMessage().contains("MiB of MRAM"), e.getMessage());
     }
 }

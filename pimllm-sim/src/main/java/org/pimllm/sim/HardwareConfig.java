@@ -80,7 +80,7 @@ public record HardwareConfig(
   /**
    * The host CPU: throughputs for work libraries do on the host between DPU transfers (transposing a matrix's
    * storage order, summing partial results; bytes per second), and the machine numbers of the host-CPU GEMM
-   * model (org.pimllm.tileselector.HostCpuModel): cores, clock, peak multiply-accumulates per cycle and core
+   * model (org.pimllm.target.HostCpuModel): cores, clock, peak multiply-accumulates per cycle and core
    * by dtype, memory bandwidth, and the fraction of peak each host profile reaches.
    *
    * @param transposeBytesPerSecond one core transposing a matrix

@@ -9,6 +9,7 @@ import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.target.HostCpuModel;
 
 /**
  * Runs the Tile-Selector on GEMM cases and, optionally, the oracle, and summarizes how close the selection

@@ -2,8 +2,9 @@ package org.pimllm.benchmarks.e2e;
 
 import java.util.List;
 import java.util.Objects;
-import org.pimllm.passes.Pipelines;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.passes.FloatGemms;
+import org.pimllm.driver.Pipelines;
+import org.pimllm.driver.CompileOptions;
 
 /**
  * What an end-to-end benchmark run covers.
@@ -18,7 +19,7 @@ import org.pimllm.runtime.CompileOptions;
  * @param floatGemms  where fp32 GEMMs may run (PIM: as each variant places them; HOST: only integer GEMMs on PIM)
  */
 public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer> dpus, List<String> variants, String hw,
-                          boolean functional, boolean measureHost, CompileOptions.FloatGemms floatGemms) {
+                          boolean functional, boolean measureHost, FloatGemms floatGemms) {
 
     /** The paper's variants in the order of its Figure 13, the two CPU baselines first. */
     public static final List<String> ALL_VARIANTS = List.of("cpu", "cpu-peak", "naive", "base", "ts", "ts+adj",

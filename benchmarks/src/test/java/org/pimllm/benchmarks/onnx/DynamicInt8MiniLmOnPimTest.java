@@ -14,15 +14,15 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.passes.PassContext;
-import org.pimllm.passes.PimModule;
+import org.pimllm.target.PimModule;
 import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.passes.Sequential;
-import org.pimllm.passes.pim.PimOps;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.target.PimOps;
+import org.pimllm.driver.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
-import org.pimllm.runtime.PimLlm;
+import org.pimllm.driver.PimLlm;
 import org.pimllm.runtime.ReferenceExecutor;
-import org.pimllm.runtime.Target;
+import org.pimllm.target.Target;
 import org.pimllm.sim.Mode;
 
 /**

@@ -8,16 +8,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.pimllm.passes.FloatGemms;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.models.onnx.OnnxImporter;
 import org.pimllm.models.onnx.OnnxRuntimeReference;
 import org.pimllm.models.tokenizer.WordPieceTokenizer;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.driver.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
-import org.pimllm.runtime.PimLlm;
+import org.pimllm.driver.PimLlm;
 import org.pimllm.runtime.RunResult;
-import org.pimllm.runtime.Target;
+import org.pimllm.target.Target;
 import org.pimllm.sim.Mode;
 
 /** The Java API example of docs/onnx.md, verbatim apart from the PrintStream and the folder (keep the two in step). */
@@ -39,7 +40,7 @@ class OnnxJavaApiExampleTest {
         "attention_mask", Tensor.ofLongs(e.attentionMask(), 1, n), "token_type_ids", Tensor.ofLongs(e.tokenTypeIds(), 1, n));
     CompileOptions options = CompileOptions.variant("ts+adj")         // every integer GEMM on PIM
         .withPrecision(CompileOptions.Precision.AS_BUILT)             // already quantized: keep its MatMulIntegers
-        .withFloatGemms(CompileOptions.FloatGemms.HOST)               // fp32 attention matmuls on the host
+        .withFloatGemms(FloatGemms.HOST)                              // fp32 attention matmuls on the host
         .withMode(Mode.FUNCTIONAL);
 
     try (CompiledModule compiled = PimLlm.compile(model, Target.of("upmem-2560-450", 2048), options);

@@ -18,14 +18,14 @@ import org.pimllm.ir.ExprVisitor;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
-import org.pimllm.passes.PimModule;
-import org.pimllm.passes.pim.PimGemmAttrs;
-import org.pimllm.passes.pim.PimOps;
-import org.pimllm.runtime.CompileOptions;
+import org.pimllm.target.PimModule;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
+import org.pimllm.driver.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
-import org.pimllm.runtime.PimLlm;
+import org.pimllm.driver.PimLlm;
 import org.pimllm.runtime.ReferenceExecutor;
-import org.pimllm.runtime.Target;
+import org.pimllm.target.Target;
 import org.pimllm.sim.Mode;
 
 /**

@@ -18,6 +18,7 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.FuncType;
 import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
+import org.pimllm.ir.ModuleAttr;
 import org.pimllm.ir.Op;
 import org.pimllm.ir.OpRegistry;
 import org.pimllm.ir.Tensor;
@@ -136,7 +137,8 @@ public final class Parser {
             end = metaStart;
             pos = 0;
         }
-        if (at(Kind.HASH)) header();
+        if (at(Kind.HASH) && peek(2).text().equals("version")) header();
+        Map<String, Attrs> moduleAttrs = at(Kind.HASH) ? moduleAttributes() : Map.of();
         Map<String, Function> fns = new LinkedHashMap<>();
         while (!at(Kind.EOF)) {
             if (!atWord("def")) throw expected("'def' (a function) or the end of input");
@@ -146,7 +148,7 @@ public final class Parser {
             scopes.clear();
             fns.put(name.text(), function(name));
         }
-        return new IRModule(fns);
+        return new IRModule(fns, moduleAttrs);
     }
 
     private int findMetadata() {
@@ -166,6 +168,39 @@ public final class Parser {
         expect(Kind.EQUALS, "'='");
         expect(Kind.STRING, "a version string");
         expect(Kind.RBRACKET, "']'");
+    }
+
+    /** {@code #[attributes = {name={...}, ...}]}: each name a defined {@link ModuleAttr}, its value that key's record. */
+    private Map<String, Attrs> moduleAttributes() {
+        expect(Kind.HASH, "'#'");
+        expect(Kind.LBRACKET, "'['");
+        expectWord("attributes");
+        expect(Kind.EQUALS, "'='");
+        Token open = peek();
+        if (!at(Kind.LBRACE)) throw expected("'{' starting the module attributes");
+        AttrValue.RecordV all = (AttrValue.RecordV) attrValue();
+        expect(Kind.RBRACKET, "']' closing the module attributes");
+        Map<String, Attrs> out = new LinkedHashMap<>();
+        for (var e : all.fields().entrySet()) {
+            AttrValue v = e.getValue();
+            ModuleAttr<?> key = ModuleAttr.find(e.getKey());
+            if (key == null) {
+                throw new ParseException("unknown module attribute '" + e.getKey() + "'; defined: "
+                        + String.join(", ", ModuleAttr.names()), v.line(), v.column());
+            }
+            if (!(v instanceof AttrValue.RecordV r)) {
+                throw new ParseException("module attribute " + e.getKey() + ": expected a record {key=value, ...}",
+                        v.line(), v.column());
+            }
+            out.put(e.getKey(), buildRecord(key.type(), r, "module attribute " + e.getKey()));
+        }
+        if (out.isEmpty()) throw error(open, "empty module attributes: leave the line out");
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Attrs buildRecord(Class<? extends Attrs> type, AttrValue.RecordV r, String owner) {
+        return (Attrs) AttrsCodec.build((Class) type, null, r.fields(), owner, r.line(), r.column());
     }
 
     // ---- functions ----

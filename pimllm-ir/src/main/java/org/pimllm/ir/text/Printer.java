@@ -61,6 +61,11 @@ public final class Printer {
     public static String print(IRModule m, PrintOptions options) {
         Printer p = new Printer(options);
         p.sb.append("#[version = \"").append(VERSION).append("\"]\n");
+        if (!m.attrs().isEmpty()) {
+            List<String> kv = new ArrayList<>();
+            m.attrs().forEach((k, v) -> kv.add(k + "=" + AttrsCodec.formatValue(v)));
+            p.sb.append("#[attributes = {").append(String.join(", ", kv)).append("}]\n");
+        }
         for (var e : m.functions().entrySet()) {
             p.printGlobal(e.getKey(), e.getValue());
         }

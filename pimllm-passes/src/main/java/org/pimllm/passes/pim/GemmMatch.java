@@ -13,6 +13,7 @@ import org.pimllm.ir.TensorType;
 import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.Layout;
+import org.pimllm.target.GemmGeometry;
 
 /**
  * A host GEMM op that PGEMMlib can run: {@code nn.dense} (B stored (N, K): column-major),

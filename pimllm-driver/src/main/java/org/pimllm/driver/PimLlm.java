@@ -1,0 +1,66 @@
+package org.pimllm.driver;
+
+import org.pimllm.ir.IRModule;
+import org.pimllm.passes.QuantizeInt8;
+import org.pimllm.runtime.CompiledModule;
+import org.pimllm.target.HostCpuModel;
+import org.pimllm.target.Target;
+
+/**
+ * The entry point: compile a model graph for a PIM target, then run it. The one place the pass pipeline is
+ * built ({@link Pipelines}); {@code pimllm compile}, {@code run} and {@code bench} go through it too.
+ *
+ * <pre>{@code
+ * IRModule model = ModelZoo.build(ModelZoo.get("bert-base"), 128);
+ * try (CompiledModule m = PimLlm.compile(model, Target.of("upmem-2560-450", 2048), CompileOptions.variant("pimllm"))) {
+ *     RunReport r = m.simulate();
+ *     System.out.printf("%.3f ms%n", r.totalSeconds() * 1e3);
+ * }
+ * }</pre>
+ */
+public final class PimLlm {
+
+    private PimLlm() {
+    }
+
+    /** Runs the variant's pass pipeline (int8 quantization first, if asked) and prepares the module to run. */
+    public static CompiledModule compile(IRModule module, Target target, CompileOptions options) {
+        Target t = target(target, options);
+        return new CompiledModule(lower(module, target, options), t, options.runOptions(), t.hostModel());
+    }
+
+    /** The module after the variant's passes, without preparing it to run (what {@code pimllm compile --print-ir} shows). */
+    public static IRModule lower(IRModule module, Target target, CompileOptions options) {
+        return pipeline(options).run(module, target, options);
+    }
+
+    /**
+     * The graph the reference executor checks compiled runs against: the model quantized exactly as
+     * {@link #compile} quantizes it, with nothing lowered, fused or re-laid out (the {@code cpu} pipeline).
+     */
+    public static IRModule referenceGraph(IRModule module, Target target, CompileOptions options) {
+        CompileOptions cpu = new CompileOptions("cpu", options.precision(), options.activationAbsMax(), options.mode(),
+                java.util.Set.of(), options.optLevel(), false, options.floatGemms());
+        return lower(module, target, cpu);
+    }
+
+    /** The target as the variant runs it: the variant's host-CPU profile (cpu-peak: PEAK; every other: TVM_CPU). */
+    public static Target target(Target target, CompileOptions options) {
+        return target.withHost(Pipelines.forVariant(options.variant()).hostProfile());
+    }
+
+    /** The host-CPU model of the variant (cpu-peak: the PEAK profile; every other variant: TVM_CPU). */
+    public static HostCpuModel hostModel(Target target, CompileOptions options) {
+        return target(target, options).hostModel();
+    }
+
+    /** The variant's pipeline, with int8 quantization first if the options ask for it. */
+    public static Pipelines.Pipeline pipeline(CompileOptions options) {
+        Pipelines.Pipeline p = Pipelines.forVariant(options.variant());
+        return switch (options.precision()) {
+            case INT8 -> p.withQuantization(QuantizeInt8.Config.ranges(options.activationAbsMax()));
+            case INT8_DYNAMIC -> p.withQuantization(QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED));
+            case AS_BUILT -> p;
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package org.pimllm.target;
+
+import java.util.Objects;
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.sim.HardwareConfig;
+
+/**
+ * Seconds of work on the host CPU, a roofline over the preset's {@code hostCpu} section: the larger of the
+ * compute time (operations over cores x clock x peak rate per cycle x the profile's compute efficiency) and
+ * the memory time (bytes over DRAM bandwidth x the profile's memory efficiency), plus a fixed cost per call.
+ *
+ * <p>Two profiles: {@link Profile#TVM_CPU}, the PIM-LLM paper's CPU baseline (its efficiencies are calibrated
+ * against the paper's TVM-CPU figures, see docs/tileselector.md), and {@link Profile#PEAK}, a well-tuned
+ * AVX-512 VNNI path on the same host.
+ */
+public final class HostCpuModel {
+
+  /** Which software stack runs on the host. */
+  public enum Profile {
+    /** The paper's TVM-CPU baseline. */
+    TVM_CPU,
+    /** A well-tuned int8 path reaching a realistic fraction of the AVX-512 VNNI peak. */
+    PEAK
+  }
+
+  private final HardwareConfig.HostCpu cpu;
+  private final HardwareConfig.HostProfile prof;
+  private final Profile profile;
+
+  private HostCpuModel(HardwareConfig.HostCpu cpu, Profile profile) {
+    this.cpu = cpu;
+    this.profile = profile;
+    this.prof = profile == Profile.TVM_CPU ? cpu.tvm() : cpu.peak();
+  }
+
+  public static HostCpuModel of(HardwareConfig hw, Profile profile) {
+    Objects.requireNonNull(hw, "hw");
+    Objects.requireNonNull(profile, "profile");
+    return new HostCpuModel(hw.hostCpu(), profile);
+  }
+
+  public Profile profile() {
+    return profile;
+  }
+
+  /** Peak multiply-accumulates per second of the whole host for a dtype (fp32: one MAC = one FMA = 2 FLOP). */
+  public double peakMacsPerSecond(GemmDType dtype) {
+    double perCycle = switch (dtype) {
+      case INT8 -> cpu.int8MacsPerCycle();
+      case INT16 -> cpu.int16MacsPerCycle();
+      case INT32 -> cpu.int32MacsPerCycle();
+      case FP32 -> cpu.fp32FlopsPerCycle() / 2;
+    };
+    return cpu.cores() * cpu.clockHz() * perCycle;
+  }
+
+  /**
+   * C = A x B on the host: MACs at the profile's fraction of peak, or reading A and B and writing the int32/fp32
+   * C once at the profile's fraction of DRAM bandwidth, whichever is longer, plus the call cost.
+   */
+  public double gemmSeconds(GemmShape shape, GemmDType dtype) {
+    double compute = shape.macs() / (peakMacsPerSecond(dtype) * prof.computeEfficiency());
+    double bytes = (double) shape.b() * ((double) shape.m() * shape.k() * dtype.bytes()
+        + (double) shape.k() * shape.n() * dtype.bytes() + (double) shape.m() * shape.n() * dtype.accumulatorBytes());
+    double memory = bytes / memoryBytesPerSecond();
+    return prof.callSeconds() + Math.max(compute, memory);
+  }
+
+  /**
+   * An element-wise or reduction host op over {@code elements} elements, moving {@code bytesPerElementMoved}
+   * bytes per element through DRAM (reads + writes) and doing {@code flopsPerElement} fp32 operations each.
+   */
+  public double elementwiseSeconds(long elements, int bytesPerElementMoved, double flopsPerElement) {
+    if (elements < 0 || bytesPerElementMoved < 0 || !(flopsPerElement >= 0)) {
+      throw new IllegalArgumentException("elementwiseSeconds needs elements >= 0, bytes >= 0, flops >= 0; got "
+          + elements + ", " + bytesPerElementMoved + ", " + flopsPerElement);
+    }
+    double flopsPerSecond = cpu.cores() * cpu.clockHz() * cpu.fp32FlopsPerCycle() * prof.computeEfficiency();
+    double compute = elements * flopsPerElement / flopsPerSecond;
+    double memory = (double) elements * bytesPerElementMoved / memoryBytesPerSecond();
+    return prof.callSeconds() + Math.max(compute, memory);
+  }
+
+  private double memoryBytesPerSecond() {
+    return cpu.memoryBytesPerSecond() * prof.memoryEfficiency();
+  }
+}

@@ -1,0 +1,55 @@
+package org.pimllm.target;
+
+import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.GemmShape;
+import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.TilingPlan;
+
+/**
+ * The cost questions the passes ask about a {@link Target}: which plan a GEMM gets and what its calls cost on
+ * PIM and on the host. Implemented outside the passes (pimllm-tileselector's {@code TileSelectorCostModel}), so
+ * the passes see plans and seconds, not the models behind them. Answers are pure functions of the target.
+ * Methods that find no legal plan throw an IllegalArgumentException saying why.
+ */
+public interface PimCostModel {
+
+    /** The machine the answers are for. */
+    Target target();
+
+    /** PGEMMlib's default BaseGEMM plan for the DPU budget (the paper's BaseGEMM-only configuration). */
+    TilingPlan basePlan(GemmShape shape, GemmDType dtype);
+
+    /** The selected plan (the Tile-Selector's choice) for calls made as {@code call} says. */
+    TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call);
+
+    /**
+     * Estimated seconds of one pim.gemm call made as {@code call} says, B pushed with the call (host
+     * transposition of a row-major B included).
+     */
+    double pimSeconds(TilingPlan plan, GemmCall call);
+
+    /**
+     * Seconds of one call whose constant B is already resident in the pooled DPUs' MRAM (only A and C move);
+     * with zero points, PGEMMlib's uint8 x int8 call, host zero-point correction included.
+     */
+    double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints);
+
+    /** HOST seconds of PGEMMlib's zero-point correction for one uint8 x int8 call (B's column sums unless resident). */
+    double zeroPointSeconds(GemmShape shape, boolean residentB);
+
+    /** Estimated seconds of the GEMM on the host CPU (the target's host profile). */
+    double cpuSeconds(GemmShape shape, GemmDType dtype);
+
+    /**
+     * How a GEMM call is made, beyond its plan.
+     *
+     * @param pooled  the DPU set is allocated (and the kernel loaded) once, outside the call; false: allocated,
+     *                loaded and freed around every call (the paper's unpooled PGEMMlib)
+     * @param bLayout the layout B arrives in; ROW_MAJOR is transposed on the host at every call
+     */
+    record GemmCall(boolean pooled, Layout bLayout) {
+        public GemmCall {
+            java.util.Objects.requireNonNull(bLayout, "bLayout");
+        }
+    }
+}
