@@ -1,5 +1,6 @@
 package org.pimllm.passes;
 
+import org.pimllm.tileselector.Restriction;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +8,6 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
@@ -54,10 +54,12 @@ public record PimTarget(HardwareConfig hw, int dpus, HostCpuModel host) {
         return SELECTORS.computeIfAbsent(hw, TileSelector::new);
     }
 
-    /** PGEMMlib's default BaseGEMM plan for the DPU budget (throws InvalidPlanException if none fits). */
+    /**
+     * The default BaseGEMM plan for the DPU budget: the Tile-Selector restricted to BaseGEMM, pooled calls
+     * (throws IllegalArgumentException if no BaseGEMM plan fits).
+     */
     public TilingPlan basePlan(GemmShape shape, GemmDType dtype) {
-        return PlanEnumerator.defaultPlan(Strategy.BASE, shape, dtype, dpus, null, null, null, null,
-                PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+        return tileSelector().select(shape, dtype, dpus, CallOptions.POOLED, Restriction.to(Strategy.BASE)).plan();
     }
 
     /** The Tile-Selector's choice for calls made as {@code opts} says (pooled or not, B's layout). */
