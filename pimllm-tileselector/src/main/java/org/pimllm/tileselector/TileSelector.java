@@ -30,9 +30,9 @@ public final class TileSelector {
    * kernel is estimated faster by more than this fraction. Why: the program is (dtype, tasklets, K split), and
    * the runtime reloads it (dpu_load, per rank: 6.4 ms on 2,048 DPUs of upmem-2560-450) whenever consecutive
    * GEMMs on a pooled DPU set need different programs, a cost one GEMM's selection cannot see. Picking by
-   * estimated cycles alone mixed 12, 16 and 24 tasklets for gains of 1-2% (below the estimator's 4.7% mean
-   * error), and the reloads cost far more (BERT-small: +51 ms on a 19 ms inference). 0.05 is about that mean
-   * error (docs/tileselector.md).
+   * estimated cycles alone mostly chose 16 or 12 tasklets for gains of 1-2% (below the estimator's 4.7% mean
+   * error), while one reload costs more than a small GEMM. 0.05 is about that mean error. A stopgap until the
+   * compiler chooses programs knowingly (docs/tileselector.md).
    */
   static final double SAME_PROGRAM_TOLERANCE = 0.05;
 
