@@ -20,13 +20,15 @@ import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Matrix;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.ReferenceGemm;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.PimSystem;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
+import org.pimllm.tileselector.TileSelector;
 
 /**
  * What the simulator costs in wall-clock time on this machine:
@@ -71,8 +73,10 @@ public class PgemmBenchmark {
     GemmShape s = GemmShape.of(1, Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]));
     a = Matrix.random(GemmDType.INT8, 1, s.m(), s.k(), Layout.ROW_MAJOR, 1);
     b = Matrix.random(GemmDType.INT8, 1, s.k(), s.n(), Layout.COL_MAJOR, 2);
-    plan = PlanEnumerator.defaultPlan(Strategy.NTILE, s, GemmDType.INT8, dpus, null, null, null, dpus / 8,
-        PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+    TileSelector ts = new TileSelector(hw);
+    // NtileGEMM with fN = DPUs / 8 and 8 row parts (the partition benchmarked); the selector picks the kernel
+    plan = ts.select(s, GemmDType.INT8, dpus, CallOptions.POOLED,
+        Restriction.to(Strategy.NTILE).withFactors(null, PgemmStudy.fill(s.m(), 8), null, dpus / 8)).plan();
     system = new PimSystem(hw, org.pimllm.sim.Mode.FUNCTIONAL);
     lib = new PgemmLib(system);
     set = system.allocate(plan.dpus());
@@ -81,8 +85,8 @@ public class PgemmBenchmark {
     if (!pim.sameValues(ReferenceGemm.int8RowCol(a, b))) {
       throw new IllegalStateException("PIM result differs from the Java reference; not benchmarking");
     }
-    llamaPlan = PlanEnumerator.defaultPlan(Strategy.NTILE, GemmShape.of(1, 128, 4096, 11008), GemmDType.INT8, 2048,
-        null, null, null, 128, PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+    llamaPlan = ts.select(GemmShape.of(1, 128, 4096, 11008), GemmDType.INT8, 2048, CallOptions.POOLED,
+        Restriction.to(Strategy.NTILE).withFactors(null, 16, null, 128)).plan();
   }
 
   @TearDown(Level.Trial)

@@ -7,7 +7,7 @@ import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
+import org.pimllm.pgemm.PlanValidator;
 import org.pimllm.pgemm.ResidentB;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
@@ -16,6 +16,9 @@ import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.Mode;
 import org.pimllm.sim.PimSystem;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
+import org.pimllm.tileselector.TileSelector;
 
 /**
  * Prints, as Markdown tables, the PGEMMlib figures docs/pgemm.md quotes: kernel efficiency on large int8
@@ -125,9 +128,25 @@ public final class PgemmStudy {
     return r;
   }
 
+  /**
+   * The plan a table row studies: the strategy and factors given, fM (when not given) as many row parts as the
+   * remaining DPUs allow, so each row is the partition it names; the Tile-Selector picks the kernel parameters.
+   */
   private static TilingPlan plan(HardwareConfig hw, Strategy st, GemmShape s, GemmDType t, int dpus, Integer fM,
       Integer fK, Integer fN) {
-    return PlanEnumerator.defaultPlan(st, s, t, dpus, null, fM, fK, fN, PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+    int rows = fM != null ? fM : fill(s.m(), dpus / ((fK == null ? 1 : fK) * (fN == null ? 1 : fN)));
+    return new TileSelector(hw).select(s, t, dpus, CallOptions.POOLED, Restriction.to(st).withFactors(null, rows, fK, fN))
+        .plan();
+  }
+
+  /** The largest factor <= limit that leaves no DPU without data. */
+  static int fill(int d, int limit) {
+    for (int f = Math.min(d, limit); f > 1; f--) {
+      if (PlanValidator.nonEmptyParts(d, f)) {
+        return f;
+      }
+    }
+    return 1;
   }
 
   private static String brief(TilingPlan p) {

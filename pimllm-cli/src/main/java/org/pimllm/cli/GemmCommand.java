@@ -7,17 +7,15 @@ import java.util.concurrent.Callable;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.GemmShape;
-import org.pimllm.pgemm.KernelParams;
 import org.pimllm.pgemm.KernelStats;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Matrix;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
-import org.pimllm.pgemm.PlanValidator;
 import org.pimllm.pgemm.ResidentB;
 import org.pimllm.pgemm.ResultCheck;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
 import org.pimllm.tileselector.TileSelector;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.Category;
@@ -57,15 +55,16 @@ public final class GemmCommand implements Callable<Integer> {
   int dpus;
   @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
   String hw;
-  @Option(names = "--strategy", defaultValue = "base", description = "base, ntile, ktile, mixed, batched or auto (default ${DEFAULT-VALUE}).")
+  @Option(names = "--strategy", defaultValue = "base", description = "base, ntile, ktile, mixed, batched or auto (any);"
+      + " the Tile-Selector picks the best plan of that strategy, keeping the factors and kernel parameters given (default ${DEFAULT-VALUE}).")
   String strategy;
-  @Option(names = "--fb", description = "Batch partition factor (batched; default: min(b, DPUs)).")
+  @Option(names = "--fb", description = "Batch partition factor (batched; default: chosen by the Tile-Selector).")
   Integer fB;
-  @Option(names = "--fm", description = "M partition factor (default: as many as the remaining DPUs allow).")
+  @Option(names = "--fm", description = "M partition factor (default: chosen by the Tile-Selector).")
   Integer fM;
-  @Option(names = "--fk", description = "K partition factor (ktile, mixed, batched; default 1).")
+  @Option(names = "--fk", description = "K partition factor (ktile, mixed, batched; default: chosen by the Tile-Selector).")
   Integer fK;
-  @Option(names = "--fn", description = "N partition factor (ntile, mixed, batched; default 1).")
+  @Option(names = "--fn", description = "N partition factor (ntile, mixed, batched; default: chosen by the Tile-Selector).")
   Integer fN;
   @Option(names = "--tile-k", description = "Tile_K in elements (Tile_K x element size >= 64 B); default: chosen per plan.")
   Integer tileK;
@@ -136,25 +135,17 @@ public final class GemmCommand implements Callable<Integer> {
     return verified == null || verified ? 0 : 1;
   }
 
+  /**
+   * The Tile-Selector's plan within what the options fix: the strategy (auto = any), the partition factors and
+   * kernel parameters given; everything not given is chosen (pooled calls: this command reports alloc/load/free
+   * apart from the GEMM's own time).
+   */
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
-    if (strategy.trim().equalsIgnoreCase("auto")) {
-      if (fB != null || fM != null || fK != null || fN != null || tileK != null || tasklets != null || block != null) {
-        throw new IllegalArgumentException("--strategy auto lets the Tile-Selector choose the partition factors and kernel"
-            + " parameters; drop --fb/--fm/--fk/--fn/--tile-k/--tasklets/--block or name a strategy");
-      }
-      // Pooled: this command reports alloc/load/free apart from the GEMM's own time.
-      return new TileSelector(cfg).select(shape, type, dpus, new CallOptions(true, parseLayout(bLayout))).plan();
-    }
-    Strategy st = Strategy.parse(strategy);
-    TilingPlan p = PlanEnumerator.defaultPlan(st, shape, type, dpus, fB, fM, fK, fN, PgemmLib.limits(cfg),
-        PgemmLib.kernelModel(cfg));
-    if (tileK != null || tasklets != null || block != null) {
-      KernelParams kp = p.kernel();
-      int[] blk = block == null ? new int[] {kp.blockRows(), kp.blockCols()} : parseBlock(block);
-      p = new TilingPlan(st, shape, type, p.partition(), new KernelParams(tasklets != null ? tasklets : kp.tasklets(),
-          tileK != null ? tileK : kp.tileK(), blk[0], blk[1]));
-    }
-    return PlanValidator.validate(p, PgemmLib.limits(cfg));
+    Restriction r = strategy.trim().equalsIgnoreCase("auto") ? Restriction.NONE : Restriction.to(Strategy.parse(strategy));
+    int[] blk = block == null ? new int[] {0, 0} : parseBlock(block);
+    r = r.withFactors(fB, fM, fK, fN).withKernel(tileK, tasklets, block == null ? null : blk[0], block == null ? null : blk[1]);
+    CallOptions opts = new CallOptions(true, parseLayout(bLayout), residentB, false);
+    return new TileSelector(cfg).select(shape, type, dpus, opts, r).plan();
   }
 
   private static int[] parseBlock(String s) {

@@ -21,8 +21,9 @@ class GemmCommandTest {
         "--fn", "3", "--functional", "--json"));
     assertTrue(j.get("verified").asBoolean(), j.toString());
     assertEquals("ntile", j.get("plan").get("strategy").asText());
-    assertEquals(3, j.get("plan").get("fN").asInt());
-    assertEquals(15, j.get("dpusUsed").asInt());
+    assertEquals(3, j.get("plan").get("fN").asInt()); // fixed by --fn; fM chosen by the Tile-Selector
+    assertEquals(3 * j.get("plan").get("fM").asInt(), j.get("dpusUsed").asInt());
+    assertTrue(j.get("dpusUsed").asInt() <= 64, j.toString());
     for (String f : new String[] {"totalMs", "h2dMs", "kernelMs", "d2hMs", "hostMs", "launchMs", "kernelEfficiency"}) {
       assertTrue(j.has(f), "missing " + f);
     }
@@ -56,9 +57,49 @@ class GemmCommandTest {
         "--functional", "--json"));
     assertTrue(j.get("verified").asBoolean(), j.toString());
     assertTrue(j.get("dpusUsed").asInt() <= 64, j.toString());
-    MainTest.Result r = MainTest.run("gemm", "--m", "6", "--k", "96", "--n", "20", "--strategy", "auto", "--fm", "2");
-    assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("error: --strategy auto lets the Tile-Selector choose"), r.err());
+    // auto with a factor: any strategy, that factor fixed
+    j = json(MainTest.run("gemm", "--m", "6", "--k", "96", "--n", "20", "--dpus", "64", "--strategy", "auto", "--fm",
+        "2", "--json"));
+    assertEquals(2, j.get("plan").get("fM").asInt(), j.toString());
+  }
+
+  @Test
+  void aStrategyWithoutFactorsGetsTheSelectorsBestPlanOfThatStrategy() throws Exception {
+    // issue 11: this failed with "NtileGEMM needs fN >= 2" when --fn defaulted to 1
+    for (String st : new String[] {"base", "ntile", "ktile", "mixed"}) {
+      JsonNode j = json(MainTest.run("gemm", "--strategy", st, "--m", "64", "--k", "96", "--n", "130", "--dpus", "32",
+          "--functional", "--json"));
+      JsonNode p = j.get("plan");
+      assertEquals(st, p.get("strategy").asText(), j.toString());
+      assertTrue(j.get("verified").asBoolean(), j.toString());
+      assertTrue(p.get("dpus").asInt() <= 32, j.toString());
+      // the strategy's rule holds for the chosen factors
+      int fK = p.get("fK").asInt();
+      int fN = p.get("fN").asInt();
+      assertEquals(st.equals("ntile") || st.equals("mixed"), fN >= 2, j.toString());
+      assertEquals(st.equals("ktile") || st.equals("mixed"), fK >= 2, j.toString());
+    }
+    JsonNode batched = json(MainTest.run("gemm", "--strategy", "batched", "--b", "4", "--m", "16", "--k", "64", "--n",
+        "40", "--dpus", "32", "--functional", "--json"));
+    assertTrue(batched.get("plan").get("fB").asInt() >= 2, batched.toString());
+    assertTrue(batched.get("verified").asBoolean(), batched.toString());
+  }
+
+  @Test
+  void givenFactorsAndKernelParametersAreKeptAndTheRestChosen() throws Exception {
+    JsonNode p = json(MainTest.run("gemm", "--strategy", "mixed", "--fk", "3", "--m", "64", "--k", "96", "--n", "130",
+        "--dpus", "32", "--tile-k", "64", "--json")).get("plan");
+    assertEquals("mixed", p.get("strategy").asText());
+    assertEquals(3, p.get("fK").asInt());
+    assertTrue(p.get("fN").asInt() >= 2, p.toString());
+    assertEquals(64, p.get("tileK").asInt());
+    p = json(MainTest.run("gemm", "--strategy", "ntile", "--fn", "10", "--fm", "3", "--m", "64", "--k", "96", "--n",
+        "130", "--dpus", "32", "--tasklets", "16", "--block", "1x4", "--json")).get("plan");
+    assertEquals(10, p.get("fN").asInt());
+    assertEquals(3, p.get("fM").asInt());
+    assertEquals(16, p.get("tasklets").asInt());
+    assertEquals(1, p.get("blockRows").asInt());
+    assertEquals(4, p.get("blockCols").asInt());
   }
 
   @Test
@@ -70,9 +111,15 @@ class GemmCommandTest {
     r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--dtype", "int4");
     assertEquals(2, r.code());
     assertTrue(r.err().startsWith("error: unknown GEMM dtype 'int4'; known: int8, int16, int32, fp32"), r.err());
-    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--strategy", "ntile");
+    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--strategy", "ntile", "--fn", "1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("NtileGEMM needs fN >= 2"), r.err());
+    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--strategy", "batched");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("BatchedGEMM divides the DPUs over the batch"), r.err());
+    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--strategy", "ntile", "--fn", "40", "--dpus", "32");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("need more than 32 DPUs or cut a dimension"), r.err());
     r = MainTest.run("gemm", "--m", "0", "--k", "64", "--n", "64");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("GEMM dimension M must be >= 1"), r.err());

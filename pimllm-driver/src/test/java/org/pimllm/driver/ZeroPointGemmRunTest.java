@@ -35,12 +35,14 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.Mode;
 import org.pimllm.target.HostCpuModel;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
+import org.pimllm.tileselector.TileSelector;
 
 /**
  * pim.gemm with zero points at run time: PGEMMlib's uint8 x int8 GEMM with this run's activation zero point,
@@ -111,8 +113,8 @@ class ZeroPointGemmRunTest {
     @Test
     void residentZeroPointWeightPaysItsColumnSumsOnceAndTheCorrectionEveryCall() {
         HardwareConfig hw = HardwareConfig.preset("upmem-2556-350");
-        TilingPlan plan = PlanEnumerator.defaultPlan(Strategy.BASE, GemmShape.of(1, M, K, N), GemmDType.INT8, 64,
-                null, null, null, null, PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+        TilingPlan plan = new TileSelector(hw).select(GemmShape.of(1, M, K, N), GemmDType.INT8, 64, CallOptions.POOLED,
+                Restriction.to(Strategy.BASE)).plan();
         Builder b = new Builder(3);
         Var x = b.var("x", DType.UINT8, M, K);
         Var aZp = b.var("x_zp", TensorType.scalar(DType.INT32));

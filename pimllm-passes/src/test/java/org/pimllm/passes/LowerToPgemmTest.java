@@ -24,12 +24,13 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.target.PimModule;
 import org.pimllm.target.Target;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
 import org.pimllm.tileselector.TileSelector;
 import org.pimllm.tileselector.TileSelectorCostModel;
 
@@ -46,10 +47,9 @@ class LowerToPgemmTest {
         return b.weight(name, TensorType.of(DType.INT8, shape), TensorSource.Distribution.UNIFORM, 127);
     }
 
-    /** PGEMMlib's own default BaseGEMM plan (computed by pgemm, not by the pass). */
+    /** The default BaseGEMM plan: the Tile-Selector restricted to BaseGEMM (computed here, not by the pass). */
     static TilingPlan base(GemmShape s, GemmDType t) {
-        return PlanEnumerator.defaultPlan(Strategy.BASE, s, t, DPUS, null, null, null, null, PgemmLib.limits(HW),
-                PgemmLib.kernelModel(HW));
+        return new TileSelector(HW).select(s, t, DPUS, CallOptions.POOLED, Restriction.to(Strategy.BASE)).plan();
     }
 
     static double predict(TilingPlan p) { return new TileSelector(HW).predict(p); }

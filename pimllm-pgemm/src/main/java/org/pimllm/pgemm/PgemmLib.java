@@ -1,7 +1,6 @@
 package org.pimllm.pgemm;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -22,7 +21,8 @@ import org.pimllm.sim.Timeline;
  * <p>Entry points: {@link #gemm(DpuSet, TilingPlan, Matrix, Matrix)} on a pooled DPU set,
  * {@link #gemmStandalone} allocating and freeing a set around the call (the paper's unpooled PGEMMlib),
  * {@link #prepareResident} + {@link #gemm(ResidentB, Matrix)} for constant weights, and the static
- * {@link #simulate} (TIMING_ONLY, cheap) and {@link #enumerate} for the Tile-Selector.
+ * {@link #simulate} (TIMING_ONLY, cheap) for the Tile-Selector's oracle. PGEMMlib runs the plan it is given;
+ * plans are enumerated by {@link PlanEnumerator} and chosen by the Tile-Selector.
  */
 public final class PgemmLib {
   private final PimSystem system;
@@ -36,11 +36,6 @@ public final class PgemmLib {
   }
 
   // ---- for the Tile-Selector ----
-
-  /** Every legal plan for a shape with at most maxDpus DPUs (see {@link PlanEnumerator#enumerate}). */
-  public static List<TilingPlan> enumerate(GemmShape shape, GemmDType dtype, int maxDpus, HardwareConfig hw) {
-    return PlanEnumerator.enumerate(shape, dtype, maxDpus, limits(hw), kernelModel(hw));
-  }
 
   /**
    * Runs a plan in TIMING_ONLY on a fresh machine with a DPU set allocated beforehand (as with pooling), so
@@ -65,11 +60,6 @@ public final class PgemmLib {
   public static DpuLimits limits(HardwareConfig hw) {
     return new DpuLimits(hw.totalDpus(), hw.mramBytes(), hw.wramBytes(), hw.iramInstructions(), hw.maxTasklets(),
         hw.dmaMinBytes(), hw.dmaMaxBytes(), hw.dmaAlignBytes());
-  }
-
-  /** The pipeline and DMA numbers kernel-parameter choice uses. */
-  public static KernelModel kernelModel(HardwareConfig hw) {
-    return new KernelModel(hw.pipeline().revolverCycles(), hw.dma().readAlphaCycles(), hw.dma().betaCyclesPerByte());
   }
 
   // ---- running GEMMs ----

@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Builds plans: the default kernel parameters for a partition, a default plan for a strategy, and every legal
- * plan for a shape and DPU budget (what the Tile-Selector searches).
+ * Enumerates plans; it does not choose among them (the Tile-Selector does, with its cost model). A plan is a
+ * strategy, a partition ({@link #partitions}), a Tile_K ({@link #tileKs}) and kernel parameters
+ * ({@link #kernels}); {@link #plansFor} lists every legal plan of a partition. Every list holds only
+ * candidates that {@link PlanValidator} accepts or that pass its kernel-level screens (tasklets, WRAM, K split),
+ * and nothing here estimates time.
  */
 public final class PlanEnumerator {
   private PlanEnumerator() {}
@@ -17,29 +20,31 @@ public final class PlanEnumerator {
   static final int[] BLOCK_COLS = {2, 4, 8, 16};
 
   /**
-   * Every legal plan for the shape with at most {@code maxDpus} DPUs: each strategy, each combination of
-   * partition factors drawn from the divisors and powers of two of each dimension, and for each partition one
-   * plan per Tile_K with the best tasklet count and block size for that Tile_K.
+   * Every legal plan of one strategy and partition: each Tile_K of {@link #tileKs} with each kernel-parameter
+   * combination of {@link #kernels}, validated. Hundreds per partition: the Tile-Selector walks
+   * {@link #tileKs}/{@link #kernels} itself and validates only the plans it keeps.
    */
-  public static List<TilingPlan> enumerate(GemmShape shape, GemmDType dtype, int maxDpus, DpuLimits lim, KernelModel model) {
-    int budget = Math.min(maxDpus, lim.totalDpus());
+  public static List<TilingPlan> plansFor(Strategy st, GemmShape shape, GemmDType dtype, Partition p, DpuLimits lim,
+      int revolverCycles) {
     List<TilingPlan> out = new ArrayList<>();
-    for (Strategy st : Strategy.values()) {
-      for (Partition p : partitions(st, shape, budget)) {
-        out.addAll(plansFor(st, shape, dtype, p, lim, model));
+    for (int tileK : tileKs(shape, dtype, p, lim)) {
+      for (KernelParams kp : kernels(shape, dtype, p, tileK, lim, revolverCycles)) {
+        TilingPlan plan = new TilingPlan(st, shape, dtype, p, kp);
+        if (PlanValidator.isLegal(plan, lim)) {
+          out.add(plan);
+        }
       }
     }
     return out;
   }
 
   /**
-   * The legal plans of one strategy and partition: one per Tile_K, each with the best tasklet count, block
-   * size and K split for that Tile_K (what {@link #enumerate} lists for the partition). The Tile-Selector calls
-   * it partition by partition to search without building every plan.
+   * The Tile_K values (elements) worth trying for a partition: Tile_K x element size is one of
+   * {@link #TILE_BYTES} within the DMA maximum, and no longer than the (8-rounded) K slice, since a longer tile
+   * only adds padding.
    */
-  public static List<TilingPlan> plansFor(Strategy st, GemmShape shape, GemmDType dtype, Partition p, DpuLimits lim,
-      KernelModel model) {
-    List<TilingPlan> out = new ArrayList<>();
+  public static List<Integer> tileKs(GemmShape shape, GemmDType dtype, Partition p, DpuLimits lim) {
+    List<Integer> out = new ArrayList<>();
     for (int tileBytes : TILE_BYTES) {
       if (tileBytes % dtype.bytes() != 0 || tileBytes > lim.dmaMaxBytes()) {
         continue;
@@ -48,65 +53,26 @@ public final class PlanEnumerator {
       if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), 8))) {
         continue; // a tile longer than the K slice only adds padding
       }
-      TilingPlan best = bestKernel(st, shape, dtype, p, tileK, lim, model);
-      if (best != null) {
-        out.add(best);
-      }
+      out.add(tileK);
     }
     return out;
   }
 
   /**
-   * The plan of a strategy with the given factors (null = default) and default kernel parameters. Defaults:
-   * fB = min(b, DPUs) for BATCHED else 1, fK = fN = 1, fM = as many row parts as the remaining DPUs allow.
+   * The kernel parameters (tasklets, block, K split) for a partition and Tile_K that pass the kernel-level
+   * screens: tasklets among {revolver, 12, 16, 24} within the limit, blocks no more than twice the slice, a K
+   * split only when work items alone cannot keep the tasklets busy, WRAM and C-row DMA size within limits. A
+   * plan built from one still needs {@link PlanValidator} (MRAM, alignment, IRAM).
    */
-  public static TilingPlan defaultPlan(Strategy st, GemmShape shape, GemmDType dtype, int dpus, Integer fB, Integer fM,
-      Integer fK, Integer fN, DpuLimits lim, KernelModel model) {
-    int b = fB != null ? fB : st == Strategy.BATCHED ? largestValid(shape.b(), Math.min(shape.b(), dpus)) : 1;
-    int k = fK != null ? fK : 1;
-    int n = fN != null ? fN : 1;
-    int rest = Math.max(1, dpus / Math.max(1, b * k * n));
-    int m = fM != null ? fM : largestValid(shape.m(), Math.min(shape.m(), rest));
-    Partition p = new Partition(b, m, k, n);
-    TilingPlan best = null;
-    double bestCycles = Double.POSITIVE_INFINITY;
-    for (int tileBytes : TILE_BYTES) {
-      if (tileBytes % dtype.bytes() != 0 || tileBytes > lim.dmaMaxBytes()) {
-        continue;
-      }
-      TilingPlan cand = bestKernel(st, shape, dtype, p, tileBytes / dtype.bytes(), lim, model);
-      double cycles = cand == null ? Double.POSITIVE_INFINITY : model.estimateCycles(cand);
-      if (cycles < bestCycles) {
-        best = cand;
-        bestCycles = cycles;
-      }
-    }
-    if (best == null) {
-      // Nothing legal: validate a plain choice so the user sees which limit is violated.
-      TilingPlan plain = new TilingPlan(st, shape, dtype, p,
-          new KernelParams(Math.min(16, lim.maxTasklets()), Math.max(1, PlanValidator.MIN_TILE_BYTES / dtype.bytes()), 1, 2));
-      PlanValidator.validate(plain, lim);
-      return plain;
-    }
-    return best;
-  }
-
-  /**
-   * The kernel parameters (tasklets, block, K split) with the lowest estimated cycles for a fixed Tile_K, or
-   * null if no legal plan results. Candidates are screened with the kernel-level limits (tasklets, WRAM, K
-   * split) directly; the winner is then checked with the full {@link PlanValidator}.
-   */
-  static TilingPlan bestKernel(Strategy st, GemmShape shape, GemmDType dtype, Partition p, int tileK, DpuLimits lim,
-      KernelModel model) {
-    KernelParams best = null;
-    double bestCycles = Double.POSITIVE_INFINITY;
+  public static List<KernelParams> kernels(GemmShape shape, GemmDType dtype, Partition p, int tileK, DpuLimits lim,
+      int revolverCycles) {
+    List<KernelParams> out = new ArrayList<>();
     TilingPlan.DpuSlice slice = TilingPlan.DpuSlice.of(shape, dtype, p, tileK);
     int bLoc = slice.bLoc();
     int mLoc = slice.mLoc();
     int nLoc = slice.nLoc();
-    int kLoc = slice.kLoc();
-    int kTiles = kLoc / tileK;
-    for (int tasklets : taskletChoices(lim.maxTasklets(), model.revolverCycles())) {
+    int kTiles = slice.kLoc() / tileK;
+    for (int tasklets : taskletChoices(lim.maxTasklets(), revolverCycles)) {
       for (int split = 1; split <= Math.min(tasklets, kTiles); split++) {
         if (tasklets % split != 0) {
           continue;
@@ -127,20 +93,12 @@ public final class PlanEnumerator {
             if (PlanValidator.wramBytes(kp, dtype) > lim.wramBytes() || bc * dtype.accumulatorBytes() > lim.dmaMaxBytes()) {
               continue;
             }
-            double c = model.estimateCycles(dtype, bLoc, mLoc, kLoc, nLoc, kp);
-            if (c < bestCycles * (1 - 1e-9)) {
-              best = kp;
-              bestCycles = c;
-            }
+            out.add(kp);
           }
         }
       }
     }
-    if (best == null) {
-      return null;
-    }
-    TilingPlan plan = new TilingPlan(st, shape, dtype, p, best);
-    return PlanValidator.isLegal(plan, lim) ? plan : null;
+    return out;
   }
 
   static int[] taskletChoices(int maxTasklets, int revolver) {
@@ -158,28 +116,81 @@ public final class PlanEnumerator {
 
   /** Partitions a strategy allows for the shape within the DPU budget (public for the Tile-Selector). */
   public static List<Partition> partitions(Strategy st, GemmShape s, int budget) {
+    return partitions(st, s, budget, Factors.FREE);
+  }
+
+  /**
+   * Like {@link #partitions(Strategy, GemmShape, int)} with some factors fixed: a fixed factor is used as given
+   * (if the strategy allows it, it leaves no DPU without data and the product stays within the budget), the
+   * others range over their candidates.
+   */
+  public static List<Partition> partitions(Strategy st, GemmShape s, int budget, Factors fixed) {
     List<Partition> out = new ArrayList<>();
-    List<Integer> fBs = st == Strategy.BATCHED ? above1(factors(s.b(), budget)) : List.of(1);
+    List<Integer> fBs = fixedOr(fixed.fB(), s.b(), budget, st == Strategy.BATCHED ? above1(factors(s.b(), budget)) : List.of(1));
     for (int fB : fBs) {
-      List<Integer> fKs = switch (st) {
+      List<Integer> fKs = fixedOr(fixed.fK(), s.k(), budget / fB, switch (st) {
         case KTILE, MIXED -> above1(factors(s.k(), budget / fB));
         case BATCHED -> factors(s.k(), budget / fB);
         default -> List.of(1);
-      };
+      });
       for (int fK : fKs) {
-        List<Integer> fNs = switch (st) {
+        List<Integer> fNs = fixedOr(fixed.fN(), s.n(), budget / (fB * fK), switch (st) {
           case NTILE, MIXED -> above1(factors(s.n(), budget / (fB * fK)));
           case BATCHED -> factors(s.n(), budget / (fB * fK));
           default -> List.of(1);
-        };
+        });
         for (int fN : fNs) {
-          for (int fM : factors(s.m(), budget / (fB * fK * fN))) {
-            out.add(new Partition(fB, fM, fK, fN));
+          for (int fM : fixedOr(fixed.fM(), s.m(), budget / (fB * fK * fN), factors(s.m(), budget / (fB * fK * fN)))) {
+            Partition p = new Partition(fB, fM, fK, fN);
+            if (st.ruleViolation(p) == null) {
+              out.add(p);
+            }
           }
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Partition factors a caller fixes; null leaves that factor to the search.
+   *
+   * @param fB batch parts
+   * @param fM row parts of A
+   * @param fK parts of K
+   * @param fN column parts of B
+   */
+  public record Factors(Integer fB, Integer fM, Integer fK, Integer fN) {
+    /** Nothing fixed. */
+    public static final Factors FREE = new Factors(null, null, null, null);
+
+    public Factors {
+      for (Integer f : new Integer[] {fB, fM, fK, fN}) {
+        if (f != null && f < 1) {
+          throw new IllegalArgumentException("partition factors must be >= 1, got fB=" + fB + " fM=" + fM + " fK=" + fK
+              + " fN=" + fN);
+        }
+      }
+    }
+
+    /** True if the partition has every fixed factor. */
+    public boolean admits(Partition p) {
+      return (fB == null || fB == p.fB()) && (fM == null || fM == p.fM()) && (fK == null || fK == p.fK())
+          && (fN == null || fN == p.fN());
+    }
+
+    /** The partition with the fixed factors and 1 elsewhere (to name the rule a fixed factor breaks). */
+    public Partition orOnes() {
+      return new Partition(fB == null ? 1 : fB, fM == null ? 1 : fM, fK == null ? 1 : fK, fN == null ? 1 : fN);
+    }
+  }
+
+  /** The fixed factor alone if it fits the dimension and the budget (none otherwise), else the candidates. */
+  private static List<Integer> fixedOr(Integer fixed, int d, int limit, List<Integer> candidates) {
+    if (fixed == null) {
+      return candidates;
+    }
+    return fixed <= limit && PlanValidator.nonEmptyParts(d, fixed) ? List.of(fixed) : List.of();
   }
 
   /**

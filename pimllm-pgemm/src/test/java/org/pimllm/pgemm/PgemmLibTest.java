@@ -50,8 +50,8 @@ class PgemmLibTest {
   @Test
   void residentTimingOnlyCallCostsLessThanAFullCall() {
     GemmShape shape = GemmShape.of(1, 16, 4096, 4096);
-    TilingPlan plan = PlanEnumerator.defaultPlan(Strategy.NTILE, shape, GemmDType.INT8, 256, null, null, null, 16,
-        PgemmLib.limits(HW), PgemmLib.kernelModel(HW));
+    TilingPlan plan = PlanValidator.validate(new TilingPlan(Strategy.NTILE, shape, GemmDType.INT8,
+        new Partition(1, 16, 1, 16), new KernelParams(16, 128, 1, 8)), PgemmLib.limits(HW));
     PimSystem sys = new PimSystem(HW, Mode.TIMING_ONLY);
     PgemmLib lib = new PgemmLib(sys);
     try (DpuSet set = sys.allocate(plan.dpus())) {

@@ -20,13 +20,15 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.Mode;
 import org.pimllm.target.Target;
 import org.pimllm.target.HostCpuModel;
+import org.pimllm.tileselector.CallOptions;
+import org.pimllm.tileselector.Restriction;
+import org.pimllm.tileselector.TileSelector;
 
 /** Resident weights that do not fit a DPU's MRAM are refused with a message that says what to do. */
 class ResidentWeightsTest {
@@ -36,8 +38,8 @@ class ResidentWeightsTest {
         HardwareConfig hw = HardwareConfig.preset("upmem-2556-350");
         int k = 5120, n = 8192; // BaseGEMM gives every DPU all of B: 40 MiB per weight, two weights = 80 MiB
         GemmShape shape = GemmShape.of(1, 64, k, n);
-        TilingPlan plan = PlanEnumerator.defaultPlan(Strategy.BASE, shape, GemmDType.INT8, 64, null, null, null, null,
-                PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+        TilingPlan plan = new TileSelector(hw).select(shape, GemmDType.INT8, 64, CallOptions.POOLED,
+                Restriction.to(Strategy.BASE)).plan();
         Builder b = new Builder(1);
         Var x = b.var("x", DType.INT8, 64, k);
         Expr[] outs = new Expr[2];

@@ -5,7 +5,9 @@ import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.HostCosts;
 import org.pimllm.pgemm.KernelCost;
 import org.pimllm.pgemm.Layout;
+import org.pimllm.pgemm.KernelParams;
 import org.pimllm.pgemm.Partition;
+import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.HostTransferModel;
@@ -13,7 +15,8 @@ import org.pimllm.sim.HostTransferModel.Direction;
 
 /**
  * The analytical time of a PGEMMlib call: T = T_H2D + T_kernel + T_D2H + T_host + T_launch (+ T_alloc when DPUs
- * are not pooled). Transfer, launch and allocation terms use the simulator's own cost functions
+ * are not pooled). With a resident B ({@link CallOptions#residentB}) the call has no B transfer or
+ * transposition; the kernel is the same. Transfer, launch and allocation terms use the simulator's own cost functions
  * ({@link HostTransferModel}) with the bytes and rank counts PGEMMlib's host code produces; the host term uses
  * the preset's host-CPU throughputs; the kernel term is {@link KernelEstimator}.
  */
@@ -55,6 +58,11 @@ public final class CostModel {
     return terms(plan.shape(), plan.dtype(), plan.partition(), s.bBytes(), s.aBytes(), s.cBytes(), kernelSeconds, opts);
   }
 
+  /** Estimated kernel cycles of a slice with given kernel parameters: what the selector ranks kernel choices by. */
+  double kernelCycles(GemmDType t, TilingPlan.DpuSlice s, KernelParams kp) {
+    return kernel.cycles(t, s, kp);
+  }
+
   /**
    * A lower bound of {@link #cost} over every plan of a partition, whatever its kernel parameters: slices
    * without K padding, and only the kernel's multiply steps at the full issue rate. The search skips
@@ -84,16 +92,22 @@ public final class CostModel {
     int dpus = f.dpus();
     int r = ranks[dpus];
     HardwareConfig.HostLink h = hw.host();
-    double h2d = (f.bSlices() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes))
-        + (f.aSlices() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes))
-        + push(dpus, argsBytes());
+    // A resident B was sent once by prepareResident: the call sends only A and the arguments.
+    double bIn = opts.residentB() ? 0 : f.bSlices() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes);
+    double h2d = bIn + (f.aSlices() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes)) + push(dpus, argsBytes());
     double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
     if (f.fK() > 1) {
       host += HostCosts.reduceSeconds(hw, HostCosts.kPartialBytes(sh, dtype, f.fK()));
     }
-    if (opts.bLayout() == Layout.ROW_MAJOR) {
+    if (opts.bLayout() == Layout.ROW_MAJOR && !opts.residentB()) {
       host += HostCosts.transposeSeconds(hw, HostCosts.bBytes(sh, dtype));
+    }
+    if (opts.zeroPoints()) {
+      if (dtype != GemmDType.INT8) {
+        throw new IllegalArgumentException("a GEMM with zero points runs an int8 plan (uint8 x int8), got " + dtype.cliName());
+      }
+      host += PgemmLib.zeroPointHostSeconds(sh, hw, opts.residentB());
     }
     double launch = link.launchSeconds(r);
     double alloc = opts.pooled() ? 0 : link.allocSeconds(r) + link.loadSeconds(r) + link.freeSeconds(r);

@@ -7,16 +7,9 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.PlanEnumerator;
-import org.pimllm.pgemm.ResidentB;
-import org.pimllm.pgemm.ResidentU8S8;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
-import org.pimllm.pgemm.ZeroPoints;
-import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.HardwareConfig;
-import org.pimllm.sim.Mode;
-import org.pimllm.sim.PimSystem;
 import org.pimllm.target.HostCpuModel;
 import org.pimllm.target.PimCostModel;
 import org.pimllm.target.Target;
@@ -47,9 +40,7 @@ public final class TileSelectorCostModel implements PimCostModel {
 
     @Override
     public TilingPlan basePlan(GemmShape shape, GemmDType dtype) {
-        HardwareConfig hw = target.hw();
-        return PlanEnumerator.defaultPlan(Strategy.BASE, shape, dtype, target.dpus(), null, null, null, null,
-                PgemmLib.limits(hw), PgemmLib.kernelModel(hw));
+        return tileSelector().select(shape, dtype, target.dpus(), CallOptions.POOLED, Restriction.to(Strategy.BASE)).plan();
     }
 
     @Override
@@ -64,23 +55,12 @@ public final class TileSelectorCostModel implements PimCostModel {
     }
 
     /**
-     * The Tile-Selector's model has no resident-B case, so this runs the call on the simulator in TIMING_ONLY
-     * mode (B placed first, then one call timed on its own).
+     * The Tile-Selector's analytical model of a call whose B already lives in the pool's MRAM: only A and C move
+     * (with PGEMMlib's host zero-point work for a uint8 x int8 call). No simulator runs during compilation.
      */
     @Override
     public double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints) {
-        PimSystem sys = new PimSystem(target.hw(), Mode.TIMING_ONLY);
-        PgemmLib lib = new PgemmLib(sys);
-        try (DpuSet set = sys.allocate(plan.dpus())) {
-            PgemmLib.load(set, plan);
-            if (zeroPoints) {
-                // the zero points' values do not change the time; B's column sums are part of placing it
-                ResidentU8S8 b = lib.prepareResidentU8S8(set, plan, null, ZeroPoints.of(0, 0));
-                return lib.gemmU8S8(b, plan.shape().m()).totalSeconds();
-            }
-            ResidentB b = lib.prepareResident(set, plan, null, bLayout);
-            return lib.gemm(b, plan.shape().m(), null).totalSeconds();
-        }
+        return tileSelector().cost(plan, new CallOptions(true, bLayout, true, zeroPoints)).totalSeconds();
     }
 
     @Override

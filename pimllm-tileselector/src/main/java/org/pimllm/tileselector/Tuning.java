@@ -1,13 +1,11 @@
 package org.pimllm.tileselector;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.PgemmLib;
-import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.target.HostCpuModel;
 
@@ -79,11 +77,8 @@ public final class Tuning {
     double simulated = PgemmLib.simulate(sel.plan(), hw).totalSeconds();
     Oracle.Result or = null;
     if (oracle != null) {
-      List<TilingPlan> candidates = new ArrayList<>(selector.candidates(shape, dtype, dpus));
-      if (!candidates.contains(sel.plan())) {
-        candidates.add(sel.plan()); // the selector may pick kernel parameters PGEMMlib's enumeration does not list
-      }
-      or = oracle.search(candidates, sel.plan(), oracleProgress);
+      // the selection is one of these candidates: select() searches the same plansFor with a branch and bound
+      or = oracle.search(selector.candidates(shape, dtype, dpus), sel.plan(), oracleProgress);
     }
     return new Outcome(name, shape, dtype, dpus, sel, simulated, tvmCpu.gemmSeconds(shape, dtype),
         peakCpu.gemmSeconds(shape, dtype), or);

@@ -1,6 +1,7 @@
 package org.pimllm.tileselector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.pimllm.pgemm.Matrix;
 import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.PlanValidator;
 import org.pimllm.pgemm.ResultCheck;
+import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.Mode;
@@ -108,5 +110,37 @@ class TileSelectorTest {
     Selection unpooled = TS.select(s, GemmDType.INT8, 2048, new CallOptions(false, Layout.COL_MAJOR));
     assertTrue(unpooled.plan().dpus() <= pooled.plan().dpus(), unpooled.plan() + " vs " + pooled.plan());
     assertTrue(unpooled.predictedSeconds() > pooled.predictedSeconds());
+  }
+  @Test
+  void aRestrictedSelectionIsTheCheapestAdmittedCandidate() {
+    GemmShape s = GemmShape.of(1, 64, 96, 130);
+    List<TileSelector.Ranked> all = TS.rank(s, GemmDType.INT8, 32, CallOptions.POOLED);
+    for (Strategy st : new Strategy[] {Strategy.BASE, Strategy.NTILE, Strategy.KTILE, Strategy.MIXED}) {
+      Selection sel = TS.select(s, GemmDType.INT8, 32, CallOptions.POOLED, Restriction.to(st));
+      assertEquals(st, sel.plan().strategy());
+      double cheapest = all.stream().filter(r -> r.plan().strategy() == st).mapToDouble(r -> r.cost().totalSeconds())
+          .min().orElseThrow();
+      assertEquals(cheapest, sel.predictedSeconds(), 1e-15, st.toString());
+    }
+    // a fixed factor is kept (7 is not among the enumerated candidates of 130), the others are chosen
+    Selection fixed = TS.select(s, GemmDType.INT8, 32, CallOptions.POOLED,
+        Restriction.to(Strategy.NTILE).withFactors(null, null, null, 7).withKernel(null, 16, null, null));
+    assertEquals(7, fixed.plan().partition().fN());
+    assertEquals(16, fixed.plan().kernel().tasklets());
+    assertTrue(fixed.plan().dpus() <= 32);
+  }
+
+  @Test
+  void aRestrictionNothingSatisfiesSaysWhy() {
+    GemmShape s = GemmShape.of(1, 8, 64, 64);
+    var e = assertThrows(IllegalArgumentException.class, () -> TS.select(s, GemmDType.INT8, 64, CallOptions.POOLED,
+        Restriction.to(Strategy.NTILE).withFactors(null, null, null, 1)));
+    assertTrue(e.getMessage().startsWith("NtileGEMM needs fN >= 2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TS.select(s, GemmDType.INT8, 64, CallOptions.POOLED, Restriction.to(Strategy.BATCHED)));
+    assertTrue(e.getMessage().startsWith("BatchedGEMM divides the DPUs over the batch"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TS.select(s, GemmDType.INT8, 64, CallOptions.POOLED,
+        Restriction.NONE.withKernel(16, null, null, null)));
+    assertTrue(e.getMessage().contains("Tile_K * element size must be >= 64 bytes"), e.getMessage());
   }
 }
