@@ -42,7 +42,7 @@ class CostModelTest {
     double args = 20e-6 + 64.0 * 128 / parallelBw(0.33e9, 6.68e9, 128, 2);
     assertEquals(bcast + pushA + args, c.h2dSeconds(), 1e-12);
     assertEquals(20e-6 + cBytes * 128 / parallelBw(0.12e9, 4.74e9, 128, 2), c.d2hSeconds(), 1e-12);
-    assertEquals(20e-6 + 2 * 1e-6, c.launchSeconds(), 1e-15); // launchMicros + 2 ranks x launchMicrosPerRank
+    assertEquals(150e-6 + 2 * 1e-6, c.launchSeconds(), 1e-15); // launchMicros + 2 ranks x launchMicrosPerRank
     assertEquals(0, c.hostSeconds());
     assertEquals(0, c.allocSeconds());
   }
