@@ -181,7 +181,10 @@ public record HardwareConfig(
         iramInstructions, maxTasklets, pipeline, dma, opCosts, host, system, hostCpu, parameters);
   }
 
-  /** The same machine with host buffers placed NUMA-aware (true) or all on the first socket (false). */
+  /**
+   * The same machine with host buffers placed NUMA-aware (true) or all on the first socket (false); the
+   * displayed {@link #parameters()} keep the preset's value.
+   */
   public HardwareConfig withNumaAwareAllocation(boolean numaAware) {
     return new HardwareConfig(name, description, physicalDpus, totalDpus, dpusPerRank, clockHz, mramBytes, wramBytes,
         iramInstructions, maxTasklets, pipeline, dma, opCosts, host.withNumaAwareAllocation(numaAware), system, hostCpu,

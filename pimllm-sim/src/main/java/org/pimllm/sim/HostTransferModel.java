@@ -108,26 +108,25 @@ public final class HostTransferModel {
   public double referenceBandwidth(Kind kind, Direction dir, int nrDpus, int nrRanks) {
     double rankRate = rankRate(kind, dir, nrDpus, nrRanks);
     HardwareConfig.HostLink h = cfg.host();
-    double dpusPerRankUsed = (double) nrDpus / nrRanks;
     int perSocket = ranksPerSocket();
+    int channels = h.pimChannelsPerSocket();
     double end = 0;
     for (int s = 0; s < h.sockets(); s++) {
-      // Per channel, the work (in "one rank alone" seconds for 1 byte per DPU) queued on it.
-      int channels = h.pimChannelsPerSocket();
-      java.util.ArrayDeque<Double>[] queues = new java.util.ArrayDeque[channels];
+      // Deal the socket's ranks to its channels in order; each is one rank-transfer of the same work.
+      double work = (double) nrDpus / nrRanks / rankRate * (remote(s) ? h.remoteNumaSlowdown() : 1);
+      int[] queued = new int[channels];
+      int dealt = 0;
+      for (int r = s * perSocket; r < Math.min(nrRanks, (s + 1) * perSocket); r++) {
+        queued[dealt++ % channels]++;
+      }
+      double[] left = new double[channels]; // work left of the rank-transfer running on each channel
       for (int c = 0; c < channels; c++) {
-        queues[c] = new java.util.ArrayDeque<>();
+        if (queued[c] > 0) {
+          queued[c]--;
+          left[c] = work;
+        }
       }
-      int ranks = 0;
-      for (int r = s * perSocket; r < Math.min(nrRanks, (s + 1) * perSocket); r++, ranks++) {
-        queues[ranks % channels].add(dpusPerRankUsed / rankRate * (remote(s) ? h.remoteNumaSlowdown() : 1));
-      }
-      // Time-step the running heads: a running rank-transfer progresses at the rate its threads get.
       double now = 0;
-      double[] left = new double[channels];
-      for (int c = 0; c < channels; c++) {
-        left[c] = queues[c].isEmpty() ? 0 : queues[c].poll();
-      }
       while (true) {
         int running = 0;
         for (double l : left) {
@@ -136,19 +135,24 @@ public final class HostTransferModel {
         if (running == 0) {
           break;
         }
-        double share = Math.min(1, (double) h.transferCoresPerSocket() / (running * h.transferThreadsPerRank()));
+        // Each running transfer gets an equal share of the cores, at most the threads it can use.
+        double speed = Math.min(1, (double) h.transferCoresPerSocket() / (running * h.transferThreadsPerRank()));
         double step = Double.POSITIVE_INFINITY;
         for (double l : left) {
           if (l > 0) {
-            step = Math.min(step, l / share);
+            step = Math.min(step, l / speed);
           }
         }
         now += step;
         for (int c = 0; c < channels; c++) {
           if (left[c] > 0) {
-            left[c] -= step * share;
-            if (left[c] <= 1e-18) {
-              left[c] = queues[c].isEmpty() ? 0 : queues[c].poll();
+            left[c] -= step * speed;
+            if (left[c] <= work * 1e-12) {
+              left[c] = 0;
+              if (queued[c] > 0) {
+                queued[c]--;
+                left[c] = work;
+              }
             }
           }
         }
