@@ -189,12 +189,17 @@ public final class MicrobenchCommand implements Callable<Integer> {
     @Option(names = "--bytes-per-dpu", defaultValue = "33554432", description = "Bytes per DPU, a multiple of 8 (default: ${DEFAULT-VALUE}).")
     long bytesPerDpu;
 
+    @Option(names = "--numa-aware", description = "Place host buffers on each rank's socket (default: the preset's host.numaAwareAllocation; the stock SDK does not).")
+    boolean numaAware;
+
     @Override
     public Integer call() throws JsonProcessingException {
       positive("--dpus", dpus);
-      var r = XferBench.run(common.config(), parse(HostTransferModel.Kind.class, "--kind", kind),
+      var cfg = numaAware ? common.config().withNumaAwareAllocation(true) : common.config();
+      var r = XferBench.run(cfg, parse(HostTransferModel.Kind.class, "--kind", kind),
           parse(HostTransferModel.Direction.class, "--direction", direction), dpus, bytesPerDpu);
-      common.print("xfer " + kind + " " + direction + " " + dpus + " DPU(s) x " + bytesPerDpu + " B", r);
+      common.print("xfer " + kind + " " + direction + " " + dpus + " DPU(s) x " + bytesPerDpu + " B"
+          + (cfg.host().numaAwareAllocation() ? ", NUMA-aware buffers" : ""), r);
       return 0;
     }
   }

@@ -65,6 +65,23 @@ class SimCommandsTest {
   }
 
   @Test
+  void xferAtFullScaleIsHostBoundAndNumaAwarePlacementHelps() throws Exception {
+    // upmem-2560-450, 2,048 DPUs = 32 ranks: socket 0 holds 20 ranks, socket 1 12. One rank's 4 SDK threads fill a
+    // socket's 4 cores, so socket 0 takes 20 rank-times (6.68 GB/s per rank alone); socket 1 takes 12, times 2.9
+    // when its buffers are remote (34.8), else 12 (socket 0's 20 decides).
+    double bytes = 2048.0 * 1048576;
+    double rank = 64 * 1048576 / 6.68e9;
+    JsonNode stock = json("microbench", "xfer", "--hw", "upmem-2560-450", "--dpus", "2048", "--bytes-per-dpu",
+        "1048576", "--json");
+    assertEquals((20e-6 + 34.8 * rank) * 1e3, stock.get("ms").asDouble(), 1e-9);
+    assertEquals(bytes / (20e-6 + 34.8 * rank) / 1e9, stock.get("gbps").asDouble(), 1e-9);
+    JsonNode aware = json("microbench", "xfer", "--hw", "upmem-2560-450", "--dpus", "2048", "--bytes-per-dpu",
+        "1048576", "--numa-aware", "--json");
+    assertEquals((20e-6 + 20 * rank) * 1e3, aware.get("ms").asDouble(), 1e-9);
+    assertTrue(aware.get("bound").asText().startsWith("host cores"), aware.toString());
+  }
+
+  @Test
   void vaAndGemvVerifyAgainstTheCpu() throws Exception {
     JsonNode va = json("microbench", "va", "--dpus", "4", "--elements", "10000", "--tasklets", "16", "--verify", "--json");
     assertTrue(va.get("verified").asBoolean());

@@ -66,12 +66,24 @@ public record HardwareConfig(
   }
 
   /**
-   * Host link: bandwidths in bytes/s at the published points (1 DPU serial; 1 rank parallel/broadcast),
-   * growth with ranks as rank^exponent, and fixed seconds per call.
+   * Host link (see {@link HostTransferModel}): bandwidths in bytes/s at the published points (1 DPU serial; 1 rank
+   * parallel/broadcast), the SDK's transfer threads per rank, the host's sockets, the cores per socket that run
+   * them, the DDR channels per socket that carry PIM ranks (the SDK serializes the ranks of one channel), the
+   * slowdown of a rank whose host buffer sits on the other socket, whether buffers are placed NUMA-aware, and
+   * fixed seconds per call.
    */
   public record HostLink(double serialH2D, double serialD2H, double parallelH2DPerRank, double parallelD2HPerRank,
-      double broadcastPerRank, double rankExponentH2D, double rankExponentD2H, double serialCallSeconds,
-      double parallelCallSeconds, double broadcastCallSeconds) {}
+      double broadcastPerRank, int transferThreadsPerRank, int sockets, int transferCoresPerSocket,
+      int pimChannelsPerSocket, double remoteNumaSlowdown, boolean numaAwareAllocation, double serialCallSeconds,
+      double parallelCallSeconds, double broadcastCallSeconds) {
+
+    /** The same link with host buffers placed on (numaAware) or regardless of (not) each rank's socket. */
+    public HostLink withNumaAwareAllocation(boolean numaAware) {
+      return new HostLink(serialH2D, serialD2H, parallelH2DPerRank, parallelD2HPerRank, broadcastPerRank,
+          transferThreadsPerRank, sockets, transferCoresPerSocket, pimChannelsPerSocket, remoteNumaSlowdown, numaAware,
+          serialCallSeconds, parallelCallSeconds, broadcastCallSeconds);
+    }
+  }
 
   /** Seconds charged for dpu_alloc/dpu_free/dpu_load per rank and for each dpu_launch. */
   public record SystemCosts(double allocSecondsPerRank, double freeSecondsPerRank, double loadSecondsPerRank,
@@ -167,6 +179,21 @@ public record HardwareConfig(
     }
     return new HardwareConfig(name, description, physicalDpus, nrDpus, dpusPerRank, clockHz, mramBytes, wramBytes,
         iramInstructions, maxTasklets, pipeline, dma, opCosts, host, system, hostCpu, parameters);
+  }
+
+  /**
+   * The same machine with host buffers placed NUMA-aware (true) or all on the first socket (false); the
+   * displayed {@link #parameters()} keep the preset's value.
+   */
+  public HardwareConfig withNumaAwareAllocation(boolean numaAware) {
+    return new HardwareConfig(name, description, physicalDpus, totalDpus, dpusPerRank, clockHz, mramBytes, wramBytes,
+        iramInstructions, maxTasklets, pipeline, dma, opCosts, host.withNumaAwareAllocation(numaAware), system, hostCpu,
+        parameters);
+  }
+
+  /** Ranks of the whole machine (usable or not): what the sockets and channels hold. */
+  public int physicalRanks() {
+    return Math.ceilDiv(physicalDpus, dpusPerRank);
   }
 
   /** Ranks holding the usable DPUs. */

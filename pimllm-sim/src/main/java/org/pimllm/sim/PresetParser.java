@@ -85,22 +85,30 @@ final class PresetParser {
     OpCosts opCosts = opCosts();
 
     JsonNode h = section("host", "serialH2DGBps", "serialD2HGBps", "parallelH2DGBpsPerRank", "parallelD2HGBpsPerRank",
-        "broadcastGBpsPerRank", "rankScalingExponentH2D", "rankScalingExponentD2H", "serialCallMicros",
-        "parallelCallMicros", "broadcastCallMicros");
+        "broadcastGBpsPerRank", "transferThreadsPerRank", "sockets", "transferCoresPerSocket", "pimChannelsPerSocket",
+        "remoteNumaSlowdown", "numaAwareAllocation", "serialCallMicros", "parallelCallMicros", "broadcastCallMicros");
     var host = new HardwareConfig.HostLink(
         number(h, "host", "serialH2DGBps", 1e-6, 1e4) * 1e9,
         number(h, "host", "serialD2HGBps", 1e-6, 1e4) * 1e9,
         number(h, "host", "parallelH2DGBpsPerRank", 1e-6, 1e4) * 1e9,
         number(h, "host", "parallelD2HGBpsPerRank", 1e-6, 1e4) * 1e9,
         number(h, "host", "broadcastGBpsPerRank", 1e-6, 1e4) * 1e9,
-        number(h, "host", "rankScalingExponentH2D", 0, 1),
-        number(h, "host", "rankScalingExponentD2H", 0, 1),
+        intValue(h, "host", "transferThreadsPerRank", 1, 1024),
+        intValue(h, "host", "sockets", 1, 64),
+        intValue(h, "host", "transferCoresPerSocket", 1, 1 << 16),
+        intValue(h, "host", "pimChannelsPerSocket", 1, 1024),
+        number(h, "host", "remoteNumaSlowdown", 1, 100),
+        intValue(h, "host", "numaAwareAllocation", 0, 1) == 1,
         number(h, "host", "serialCallMicros", 0, 1e7) * 1e-6,
         number(h, "host", "parallelCallMicros", 0, 1e7) * 1e-6,
         number(h, "host", "broadcastCallMicros", 0, 1e7) * 1e-6);
     if (host.parallelH2DPerRank() < host.serialH2D() || host.parallelD2HPerRank() < host.serialD2H()
         || host.broadcastPerRank() < host.serialH2D()) {
       throw bad("host: a rank's parallel/broadcast bandwidth must not be below one DPU's serial bandwidth");
+    }
+    if (host.sockets() > Math.ceilDiv(dpus, dpusPerRank)) {
+      throw bad("host.sockets (" + host.sockets() + ") exceeds the machine's " + Math.ceilDiv(dpus, dpusPerRank)
+          + " ranks; every socket holds at least one rank");
     }
 
     JsonNode s = section("system", "allocMicrosPerRank", "freeMicrosPerRank", "loadMicrosPerRank", "launchMicros",

@@ -21,10 +21,14 @@ class CostModelTest {
   static final HardwareConfig HW = HardwareConfig.preset("upmem-2556-350");
   static final TileSelector TS = new TileSelector(HW);
 
-  /** Preset: 64 DPUs per rank; serial 0.33/0.12 GB/s, per rank parallel 6.68/4.74, broadcast 16.88 GB/s, exponent 0.8. */
-  static double parallelBw(double serial, double perRank, int dpus, int ranks) {
-    double within = Math.log(perRank / serial) / Math.log(64);
-    return serial * Math.pow(Math.min((double) dpus / ranks, 64), within) * Math.pow(ranks, 0.8);
+  /**
+   * Preset: 64 DPUs per rank, per rank parallel 6.68/4.74, broadcast 16.88 GB/s (PrIM). Full ranks on socket 0
+   * (up to 6 channels; 4 SDK threads per rank on its 8 cores): 1 or 2 ranks run side by side at the per-rank rate.
+   */
+  static double parallelBw(double perRank, int dpus, int ranks) {
+    assertEquals(64 * ranks, dpus, "full ranks only");
+    assertTrue(ranks <= 2, "2 ranks fill socket 0's 8 cores");
+    return perRank * ranks;
   }
 
   // BaseGEMM (1, 256, 512, 64) on 128 DPUs = 2 ranks: every DPU gets all of B (broadcast) and 2 rows of A (push).
@@ -37,12 +41,12 @@ class CostModelTest {
     double bBytes = 64 * 512;          // nLoc x kLoc int8
     double aBytes = 2 * 512;           // mLoc x kLoc
     double cBytes = 2 * 64 * 4;        // mLoc x nLoc int32
-    double bcast = 20e-6 + bBytes * 128 / parallelBw(0.33e9, 16.88e9, 128, 2);
-    double pushA = 20e-6 + aBytes * 128 / parallelBw(0.33e9, 6.68e9, 128, 2);
-    double args = 20e-6 + 64.0 * 128 / parallelBw(0.33e9, 6.68e9, 128, 2);
+    double bcast = 20e-6 + bBytes * 128 / parallelBw(16.88e9, 128, 2);
+    double pushA = 20e-6 + aBytes * 128 / parallelBw(6.68e9, 128, 2);
+    double args = 20e-6 + 64.0 * 128 / parallelBw(6.68e9, 128, 2);
     assertEquals(bcast + pushA + args, c.h2dSeconds(), 1e-12);
-    assertEquals(20e-6 + cBytes * 128 / parallelBw(0.12e9, 4.74e9, 128, 2), c.d2hSeconds(), 1e-12);
-    assertEquals(20e-6 + 2 * 1e-6, c.launchSeconds(), 1e-15); // launchMicros + 2 ranks x launchMicrosPerRank
+    assertEquals(20e-6 + cBytes * 128 / parallelBw(4.74e9, 128, 2), c.d2hSeconds(), 1e-12);
+    assertEquals(150e-6 + 2 * 1e-6, c.launchSeconds(), 1e-15); // launchMicros + 2 ranks x launchMicrosPerRank
     assertEquals(0, c.hostSeconds());
     assertEquals(0, c.allocSeconds());
   }

@@ -43,9 +43,10 @@ class MicrobenchTest {
     assertEquals(3 * (5e-6 + (1 << 20) / 0.12e9) * 1e3, serial.ms(), 1e-9);
     var bcast = XferBench.run(CFG, Kind.BROADCAST, Direction.H2D, 64, 1 << 20);
     assertEquals((20e-6 + 64.0 * (1 << 20) / 16.88e9) * 1e3, bcast.ms(), 1e-9);
-    // Two full ranks: per-rank bandwidth times 2^0.8.
+    // Two full ranks on two channels of socket 0, 8 threads on its 8 cores: twice the per-rank bandwidth.
     var two = XferBench.run(CFG, Kind.PARALLEL, Direction.H2D, 128, 1 << 20);
-    assertEquals((20e-6 + 128.0 * (1 << 20) / (6.68e9 * Math.pow(2, 0.8))) * 1e3, two.ms(), 1e-9);
+    assertEquals((20e-6 + 128.0 * (1 << 20) / (2 * 6.68e9)) * 1e3, two.ms(), 1e-9);
+    assertEquals(2, two.ranks());
     // Within a rank, bandwidth follows the power law through the 1-DPU and 64-DPU points: 8 DPUs.
     double e = Math.log(6.68 / 0.33) / Math.log(64);
     var eight = XferBench.run(CFG, Kind.PARALLEL, Direction.H2D, 8, 1 << 20);

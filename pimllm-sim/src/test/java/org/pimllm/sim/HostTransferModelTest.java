@@ -1,0 +1,170 @@
+package org.pimllm.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.pimllm.sim.HostTransferModel.Bound;
+import org.pimllm.sim.HostTransferModel.Direction;
+import org.pimllm.sim.HostTransferModel.Kind;
+
+/**
+ * The system-scale transfer model, each expectation derived by hand from the preset constants written out here
+ * (PrIM's per-rank rates, 4 SDK threads per rank, 2 sockets of 20 ranks, 6 PIM channels per socket, the host's
+ * cores per socket, NUMA slowdown 2.9).
+ */
+class HostTransferModelTest {
+  static final HardwareConfig PIM_LLM = HardwareConfig.preset("upmem-2560-450"); // 4 cores per socket
+  static final HardwareConfig PRIM = HardwareConfig.preset("upmem-2556-350"); // 8 cores per socket
+  static final double RANK_H2D = 6.68e9;
+  static final double RANK_D2H = 4.74e9;
+  static final double RANK_BCAST = 16.88e9;
+  static final double CALL = 20e-6;
+
+  @Test
+  void presetsCarryTheConstantsTheseTestsAssume() {
+    for (HardwareConfig c : new HardwareConfig[] {PIM_LLM, PRIM}) {
+      var h = c.host();
+      assertEquals(4, h.transferThreadsPerRank());
+      assertEquals(2, h.sockets());
+      assertEquals(6, h.pimChannelsPerSocket());
+      assertEquals(2.9, h.remoteNumaSlowdown());
+      assertEquals(40, c.physicalRanks());
+      assertEquals(false, h.numaAwareAllocation());
+    }
+    assertEquals(4, PIM_LLM.host().transferCoresPerSocket());
+    assertEquals(8, PRIM.host().transferCoresPerSocket());
+  }
+
+  @Test
+  void oneRankRunsAtPrimsPerRankRates() {
+    for (HardwareConfig c : new HardwareConfig[] {PIM_LLM, PRIM}) {
+      var m = new HostTransferModel(c);
+      assertEquals(RANK_H2D, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64, 1), 1);
+      assertEquals(RANK_D2H, m.bandwidth(Kind.PARALLEL, Direction.D2H, 64, 1), 1);
+      assertEquals(RANK_BCAST, m.bandwidth(Kind.BROADCAST, Direction.H2D, 64, 1), 1);
+      assertEquals(Bound.RANK_LINK, m.limits(Kind.PARALLEL, Direction.H2D, 64, 1).bound());
+    }
+  }
+
+  @Test
+  void perCallCostDominatesSmallTransfers() {
+    var m = new HostTransferModel(PIM_LLM);
+    // 8 B to each of 64 DPUs: 512 B / 6.68 GB/s = 0.077 us next to the 20 us call.
+    double t = m.parallelSeconds(Direction.H2D, 64, 1, 8);
+    assertEquals(CALL + 512 / RANK_H2D, t, 1e-15);
+    assertTrue(CALL / t > 0.99);
+    // 1 MiB each: the bytes dominate (10 ms vs 20 us).
+    double big = m.parallelSeconds(Direction.H2D, 64, 1, 1 << 20);
+    assertEquals(CALL + 64.0 * (1 << 20) / RANK_H2D, big, 1e-12);
+    assertTrue(CALL / big < 0.01);
+    // Serial copies: 5 us per call + bytes at PrIM's 0.33 GB/s.
+    assertEquals(5e-6 + 4096 / 0.33e9, m.serialSeconds(Direction.H2D, 4096), 1e-15);
+  }
+
+  @Test
+  void aFourCoreSocketIsSaturatedByOneRank() {
+    // PIM-LLM's host: one rank's 4 SDK threads take all 4 cores of a socket, so 1..20 ranks on socket 0 all
+    // reach one rank's rate, NUMA-aware or not.
+    var m = new HostTransferModel(PIM_LLM.withNumaAwareAllocation(true));
+    for (int r : new int[] {1, 2, 6, 12, 20}) {
+      assertEquals(RANK_H2D, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64 * r, r), 1, "ranks " + r);
+    }
+    assertEquals(Bound.HOST_CORES, m.limits(Kind.PARALLEL, Direction.H2D, 64 * 20, 20).bound());
+    // All 40 ranks, buffers on each rank's socket: both sockets' cores, 2 x 6.68 GB/s.
+    assertEquals(2 * RANK_H2D, m.bandwidth(Kind.PARALLEL, Direction.H2D, 2560, 40), 1);
+  }
+
+  @Test
+  void bandwidthSaturatesAtTheHostsMemoryChannels() {
+    // With enough cores (64 per socket), only the channel locks limit: 6 channels x 6.68 GB/s = 40.08 GB/s once
+    // 6, 12 or 18 ranks fill whole rounds; 20 ranks take 4 rounds (6, 6, 6, 2): 20 x 6.68 / 4 = 33.4 GB/s.
+    var m = new HostTransferModel(withCores(PRIM, 64));
+    for (int r : new int[] {6, 12, 18}) {
+      assertEquals(6 * RANK_H2D, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64 * r, r), 1, "ranks " + r);
+    }
+    // 6 ranks run side by side, each at its own link's rate; from 7 ranks on, a channel takes two in a row.
+    assertEquals(Bound.RANK_LINK, m.limits(Kind.PARALLEL, Direction.H2D, 64 * 6, 6).bound());
+    assertEquals(Bound.CHANNELS, m.limits(Kind.PARALLEL, Direction.H2D, 64 * 12, 12).bound());
+    assertEquals(20 * RANK_H2D / 4, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64 * 20, 20), 1);
+    assertEquals(3 * RANK_H2D, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64 * 3, 3), 1);
+    assertEquals(Bound.RANK_LINK, m.limits(Kind.PARALLEL, Direction.H2D, 64 * 3, 3).bound());
+  }
+
+  @Test
+  void coresAndChannelsTogether() {
+    // PrIM's host, 8 cores per socket: 2 ranks at once fill them (2 x 4 threads). 20 ranks on socket 0 run in
+    // rounds of 6, 6, 6, 2 ranks; a round of 6 lasts 6 x 4 / 8 = 3 rank-times, the last 1: 10 rank-times.
+    var aware = new HostTransferModel(PRIM.withNumaAwareAllocation(true));
+    assertEquals(20 * RANK_H2D / 10, aware.bandwidth(Kind.PARALLEL, Direction.H2D, 1280, 20), 1);
+    // 32 ranks (2,048 DPUs): socket 1 holds 12 ranks, rounds 6, 6 = 6 rank-times; socket 0 decides (10).
+    assertEquals(32 * RANK_H2D / 10, aware.bandwidth(Kind.PARALLEL, Direction.H2D, 2048, 32), 1);
+    assertEquals(32 * RANK_D2H / 10, aware.bandwidth(Kind.PARALLEL, Direction.D2H, 2048, 32), 1);
+    assertEquals(32 * RANK_BCAST / 10, aware.bandwidth(Kind.BROADCAST, Direction.H2D, 2048, 32), 1);
+  }
+
+  @Test
+  void numaPlacementChangesThroughput() {
+    // 32 ranks on PIM-LLM's host: socket 0 has 20 ranks (20 rank-times, cores), socket 1 has 12 (12 rank-times)
+    // whose buffers are remote unless placed NUMA-aware: 12 x 2.9 = 34.8 rank-times.
+    var oblivious = new HostTransferModel(PIM_LLM);
+    var aware = new HostTransferModel(PIM_LLM.withNumaAwareAllocation(true));
+    assertEquals(32 * RANK_H2D / 34.8, oblivious.bandwidth(Kind.PARALLEL, Direction.H2D, 2048, 32), 1);
+    assertEquals(1, oblivious.limits(Kind.PARALLEL, Direction.H2D, 2048, 32).slowestSocket());
+    assertEquals(32 * RANK_H2D / 20, aware.bandwidth(Kind.PARALLEL, Direction.H2D, 2048, 32), 1);
+    assertEquals(0, aware.limits(Kind.PARALLEL, Direction.H2D, 2048, 32).slowestSocket());
+    // All 40 ranks: 20 per socket, so NUMA-aware placement gains exactly the slowdown, UPMEM Unleashed's 2.9x.
+    double ratio = aware.bandwidth(Kind.PARALLEL, Direction.H2D, 2560, 40)
+        / oblivious.bandwidth(Kind.PARALLEL, Direction.H2D, 2560, 40);
+    assertEquals(2.9, ratio, 1e-12);
+    // Ranks of socket 0 only: placement does not matter.
+    assertEquals(aware.bandwidth(Kind.PARALLEL, Direction.D2H, 640, 10),
+        oblivious.bandwidth(Kind.PARALLEL, Direction.D2H, 640, 10), 1e-6);
+  }
+
+  @Test
+  void closedFormAgreesWithTheEventSchedule() {
+    for (HardwareConfig c : new HardwareConfig[] {PIM_LLM, PRIM, withCores(PRIM, 12), withCores(PRIM, 64),
+        PIM_LLM.withNumaAwareAllocation(true)}) {
+      var m = new HostTransferModel(c);
+      for (int r = 1; r <= 40; r++) {
+        for (int d : new int[] {r, 33 * r, 64 * r}) {
+          for (Kind k : new Kind[] {Kind.PARALLEL, Kind.BROADCAST}) {
+            double fast = m.bandwidth(k, Direction.H2D, d, r);
+            double ref = m.referenceBandwidth(k, Direction.H2D, d, r);
+            assertEquals(ref, fast, ref * 1e-9, c.host() + " " + k + " " + d + " DPUs on " + r + " ranks");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void launchIsAFixedCostPlusOnePerRank() {
+    var m = new HostTransferModel(PIM_LLM);
+    assertEquals(150e-6 + 1e-6, m.launchSeconds(1), 1e-15);
+    assertEquals(150e-6 + 32e-6, m.launchSeconds(32), 1e-15);
+  }
+
+  @Test
+  void badShapesAreClearErrors() {
+    var m = new HostTransferModel(PIM_LLM);
+    assertThrows(IllegalArgumentException.class, () -> m.bandwidth(Kind.PARALLEL, Direction.H2D, 64, 2 * 64));
+    assertThrows(IllegalArgumentException.class, () -> m.bandwidth(Kind.PARALLEL, Direction.H2D, 65 * 41, 41));
+    assertThrows(IllegalArgumentException.class, () -> m.bandwidth(Kind.PARALLEL, Direction.H2D, 129, 2));
+    assertThrows(IllegalArgumentException.class, () -> m.bandwidth(Kind.BROADCAST, Direction.D2H, 64, 1));
+  }
+
+  /** The preset with coresPerSocket transfer cores per socket. */
+  static HardwareConfig withCores(HardwareConfig c, int coresPerSocket) {
+    var h = c.host();
+    var host = new HardwareConfig.HostLink(h.serialH2D(), h.serialD2H(), h.parallelH2DPerRank(), h.parallelD2HPerRank(),
+        h.broadcastPerRank(), h.transferThreadsPerRank(), h.sockets(), coresPerSocket, h.pimChannelsPerSocket(),
+        h.remoteNumaSlowdown(), h.numaAwareAllocation(), h.serialCallSeconds(), h.parallelCallSeconds(),
+        h.broadcastCallSeconds());
+    return new HardwareConfig(c.name(), c.description(), c.physicalDpus(), c.totalDpus(), c.dpusPerRank(), c.clockHz(),
+        c.mramBytes(), c.wramBytes(), c.iramInstructions(), c.maxTasklets(), c.pipeline(), c.dma(), c.opCosts(), host,
+        c.system(), c.hostCpu(), c.parameters());
+  }
+}
