@@ -42,6 +42,11 @@ final class DpuExecution {
     this.traces = new Trace[program.nrTasklets()];
   }
 
+  /** The WRAM globals of the run by name ({@link Tasklet#wramShared}), as the host sees them after the launch. */
+  java.util.Map<String, WramBuffer> sharedBuffers() {
+    return shared;
+  }
+
   /** Runs every tasklet and returns their traces, indexed by tasklet id. */
   Trace[] run() {
     int n = program.nrTasklets();
