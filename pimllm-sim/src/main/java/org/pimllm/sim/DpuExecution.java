@@ -291,6 +291,11 @@ final class DpuExecution {
     }
 
     @Override
+    public void mul32(long a, long b) {
+      trace.compute(cfg.mul32Cost(a, b));
+    }
+
+    @Override
     public void compute(OpClass op, DType type, long count) {
       if (count < 0) {
         throw new IllegalArgumentException(where(me) + ": compute(" + op + ", " + type + ", " + count + "): count must be >= 0");

@@ -70,6 +70,13 @@ public interface Tasklet {
   /** Charges n issued instructions (an explicit instruction sequence of the program). */
   void instructions(long n);
 
+  /**
+   * Charges one 32-bit multiply of these operand values as the runtime's __mulsi3 executes it: its cost grows
+   * with the bit length of the smaller operand (preset opCosts.mulsi3). Use it where the operands are known;
+   * {@code compute(MUL, INT32, n)} charges the op table's data-independent cost.
+   */
+  void mul32(long a, long b);
+
   /** Charges count operations of the given class and dtype, each costed from the preset's op table. */
   void compute(OpClass op, DType type, long count);
 }

@@ -139,4 +139,15 @@ class DpuTimingTest {
         () -> TIMING.simulate(new Trace[] {new Trace().mutexLock(0).barrier(), new Trace().mutexLock(0).barrier()}));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
   }
+
+  @Test
+  void mulsi3CostsSevenPlusOneStepPerBitOfTheSmallerOperand() {
+    // UPMEM's __mulsi3: 7 instructions around the mul_steps, one step per bit of min(a, b), at least one.
+    assertEquals(7 + 1, CFG.mul32Cost(0, 123456));
+    assertEquals(7 + 1, CFG.mul32Cost(1, 1));
+    assertEquals(7 + 9, CFG.mul32Cost(4095, 256));
+    assertEquals(7 + 9, CFG.mul32Cost(256, 4095));
+    assertEquals(7 + 32, CFG.mul32Cost(-1, -1)); // 0xFFFFFFFF unsigned
+    assertEquals(7 + 7, CFG.mul32Cost(100, 126));
+  }
 }

@@ -1,6 +1,5 @@
 package org.pimllm.sim.microbench;
 
-import java.util.Random;
 import org.pimllm.sim.DType;
 import org.pimllm.sim.DpuArgs;
 import org.pimllm.sim.DpuSet;
@@ -27,8 +26,11 @@ final class PrimHst {
   /** Per block: bound check, address computation, call, loop test. */
   static final int BLOCK_INSTRUCTIONS = 10;
 
-  /** dpu_arguments_t {size, transfer_size, bins, kernel}. */
-  record Args(int size, int transferSize) implements DpuArgs {
+  /**
+   * dpu_arguments_t {size, transfer_size, bins, kernel}; firstPixel (not pushed) lets TIMING_ONLY draw the
+   * pixels from the same generator, since the cost of d * bins depends on d.
+   */
+  record Args(int size, int transferSize, long firstPixel) implements DpuArgs {
     public int sizeBytes() {
       return 16;
     }
@@ -71,24 +73,26 @@ final class PrimHst {
         t.mramRead(off, cache, 0, len);
         int count = len / 4;
         if (!large) {
-          if (t.functional()) {
-            for (int j = 0; j < count; j++) {
-              int bin = (cache.getInt(4 * j) * BINS) >>> DEPTH;
+          for (int j = 0; j < count; j++) {
+            int d = t.functional() ? cache.getInt(4 * j) : pixel(a.firstPixel() + off / 4 + j);
+            if (t.functional()) {
+              int bin = (d * BINS) >>> DEPTH;
               mine.putInt(4 * bin, mine.getInt(4 * bin) + 1);
             }
+            t.mul32(d, BINS); // bins is a runtime argument: __mulsi3
           }
-          // histo[(d * bins) >> DEPTH] += 1: lw d, mul (bins is a runtime argument), shift, index, lw, add, sw,
-          // and the runtime-length loop's increment and compare-and-branch.
+          // histo[(d * bins) >> DEPTH] += 1: lw d, the multiply, shift, index, lw, add, sw, and the
+          // runtime-length loop's increment and compare-and-branch.
           t.compute(OpClass.LOAD_STORE, DType.INT32, 3L * count);
-          t.compute(OpClass.MUL, DType.INT32, count);
           t.compute(OpClass.LOGIC, DType.INT32, count);
           t.compute(OpClass.ADD, DType.INT32, 3L * count);
           t.compute(OpClass.COMPARE, DType.INT32, count);
         } else {
           for (int j = 0; j < count; j++) {
             // outside the lock: lw d, mul, shift, loop increment and compare-and-branch
+            int d = t.functional() ? cache.getInt(4 * j) : pixel(a.firstPixel() + off / 4 + j);
             t.compute(OpClass.LOAD_STORE, DType.INT32, 1);
-            t.compute(OpClass.MUL, DType.INT32, 1);
+            t.mul32(d, BINS);
             t.compute(OpClass.LOGIC, DType.INT32, 1);
             t.compute(OpClass.ADD, DType.INT32, 1);
             t.compute(OpClass.COMPARE, DType.INT32, 1);
@@ -128,6 +132,16 @@ final class PrimHst {
     }
   }
 
+  /**
+   * Pixel i of the input: 12-bit values from a counter-based generator (PrIM reads an image file this project
+   * does not ship), so a DPU program can draw any pixel by index.
+   */
+  static int pixel(long i) {
+    long z = (i + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+    return (int) ((z ^ (z >>> 29)) >>> (64 - DEPTH));
+  }
+
   static Times run(HardwareConfig cfg, int dpus, long n, boolean large, Mode mode) {
     String name = large ? "HST-L" : "HST-S";
     PrimSuite.functionalLimit(mode, n, name);
@@ -141,10 +155,9 @@ final class PrimHst {
     boolean f = mode == Mode.FUNCTIONAL;
     int[] img = null;
     if (f) {
-      Random r = new Random(3);
       img = new int[(int) (perDpu * dpus)];
       for (int i = 0; i < n; i++) {
-        img[i] = r.nextInt(1 << DEPTH);
+        img[i] = pixel(i);
       }
     }
     int[] image = img;
@@ -157,7 +170,7 @@ final class PrimHst {
     try (DpuSet set = sys.allocate(dpus)) {
       set.load(new Program(large));
       cpuDpu.start();
-      set.pushArgs(d -> new Args((int) (4 * (d == dpus - 1 ? lastSize : perDpu)), transfer));
+      set.pushArgs(d -> new Args((int) (4 * (d == dpus - 1 ? lastSize : perDpu)), transfer, d * perDpu));
       set.push(0, transfer, f ? d -> PrimSuite.ints(image, (int) (d * perDpu), (int) perDpu) : null);
       cpuDpu.stop();
       kernel.start();

@@ -11,7 +11,8 @@ import org.pimllm.sim.microbench.PrimSuite.Times;
  * PrIM's MLP: 3 layers of param x param int32 GEMV (the GEMV DPU kernel, {@link GemvBench.Program}), rows split
  * over the DPUs. Between layers the host pulls each DPU's outputs, concatenates them into the next input vector
  * and pushes it and the next layer's weights. PrIM's inputs are 0/1 matrices and vectors, so every output is
- * non-negative and the ReLU is the identity on them. CSV attribution (its .md, caveat 4): cpu_dpu holds all
+ * non-negative and the ReLU is the identity on them. The multiplies are priced by their operands (mostly zeros
+ * here, so __mulsi3 exits after one step), which needs the data: MLP always runs FUNCTIONAL. CSV attribution (its .md, caveat 4): cpu_dpu holds all
  * three layers' weight pushes, inter_dpu the activation pulls and pushes, dpu_cpu the final pull.
  */
 final class PrimMlp {
@@ -19,7 +20,9 @@ final class PrimMlp {
 
   static final int LAYERS = 3;
 
-  static Times run(HardwareConfig cfg, int dpus, long param, Mode mode) {
+  static Times run(HardwareConfig cfg, int dpus, long param, Mode requested) {
+    // Each multiply is priced by its operands (__mulsi3), and later layers' inputs are computed: always FUNCTIONAL.
+    Mode mode = Mode.FUNCTIONAL;
     if (param > 1 << 15) {
       throw new IllegalArgumentException("MLP: --param " + param + " is too large (at most 32768)");
     }
@@ -64,7 +67,7 @@ final class PrimMlp {
     int[] c = new int[maxR * dpus];
     int[] input = b.clone();
     try (DpuSet set = sys.allocate(dpus)) {
-      set.load(new GemvBench.Program(PrimSuite.TASKLETS));
+      set.load(new GemvBench.Program(PrimSuite.TASKLETS, true));
       cpuDpu.start();
       set.pushArgs(d -> new GemvBench.Args(nPad, rows[d], maxR));
       pushWeights(set, w[0], m, nPad, prev, maxR, f);

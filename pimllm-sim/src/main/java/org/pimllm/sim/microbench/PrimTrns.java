@@ -72,9 +72,12 @@ final class PrimTrns {
           }
         }
         // backup[(i * m) - (m * n - 1) * (i / n)] = data[i]: m and n are runtime arguments, so two multiplies
-        // and a division, then ld, sd, the subtraction, index and loop control.
+        // (priced by their operands) and a division, then ld, sd, the subtraction, index and loop control.
         long e = (long) M * N;
-        t.compute(OpClass.MUL, DType.INT32, 2 * e);
+        for (int i = 0; i < M * N; i++) {
+          t.mul32(i, M);
+          t.mul32(M * N - 1, i / N);
+        }
         t.compute(OpClass.DIV, DType.INT32, e);
         t.compute(OpClass.LOAD_STORE, DType.INT64, 2 * e);
         t.compute(OpClass.SUB, DType.INT32, e);
@@ -99,14 +102,14 @@ final class PrimTrns {
         leader[c[0]] = true;
       }
       for (int c = t.me(); c < tileMax; c += t.nrTasklets()) {
-        getTile(t);
+        getTile(t, c, bigM);
         boolean fixed = (int) ((long) c * bigM % tileMax) == c;
         if (!fixed && !leader[c]) {
           t.mramRead((long) c * tileBytes, data, 0, tileBytes);
           done(t, doneBase, c, readDone, false);
         }
       }
-      getTile(t);
+      getTile(t, tileMax, bigM);
       for (int c = t.me(); c < cycles.size(); c += t.nrTasklets()) {
         int[] cyc = cycles.get(c);
         int first = cyc[0];
@@ -124,8 +127,9 @@ final class PrimTrns {
           if (t.functional()) {
             System.arraycopy(backup.array(), 0, data.array(), 0, tileBytes);
           }
-          // next_in_cycle: multiply, divide, subtract; the copy loop of m elements (ld, sd, i++, branch).
-          t.compute(OpClass.MUL, DType.INT32, 2);
+          // next_in_cycle: two multiplies, a divide, a subtract; the copy loop of m elements (ld, sd, i++, branch).
+          t.mul32(next, bigM);
+          t.mul32(tileMax, next / N);
           t.compute(OpClass.DIV, DType.INT32, 1);
           t.compute(OpClass.SUB, DType.INT32, 1);
           t.compute(OpClass.LOAD_STORE, DType.INT64, 2L * M);
@@ -136,7 +140,7 @@ final class PrimTrns {
     }
 
     /** get_tile(): the shared counter under tile_mutex (acquire, lw, add, sw, release). */
-    private static void getTile(Tasklet t) {
+    private static void getTile(Tasklet t, int tile, int bigM) {
       t.mutexLock(TILE_MUTEX);
       t.compute(OpClass.BRANCH, DType.INT32, 1);
       t.compute(OpClass.LOAD_STORE, DType.INT32, 2);
@@ -144,7 +148,8 @@ final class PrimTrns {
       t.compute(OpClass.BRANCH, DType.INT32, 1);
       t.mutexUnlock(TILE_MUTEX);
       // the (tile * M_) - tile_max * (tile / n) test for one-tile cycles
-      t.compute(OpClass.MUL, DType.INT32, 2);
+      t.mul32(tile, bigM);
+      t.mul32(bigM * N - 1, tile / N);
       t.compute(OpClass.DIV, DType.INT32, 1);
       t.compute(OpClass.COMPARE, DType.INT32, 2);
     }

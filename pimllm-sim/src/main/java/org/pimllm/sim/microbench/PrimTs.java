@@ -30,7 +30,7 @@ final class PrimTs {
   static final int BLOCK_INSTRUCTIONS = 20;
 
   /** dpu_arguments_t {ts_length, query_length, query_mean, query_std, slice_per_dpu, exclusion_zone, kernel}. */
-  record Args(int queryMean, int queryStd, int slice) implements DpuArgs {
+  record Args(int tsLength, int queryMean, int queryStd, int slice, int firstWindow) implements DpuArgs {
     public int sizeBytes() {
       return 28;
     }
@@ -69,20 +69,21 @@ final class PrimTs {
         t.mramRead(tsAddr, ts, 0, BLOCK);
         t.mramRead(tsAddr + BLOCK, tsAux, 0, BLOCK);
         t.mramRead(0, query, 0, BLOCK);
-        if (t.functional()) {
-          for (int q = 0; q < PER_BLOCK; q++) {
-            int b = query.getInt(4 * q);
-            for (int j = 0; j < PER_BLOCK; j++) {
-              int x = j + q < PER_BLOCK ? ts.getInt(4 * (j + q)) : tsAux.getInt(4 * (j + q - PER_BLOCK));
-              dot[j] += x * b;
-            }
+        // TIMING_ONLY draws the values from PrIM's generator: the multiply's cost depends on them.
+        int base = a.firstWindow() + i;
+        for (int q = 0; q < PER_BLOCK; q++) {
+          int b = t.functional() ? query.getInt(4 * q) : q % MAX_VAL;
+          for (int j = 0; j < PER_BLOCK; j++) {
+            int x = !t.functional() ? seriesValue(base + j + q, a.tsLength())
+                : j + q < PER_BLOCK ? ts.getInt(4 * (j + q)) : tsAux.getInt(4 * (j + q - PER_BLOCK));
+            dot[j] += x * b;
+            t.mul32(x, b);
           }
         }
-        // dot_product: 64 x 64 iterations of the (j + i) bound test, index, lw a, mul, lw/sw result, j++ and
-        // the loop's compare-and-branch (vectorB[i] stays in a register across the inner loop).
+        // dot_product: 64 x 64 iterations of the (j + i) bound test, index, lw a, the multiply, lw/sw result,
+        // j++ and the loop's compare-and-branch (vectorB[i] stays in a register across the inner loop).
         long inner = (long) PER_BLOCK * PER_BLOCK;
         t.compute(OpClass.LOAD_STORE, DType.INT32, 3 * inner);
-        t.compute(OpClass.MUL, DType.INT32, inner);
         t.compute(OpClass.ADD, DType.INT32, 3 * inner);
         t.compute(OpClass.COMPARE, DType.INT32, 2 * inner);
         t.mramRead(meanAddr, mean, 0, BLOCK);
@@ -90,16 +91,20 @@ final class PrimTs {
         meanAddr += BLOCK;
         sigmaAddr += BLOCK;
         for (int k = 0; k < PER_BLOCK; k++) {
+          int mu = t.functional() ? mean.getInt(4 * k) : windowMean(base + k, a.tsLength());
+          int sd = t.functional() ? sigma.getInt(4 * k) : windowSigma(base + k, a.tsLength());
           if (t.functional()) {
-            int dist = distance(dot[k], mean.getInt(4 * k), sigma.getInt(4 * k), a.queryMean(), a.queryStd());
+            int dist = distance(dot[k], mu, sd, a.queryMean(), a.queryStd());
             if (dist < minDist) {
               minDist = dist;
               minIdx = i + k;
             }
           }
+          t.mul32(QUERY, mu);
+          t.mul32(QUERY * mu, a.queryMean());
+          t.mul32(sd, a.queryStd());
         }
-        // distance: 3 multiplies, 1 division, subtractions, shift, 3 loads, compare-and-branch, loop control.
-        t.compute(OpClass.MUL, DType.INT32, 3L * PER_BLOCK);
+        // distance: the 3 multiplies above, 1 division, subtractions, shift, 3 loads, compare-and-branch, loop.
         t.compute(OpClass.DIV, DType.INT32, PER_BLOCK);
         t.compute(OpClass.SUB, DType.INT32, 2L * PER_BLOCK);
         t.compute(OpClass.LOGIC, DType.INT32, PER_BLOCK);
@@ -124,6 +129,36 @@ final class PrimTs {
       return Integer.MAX_VALUE;
     }
     return 2 * (QUERY - (dot - QUERY * mean * qMean) / (sigma * qStd));
+  }
+
+  /** PrIM's series: tSeries[i] = i % 127 for i < n; the m elements after it are 0. */
+  static int seriesValue(long i, long n) {
+    return i < n ? (int) (i % MAX_VAL) : 0;
+  }
+
+  /** compute_ts_statistics' window mean (int32 of the double mean); 0 past the last full window. */
+  static int windowMean(long w, long n) {
+    if (w + QUERY > n) {
+      return 0;
+    }
+    double s = 0;
+    for (int j = 0; j < QUERY; j++) {
+      s += seriesValue(w + j, n);
+    }
+    return (int) (s / QUERY);
+  }
+
+  /** PrIM's window sigma: it reads AMean before setting it (0), so it is the window's root mean square. */
+  static int windowSigma(long w, long n) {
+    if (w + QUERY > n) {
+      return 0;
+    }
+    double sq = 0;
+    for (int j = 0; j < QUERY; j++) {
+      double v = seriesValue(w + j, n);
+      sq += v * v;
+    }
+    return (int) Math.sqrt(sq / QUERY);
   }
 
   static Times run(HardwareConfig cfg, int dpus, long param, Mode mode) {
@@ -153,20 +188,10 @@ final class PrimTs {
     int qMean = (int) qm;
     int qStd = (int) Math.sqrt(qv / QUERY);
     if (f) {
-      for (int i = 0; i < n; i++) {
-        series[i] = i % MAX_VAL;
-      }
-      // compute_ts_statistics: window means; PrIM's sigma reads AMean before it is set (0), so it is the root
-      // mean square of the window.
-      for (int i = 0; i + QUERY <= n; i++) {
-        double s = 0;
-        double sq = 0;
-        for (int j = 0; j < QUERY; j++) {
-          s += series[i + j];
-          sq += (double) series[i + j] * series[i + j];
-        }
-        means[i] = (int) (s / QUERY);
-        sigmas[i] = (int) Math.sqrt(sq / QUERY);
+      for (int i = 0; i < total; i++) {
+        series[i] = seriesValue(i, n);
+        means[i] = windowMean(i, n);
+        sigmas[i] = windowSigma(i, n);
       }
     }
     PimSystem sys = new PimSystem(cfg, mode);
@@ -179,7 +204,7 @@ final class PrimTs {
       set.load(new Program());
       cpuDpu.start();
       for (int d = 0; d < dpus; d++) {
-        set.copyArgsTo(d, new Args(qMean, qStd, slice));
+        set.copyArgsTo(d, new Args((int) n, qMean, qStd, slice, d * slice));
       }
       set.push(0, 4 * QUERY, f ? d -> PrimSuite.ints(query, 0, QUERY) : null);
       set.push(4L * QUERY, len, f ? d -> PrimSuite.ints(series, d * slice, slice + QUERY) : null);
