@@ -168,7 +168,7 @@ final class PrimBs {
       set.launch();
       kernel.stop();
       dpuCpu.start();
-      PrimStream.pullResultsOf(set, 8, f ? (b, d) -> {
+      PrimStream.pullResults(set, 8, f ? (b, d) -> {
         for (long v : PrimSuite.toLongs(b)) {
           best[0] = Math.max(best[0], v);
         }

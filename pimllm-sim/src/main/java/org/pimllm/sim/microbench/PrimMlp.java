@@ -8,12 +8,13 @@ import org.pimllm.sim.microbench.PrimSuite.HostTimer;
 import org.pimllm.sim.microbench.PrimSuite.Times;
 
 /**
- * PrIM's MLP: 3 layers of param x param int32 GEMV (the GEMV DPU kernel, {@link GemvBench.Program}), rows split
- * over the DPUs. Between layers the host pulls each DPU's outputs, concatenates them into the next input vector
- * and pushes it and the next layer's weights. PrIM's inputs are 0/1 matrices and vectors, so every output is
- * non-negative and the ReLU is the identity on them. The multiplies are priced by their operands (mostly zeros
- * here, so __mulsi3 exits after one step), which needs the data: MLP always runs FUNCTIONAL. CSV attribution (its .md, caveat 4): cpu_dpu holds all
- * three layers' weight pushes, inter_dpu the activation pulls and pushes, dpu_cpu the final pull.
+ * PrIM's MLP: 3 layers of param x param int32 GEMV, rows split over the DPUs; PrIM's MLP DPU code is its GEMV
+ * kernel ({@link GemvBench.Program}). Between layers the host pulls each DPU's outputs, concatenates them into
+ * the next input vector and pushes it and the next layer's weights. PrIM's inputs are 0/1 matrices and
+ * vectors, so every output is non-negative and the CPU reference's ReLU (mlp_host) is the identity on them.
+ * The multiplies are priced by their operands (mostly zeros here, so __mulsi3 exits after one step), which
+ * needs the data: MLP always runs FUNCTIONAL. CSV attribution (its .md, caveat 4): cpu_dpu holds all three
+ * layers' weight pushes, inter_dpu the activation pulls and pushes, dpu_cpu the final pull.
  */
 final class PrimMlp {
   private PrimMlp() {}
@@ -85,7 +86,7 @@ final class PrimMlp {
         int k = 0;
         for (int d = 0; d < dpus && f; d++) {
           for (int j = 0; j < rows[d]; j++) {
-            next[k++] = Math.max(0, c[d * maxR + j]);
+            next[k++] = c[d * maxR + j]; // PrIM's host copies the outputs as they are (no ReLU on host or DPU)
           }
         }
         PrimSuite.hostLoop(sys, "gather the next input vector", 4L * maxR * dpus);

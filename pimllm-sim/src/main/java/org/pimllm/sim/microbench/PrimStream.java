@@ -549,9 +549,6 @@ final class PrimStream {
     set.pullSymbol("DPU_RESULTS", PrimSuite.TASKLETS * structBytes, sink);
   }
 
-  static void pullResultsOf(DpuSet set, int structBytes, java.util.function.ObjIntConsumer<byte[]> sink) {
-    pullResults(set, structBytes, sink);
-  }
 
   static void checkMram(HardwareConfig cfg, long bytes, String bench) {
     if (bytes > cfg.mramBytes()) {

@@ -215,7 +215,7 @@ final class PrimTs {
       set.launch();
       kernel.stop();
       dpuCpu.start();
-      PrimStream.pullResultsOf(set, 16, f ? (b, d) -> {
+      PrimStream.pullResults(set, 16, f ? (b, d) -> {
         int[] r = PrimSuite.toInts(b);
         for (int k = 0; k < PrimSuite.TASKLETS; k++) {
           if (r[4 * k] < best[0] && r[4 * k] > 0) {
