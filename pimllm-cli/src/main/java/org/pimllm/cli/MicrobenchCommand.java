@@ -16,6 +16,8 @@ import org.pimllm.sim.microbench.ArithBench;
 import org.pimllm.sim.microbench.Calibration;
 import org.pimllm.sim.microbench.GemvBench;
 import org.pimllm.sim.microbench.MramBench;
+import org.pimllm.sim.microbench.PrimHardware;
+import org.pimllm.sim.microbench.PrimSuite;
 import org.pimllm.sim.microbench.VaBench;
 import org.pimllm.sim.microbench.XferBench;
 import picocli.CommandLine;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "microbench", mixinStandardHelpOptions = true,
     description = "Run PrIM's microbenchmarks on the simulator (every figure is simulated, not measured).",
     subcommands = {MicrobenchCommand.Mram.class, MicrobenchCommand.Arith.class, MicrobenchCommand.Xfer.class,
-        MicrobenchCommand.Va.class, MicrobenchCommand.Gemv.class, MicrobenchCommand.Calibrate.class})
+        MicrobenchCommand.Va.class, MicrobenchCommand.Gemv.class, MicrobenchCommand.Calibrate.class,
+        MicrobenchCommand.Prim.class})
 public final class MicrobenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -259,6 +262,83 @@ public final class MicrobenchCommand implements Callable<Integer> {
         out.flush();
       }
       return 0;
+    }
+  }
+
+  @Command(name = "prim", mixinStandardHelpOptions = true,
+      description = {"A PrIM benchmark (BS, HST-L, HST-S, MLP, RED, SCAN-RSS, SCAN-SSA, SEL, TRNS, TS, UNI) at the"
+          + " real-hardware CSV's sizes: kernel, CPU-DPU, DPU-CPU and inter-DPU times (ms, simulated).",
+          "With --all: every row of calibration/prim-real-hardware.csv, measured vs simulated, and the MAPE."})
+  static final class Prim implements Callable<Integer> {
+    @Mixin Common common;
+
+    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Benchmark name as in the CSV.")
+    String name;
+
+    @Option(names = "--dpus", defaultValue = "1", description = "DPUs (default: ${DEFAULT-VALUE}).")
+    int dpus;
+
+    @Option(names = "--param", description = "Total problem size, as the CSV's param column.")
+    Long param;
+
+    @Option(names = "--all", description = "Every CSV row: measured vs simulated times and errors, then the MAPE.")
+    boolean all;
+
+    @Option(names = "--verify", description = "Run FUNCTIONAL and check the output against the CPU (small sizes).")
+    boolean verify;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      PrintWriter out = common.spec.commandLine().getOut();
+      if (all) {
+        if (name != null || param != null) {
+          throw new IllegalArgumentException("--all runs every CSV row; drop NAME and --param");
+        }
+        List<PrimHardware.Row> rows = PrimHardware.compare(common.config());
+        if (common.json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("hw", common.hw);
+          doc.put("rows", rows.stream().map(Prim::json).toList());
+          doc.put("mape", PrimHardware.mapes(rows));
+          out.println(HwCommand.JSON.writeValueAsString(doc));
+        } else {
+          out.print(PrimHardware.markdown(rows));
+          out.flush();
+        }
+        return 0;
+      }
+      if (name == null) {
+        throw new IllegalArgumentException("name a benchmark (BS, HST-L, HST-S, MLP, RED, SCAN-RSS, SCAN-SSA, SEL,"
+            + " TRNS, TS, UNI) or use --all");
+      }
+      if (param == null) {
+        throw new IllegalArgumentException("--param is required: the total problem size, as the CSV's param column");
+      }
+      positive("--dpus", dpus);
+      PrimSuite.Bench bench = PrimSuite.Bench.of(name);
+      var r = PrimSuite.run(common.config(), bench, dpus, param, verify ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
+      common.print("PrIM " + bench.csvName() + " param " + param + " on " + dpus + " DPU(s)", r);
+      return 0;
+    }
+
+    private static Map<String, Object> json(PrimHardware.Row r) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      var hw = r.hw();
+      var sim = r.sim();
+      m.put("benchmark", hw.benchmark());
+      m.put("dpus", hw.dpus());
+      m.put("param", hw.param());
+      m.put("hwKernelMs", hw.kernelMs());
+      m.put("kernelMs", sim.kernelMs());
+      m.put("kernelError", r.kernelError());
+      m.put("hwCpuDpuMs", hw.cpuDpuMs());
+      m.put("cpuDpuMs", sim.cpuDpuMs());
+      m.put("hwDpuCpuMs", hw.dpuCpuMs());
+      m.put("dpuCpuMs", sim.dpuCpuMs());
+      m.put("hwInterDpuMs", hw.interDpuMs());
+      m.put("interDpuMs", sim.interDpuMs());
+      m.put("transferError", r.transferError());
+      return m;
     }
   }
 }

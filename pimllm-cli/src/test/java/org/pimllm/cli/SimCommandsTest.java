@@ -113,4 +113,38 @@ class SimCommandsTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("cannot allocate 3000 DPUs"), r.err());
   }
+
+  @Test
+  void primRunPrintsTheCsvColumnsAsJson() throws Exception {
+    JsonNode j = json("microbench", "prim", "RED", "--dpus", "4", "--param", "524288", "--json");
+    for (String f : new String[] {"kernelMs", "cpuDpuMs", "dpuCpuMs", "interDpuMs"}) {
+      assertTrue(j.has(f), f + " in " + j);
+    }
+    assertTrue(j.get("kernelMs").asDouble() > 0);
+    JsonNode v = json("microbench", "prim", "SEL", "--dpus", "2", "--param", "10000", "--verify", "--json");
+    assertTrue(v.get("verified").asBoolean());
+  }
+
+  @Test
+  void primUnknownNameAndMissingParamAreOneLineErrors() {
+    MainTest.Result r = MainTest.run("microbench", "prim", "GEMM", "--dpus", "4", "--param", "10");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: unknown PrIM benchmark 'GEMM'; known: BS, HST-L"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    r = MainTest.run("microbench", "prim", "RED", "--dpus", "4");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: --param is required"), r.err());
+    r = MainTest.run("microbench", "prim", "TRNS", "--dpus", "128", "--param", "32");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("error: TRNS: --dpus 128 exceeds the 64 column tiles"), r.err());
+  }
+
+  @Test
+  void primAllCoversEveryCsvRowInJson() throws Exception {
+    JsonNode j = json("microbench", "prim", "--all", "--json");
+    assertEquals(110, j.get("rows").size());
+    JsonNode last = j.get("mape").get(j.get("mape").size() - 1);
+    assertEquals("overall", last.get("group").asText());
+    assertEquals(110, last.get("rows").asInt());
+  }
 }

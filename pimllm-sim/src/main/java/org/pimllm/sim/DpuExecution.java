@@ -26,6 +26,9 @@ final class DpuExecution {
   private final Trace[] traces;
   private Baton baton;
   private final java.util.Map<String, WramBuffer> shared = new java.util.HashMap<>();
+  /** Functional checks of synchronization: mutex id -> holder, notifies not yet awaited per tasklet. */
+  private final java.util.Map<Integer, Integer> mutexHolder = new java.util.HashMap<>();
+  private int[] pendingNotifies;
 
   DpuExecution(DpuProgram program, HardwareConfig cfg, int dpuIndex, DpuArgs args, Mram mram, boolean functional) {
     this.program = program;
@@ -39,9 +42,15 @@ final class DpuExecution {
     this.traces = new Trace[program.nrTasklets()];
   }
 
+  /** The WRAM globals of the run by name ({@link Tasklet#wramShared}), as the host sees them after the launch. */
+  java.util.Map<String, WramBuffer> sharedBuffers() {
+    return shared;
+  }
+
   /** Runs every tasklet and returns their traces, indexed by tasklet id. */
   Trace[] run() {
     int n = program.nrTasklets();
+    pendingNotifies = new int[n];
     for (int i = 0; i < n; i++) {
       traces[i] = new Trace();
     }
@@ -207,7 +216,54 @@ final class DpuExecution {
     }
 
     @Override
+    public void mutexLock(int id) {
+      if (id < 0) {
+        throw new IllegalArgumentException(where(me) + ": mutexLock(" + id + "): mutex ids are >= 0");
+      }
+      Integer holder = mutexHolder.get(id);
+      if (holder != null) {
+        throw new IllegalStateException(where(me) + ": mutexLock(" + id + "): tasklet " + holder + " still holds it;"
+            + (holder == me ? " a tasklet cannot lock a mutex twice" : " release it before a barrier or handshake"));
+      }
+      mutexHolder.put(id, me);
+      trace.mutexLock(id);
+    }
+
+    @Override
+    public void mutexUnlock(int id) {
+      Integer holder = mutexHolder.get(id);
+      if (holder == null || holder != me) {
+        throw new IllegalStateException(where(me) + ": mutexUnlock(" + id + ") of a mutex this tasklet does not hold");
+      }
+      mutexHolder.remove(id);
+      trace.mutexUnlock(id);
+    }
+
+    @Override
+    public void handshakeWaitFor(int tasklet) {
+      if (tasklet < 0 || tasklet >= traces.length || tasklet == me) {
+        throw new IllegalArgumentException(where(me) + ": handshakeWaitFor(" + tasklet + "): name another tasklet, 0.."
+            + (traces.length - 1));
+      }
+      if (pendingNotifies[tasklet] == 0) {
+        throw new IllegalStateException(where(me) + ": handshakeWaitFor(" + tasklet + ") but that tasklet has not"
+            + " notified; tasklets run in id order between barriers, so wait only for a lower id that notifies first");
+      }
+      pendingNotifies[tasklet]--;
+      trace.handshakeWaitFor(tasklet);
+    }
+
+    @Override
+    public void handshakeNotify() {
+      pendingNotifies[me]++;
+      trace.handshakeNotify();
+    }
+
+    @Override
     public void barrier() {
+      if (mutexHolder.containsValue(me)) {
+        throw new IllegalStateException(where(me) + ": barrier() while holding a mutex; unlock it first");
+      }
       trace.barrier();
       if (baton != null) {
         baton.yield(me, false);
@@ -232,6 +288,11 @@ final class DpuExecution {
         throw new IllegalArgumentException(where(me) + ": instructions(" + n + "): count must be >= 0");
       }
       trace.compute(n);
+    }
+
+    @Override
+    public void mul32(long a, long b) {
+      trace.compute(cfg.mul32Cost(a, b));
     }
 
     @Override

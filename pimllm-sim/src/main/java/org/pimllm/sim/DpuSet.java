@@ -21,6 +21,8 @@ public final class DpuSet implements AutoCloseable {
   private final int[] dpus; // global DPU index of each set index
   private final int[] ranks;
   private final DpuArgs[] args;
+  /** FUNCTIONAL: each DPU's WRAM globals after the latest launch (host symbols such as DPU_RESULTS). */
+  private final java.util.List<Map<String, WramBuffer>> symbols = new java.util.ArrayList<>();
   private DpuProgram program;
   /** TIMING_ONLY: timing of the loaded program per distinct args (null key = no args). */
   private final Map<Object, DpuTiming.Result> timingCache = new HashMap<>();
@@ -177,6 +179,36 @@ public final class DpuSet implements AutoCloseable {
   }
 
   /**
+   * dpu_push_xfer(FROM_DPU) of a WRAM host symbol (a {@link Tasklet#wramShared} global of the latest launch,
+   * such as PrIM's DPU_RESULTS): lengthPerDpu bytes from each DPU, charged as a parallel pull. Bytes past the
+   * symbol's size read as zero. In TIMING_ONLY the sink is not called (it may be null).
+   */
+  public void pullSymbol(String symbol, int lengthPerDpu, ObjIntConsumer<byte[]> sinkOfDpu) {
+    ready();
+    Objects.requireNonNull(symbol, "symbol");
+    checkRange("pullSymbol", 0, lengthPerDpu);
+    if (lengthPerDpu > cfg.wramBytes()) {
+      throw new IllegalArgumentException("pullSymbol: " + lengthPerDpu + " B exceed the " + cfg.wramBytes() + " B WRAM");
+    }
+    if (functional()) {
+      Objects.requireNonNull(sinkOfDpu, "pullSymbol needs a sink in FUNCTIONAL mode");
+      for (int i = 0; i < dpus.length; i++) {
+        WramBuffer b = i < symbols.size() ? symbols.get(i).get(symbol) : null;
+        if (b == null) {
+          throw new IllegalStateException("pullSymbol: DPU " + i + " has no WRAM symbol '" + symbol
+              + "' (launch a program that allocates it with wramShared first)");
+        }
+        byte[] out = new byte[lengthPerDpu];
+        System.arraycopy(b.array(), 0, out, 0, Math.min(lengthPerDpu, b.size()));
+        sinkOfDpu.accept(out, i);
+      }
+    }
+    system.timeline().charge(Category.D2H, "pull " + symbol + " " + dpus.length + " DPUs x " + lengthPerDpu + " B",
+        system.costs().parallelSeconds(Direction.D2H, dpus.length, ranks.length, lengthPerDpu),
+        (long) lengthPerDpu * dpus.length);
+  }
+
+  /**
    * Pushes per-DPU kernel arguments (a WRAM host symbol), charged as one parallel push of the largest
    * argument size rounded up to the DMA alignment. argsOfDpu may return null for DPUs that get none.
    */
@@ -198,6 +230,24 @@ public final class DpuSet implements AutoCloseable {
     int length = Math.max(cfg.dmaAlignBytes(), cfg.dmaAligned(maxBytes));
     system.timeline().charge(Category.H2D, "push args " + dpus.length + " DPUs x " + length + " B",
         system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, length), (long) length * dpus.length);
+  }
+
+  /**
+   * dpu_copy_to of a WRAM argument symbol to one DPU (serial): sets that DPU's arguments like {@link #pushArgs},
+   * charged as one serial copy of the arguments' size rounded up to the DMA alignment.
+   */
+  public void copyArgsTo(int dpu, DpuArgs a) {
+    ready();
+    checkDpu(dpu);
+    Objects.requireNonNull(a, "args");
+    if (a.sizeBytes() < 0 || a.sizeBytes() > cfg.wramBytes()) {
+      throw new IllegalArgumentException("copyArgsTo: DPU " + dpu + "'s args claim " + a.sizeBytes()
+          + " bytes; a WRAM symbol holds 0.." + cfg.wramBytes());
+    }
+    args[dpu] = a;
+    int length = Math.max(cfg.dmaAlignBytes(), cfg.dmaAligned(a.sizeBytes()));
+    system.timeline().charge(Category.H2D, "copy args to DPU " + dpu + " " + length + " B",
+        system.costs().serialSeconds(Direction.H2D, length), length);
   }
 
   /** Synchronous dpu_launch: runs the program on every DPU; KERNEL time is the slowest DPU. */
@@ -291,7 +341,14 @@ public final class DpuSet implements AutoCloseable {
       res = shared == null ? null : shared.get(key);
       if (res == null) {
         Mram mram = functional ? system.mram(dpus[i]) : null;
-        Trace[] traces = new DpuExecution(program, cfg, i, args[i], mram, functional).run();
+        DpuExecution exec = new DpuExecution(program, cfg, i, args[i], mram, functional);
+        Trace[] traces = exec.run();
+        if (functional) {
+          while (symbols.size() <= i) {
+            symbols.add(Map.of());
+          }
+          symbols.set(i, exec.sharedBuffers());
+        }
         res = system.timing().simulate(traces);
         computed++;
         if (shared != null) {

@@ -15,6 +15,12 @@ package org.pimllm.sim;
  * by queueing, and compute of other tasklets overlaps with them.
  *
  * <p>Barrier: a tasklet at a barrier waits until every tasklet that has not finished reaches it.
+ *
+ * <p>Mutex: a tasklet that finds the mutex held spins on it (the SDK's mutex_lock retries an {@code acquire}
+ * instruction), so it keeps taking its share of the issue slots without progressing, which slows the holder;
+ * on unlock the mutex goes to the longest-waiting spinner. Handshake: handshake_wait_for(s) sleeps until
+ * tasklet s calls handshake_notify, and a notify with nobody waiting for it sleeps until someone does (the
+ * SDK's rendezvous); sleeping tasklets take no issue slots.
  */
 public final class DpuTiming {
 
@@ -38,6 +44,12 @@ public final class DpuTiming {
   private static final byte DMA = 1;
   private static final byte BAR = 2;
   private static final byte DONE = 3;
+  /** Waiting for a held mutex: takes issue slots, makes no progress. */
+  private static final byte SPIN = 4;
+  /** Sleeping in handshake_wait_for until the awaited tasklet notifies. */
+  private static final byte HS_WAIT = 5;
+  /** Sleeping in handshake_notify until a tasklet waits for this one. */
+  private static final byte HS_NOTIFY = 6;
 
   private final double revolver;
   private final double issuePerCycle;
@@ -74,6 +86,13 @@ public final class DpuTiming {
     double dmaBusy;
     final double[] timerStart;
     final double[] timed;
+    int spinning;
+    /** Mutex id -> holding tasklet (absent = free) and the spinners in arrival order. */
+    final java.util.Map<Integer, Integer> mutexOwner = new java.util.HashMap<>();
+    final java.util.Map<Integer, java.util.ArrayDeque<Integer>> mutexWaiters = new java.util.HashMap<>();
+    /** Tasklet awaited by each tasklet in HS_WAIT. */
+    final int[] awaited;
+    final int[] ended;
 
     Run(Trace[] traces) {
       tr = traces;
@@ -84,6 +103,8 @@ public final class DpuTiming {
       queue = new int[n];
       timerStart = new double[n];
       timed = new double[n];
+      awaited = new int[n];
+      ended = new int[n];
     }
 
     Result go() {
@@ -106,7 +127,8 @@ public final class DpuTiming {
 
     /** Advances time to the next event: the end of the shortest compute burst or of the DMA in service. */
     void step() {
-      double rate = computing == 0 ? 0 : Math.min(1.0 / revolver, issuePerCycle / computing);
+      // Spinners compete for issue slots (rate is shared over computing + spinning tasklets).
+      double rate = computing == 0 ? 0 : Math.min(1.0 / revolver, issuePerCycle / (computing + spinning));
       double minRem = Double.POSITIVE_INFINITY;
       if (computing > 0) {
         for (int t = 0; t < n; t++) {
@@ -118,7 +140,8 @@ public final class DpuTiming {
       double computeEnd = computing == 0 ? Double.POSITIVE_INFINITY : now + minRem / rate;
       double dmaDone = dmaCur >= 0 ? dmaEnd : Double.POSITIVE_INFINITY;
       if (computeEnd == Double.POSITIVE_INFINITY && dmaDone == Double.POSITIVE_INFINITY) {
-        throw new IllegalStateException("timing model stalled: no tasklet can progress (barrier mismatch?)");
+        throw new IllegalStateException("timing model stalled: no tasklet can progress (a barrier, mutex or"
+            + " handshake nobody releases: the program deadlocks on the DPU)");
       }
       boolean computeFirst = computeEnd <= dmaDone;
       double next = computeFirst ? computeEnd : dmaDone;
@@ -130,16 +153,23 @@ public final class DpuTiming {
         startNextDma();
       }
       // Drain compute bursts in tasklet order so the replay is deterministic.
+      // Bursts that end are collected first: entering the next segment may wake another tasklet (a mutex
+      // unlock, a handshake), which must not be charged this step's instructions.
       if (computing > 0) {
+        int nEnded = 0;
         for (int t = 0; t < n; t++) {
           if (state[t] == RUN && t != dmaFinished) {
             rem[t] -= issued;
             if (rem[t] <= 1e-9 * Math.max(1.0, issued)) {
-              computing--;
-              pos[t]++;
-              enterSegment(t);
+              ended[nEnded++] = t;
             }
           }
+        }
+        for (int i = 0; i < nEnded; i++) {
+          int t = ended[i];
+          computing--;
+          pos[t]++;
+          enterSegment(t);
         }
       }
       if (dmaFinished >= 0) {
@@ -189,6 +219,67 @@ public final class DpuTiming {
             state[t] = BAR;
             atBarrier++;
             return;
+          }
+          case Trace.MUTEX_LOCK -> {
+            int id = (int) v;
+            Integer owner = mutexOwner.get(id);
+            if (owner == null) {
+              mutexOwner.put(id, t);
+              pos[t]++;
+            } else {
+              if (owner == t) {
+                throw new IllegalStateException("tasklet " + t + " locks mutex " + id + " it already holds (deadlock on the DPU)");
+              }
+              mutexWaiters.computeIfAbsent(id, k -> new java.util.ArrayDeque<>()).add(t);
+              state[t] = SPIN;
+              spinning++;
+              return;
+            }
+          }
+          case Trace.MUTEX_UNLOCK -> {
+            int id = (int) v;
+            Integer owner = mutexOwner.get(id);
+            if (owner == null || owner != t) {
+              throw new IllegalStateException("tasklet " + t + " unlocks mutex " + id + " it does not hold");
+            }
+            pos[t]++;
+            java.util.ArrayDeque<Integer> q = mutexWaiters.get(id);
+            if (q == null || q.isEmpty()) {
+              mutexOwner.remove(id);
+            } else {
+              int next = q.poll();
+              mutexOwner.put(id, next);
+              spinning--;
+              pos[next]++;
+              enterSegment(next);
+            }
+          }
+          case Trace.HANDSHAKE_WAIT -> {
+            int src = (int) v;
+            if (state[src] == HS_NOTIFY && src != t) {
+              pos[src]++;
+              pos[t]++;
+              enterSegment(src);
+            } else {
+              state[t] = HS_WAIT;
+              awaited[t] = src;
+              return;
+            }
+          }
+          case Trace.HANDSHAKE_NOTIFY -> {
+            int waiter = -1;
+            for (int w = 0; w < n && waiter < 0; w++) {
+              if (state[w] == HS_WAIT && awaited[w] == t) {
+                waiter = w;
+              }
+            }
+            if (waiter < 0) {
+              state[t] = HS_NOTIFY;
+              return;
+            }
+            pos[waiter]++;
+            pos[t]++;
+            enterSegment(waiter);
           }
           case Trace.TIMER_START -> {
             timerStart[t] = now;

@@ -218,6 +218,11 @@ public record HardwareConfig(
     return Math.ceilDiv(bytes, dma.alignBytes()) * dma.alignBytes();
   }
 
+  /** Instructions of one 32-bit software multiply of these operands (the runtime's __mulsi3; {@link OpCosts#mul32}). */
+  public double mul32Cost(long a, long b) {
+    return opCosts.mul32(a, b);
+  }
+
   /** Instructions one operation costs, from the op table. */
   public double opCost(OpClass op, DType type) {
     return opCosts.cost(op, type);

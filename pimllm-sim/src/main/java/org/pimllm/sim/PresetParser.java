@@ -152,7 +152,7 @@ final class PresetParser {
     if (node == null || !node.isObject()) {
       throw bad("missing section \"opCosts\" (a table of instructions per op class and dtype)");
     }
-    Set<String> allowed = new LinkedHashSet<>(List.of("unit", "note"));
+    Set<String> allowed = new LinkedHashSet<>(List.of("unit", "note", "mulsi3"));
     for (OpClass op : OpClass.values()) {
       allowed.add(op.name());
     }
@@ -185,7 +185,14 @@ final class PresetParser {
       }
       parameters.add(new HardwareConfig.Parameter(key, shown.toString(), "instructions/op", source));
     }
-    return new OpCosts(table);
+    JsonNode mul = node.get("mulsi3");
+    if (mul == null || !mul.isObject()) {
+      throw bad("missing opCosts.mulsi3 (the runtime's 32-bit multiply: fixedInstructions, instructionsPerStep)");
+    }
+    onlyKeys(mul, "opCosts.mulsi3.", "fixedInstructions", "instructionsPerStep");
+    double fixed = number(mul, "opCosts.mulsi3", "fixedInstructions", 0, 1000);
+    double perStep = number(mul, "opCosts.mulsi3", "instructionsPerStep", 0, 100);
+    return new OpCosts(table, fixed, perStep);
   }
 
   private JsonNode section(String name, String... keys) {

@@ -39,6 +39,26 @@ public interface Tasklet {
   void barrier();
 
   /**
+   * mutex_lock on mutex id (a MUTEX_INIT of the program; ids are the program's own, >= 0). Costs no instructions
+   * itself (charge the acquire loop explicitly); in the timing model a tasklet that finds the mutex held spins,
+   * taking issue slots, until it gets it. Functionally tasklets run one at a time, so holding a mutex across a
+   * barrier or a handshake is an error.
+   */
+  void mutexLock(int id);
+
+  /** mutex_unlock on mutex id, which this tasklet must hold. */
+  void mutexUnlock(int id);
+
+  /**
+   * handshake_wait_for(tasklet): sleeps until that tasklet calls {@link #handshakeNotify()}. Functionally
+   * tasklets run in id order between barriers, so only a lower id that has already notified can be awaited.
+   */
+  void handshakeWaitFor(int tasklet);
+
+  /** handshake_notify(): wakes the tasklet waiting for this one, or sleeps until one waits. */
+  void handshakeNotify();
+
+  /**
    * Starts this tasklet's cycle timer (PrIM's timer_start on the perfcounter). Costs no time itself: charge
    * the instructions of the timer code explicitly if they matter.
    */
@@ -49,6 +69,13 @@ public interface Tasklet {
 
   /** Charges n issued instructions (an explicit instruction sequence of the program). */
   void instructions(long n);
+
+  /**
+   * Charges one 32-bit multiply of these operand values as the runtime's __mulsi3 executes it: its cost grows
+   * with the bit length of the smaller operand (preset opCosts.mulsi3). Use it where the operands are known;
+   * {@code compute(MUL, INT32, n)} charges the op table's data-independent cost.
+   */
+  void mul32(long a, long b);
 
   /** Charges count operations of the given class and dtype, each costed from the preset's op table. */
   void compute(OpClass op, DType type, long count);

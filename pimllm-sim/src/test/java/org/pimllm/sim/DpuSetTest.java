@@ -218,4 +218,37 @@ class DpuSetTest {
       assertThrows(IllegalArgumentException.class, () -> set.load(new AddKernel(0)));
     }
   }
+
+  record Id(int value) implements DpuArgs {
+    public int sizeBytes() {
+      return 4;
+    }
+  }
+
+  @Test
+  void pullSymbolReadsEachDpusWramGlobalAndCopyArgsToSetsOneDpusArgs() {
+    PimSystem sys = new PimSystem(CFG, Mode.FUNCTIONAL);
+    try (DpuSet set = sys.allocate(3)) {
+      set.load(new TaskletTest.Program(2, t -> {
+        if (t.me() == 0) {
+          t.wramShared("RESULTS", 8).putLong(0, 100L * t.args(Id.class).value() + t.dpuIndex());
+        }
+      }));
+      for (int d = 0; d < 3; d++) {
+        set.copyArgsTo(d, new Id(d + 1));
+      }
+      set.launch();
+      long[] got = new long[3];
+      long before = sys.timeline().mark();
+      set.pullSymbol("RESULTS", 16, (b, d) -> {
+        assertEquals(16, b.length); // bytes past the 8-byte symbol read as zero
+        got[d] = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      });
+      assertArrayEquals(new long[] {100, 201, 302}, got);
+      assertEquals(sys.costs().parallelSeconds(HostTransferModel.Direction.D2H, 3, 1, 16),
+          sys.timeline().totalSince(before), 1e-15);
+      var e = assertThrows(IllegalStateException.class, () -> set.pullSymbol("NOPE", 8, (b, d) -> {}));
+      assertTrue(e.getMessage().contains("no WRAM symbol 'NOPE'"), e.getMessage());
+    }
+  }
 }

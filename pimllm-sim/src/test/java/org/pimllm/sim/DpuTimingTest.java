@@ -85,4 +85,69 @@ class DpuTimingTest {
     Trace[] b = tasklets(16, i -> new Trace().dmaRead(2048).compute(37 + i).dmaWrite(1024).barrier().compute(5));
     assertEquals(TIMING.simulate(a), TIMING.simulate(b));
   }
+
+  @Test
+  void mutexSerializesCriticalSections() {
+    // t0 holds mutex 0 for 10 instructions (110 cycles at 1/11 while t1 spins: 2 tasklets < 11), then t1.
+    var r = TIMING.simulate(tasklets(2, i -> new Trace().mutexLock(0).compute(10).mutexUnlock(0)));
+    assertEquals(220.0, r.cycles());
+  }
+
+  @Test
+  void spinningTaskletsTakeIssueSlotsFromTheHolder() {
+    // 16 tasklets, each a 10-instruction critical section. With k left (1 holder + k-1 spinners) the holder
+    // issues at min(1/11, 1/k): k = 16..12 -> 10k cycles each (700), k = 11..1 -> 110 each (1210).
+    var r = TIMING.simulate(tasklets(16, i -> new Trace().mutexLock(3).compute(10).mutexUnlock(3)));
+    assertEquals(1910.0, r.cycles());
+    assertEquals(160.0, r.instructions());
+  }
+
+  @Test
+  void differentMutexesDoNotSerialize() {
+    var r = TIMING.simulate(tasklets(2, i -> new Trace().mutexLock(i).compute(10).mutexUnlock(i)));
+    assertEquals(110.0, r.cycles());
+  }
+
+  @Test
+  void handshakeWaitSleepsUntilNotify() {
+    // t1 waits for t0, which notifies after 10 instructions (110 cycles); t1 then computes 10 (110).
+    var r = TIMING.simulate(new Trace[] {new Trace().compute(10).handshakeNotify(),
+        new Trace().handshakeWaitFor(0).compute(10)});
+    assertEquals(220.0, r.cycles());
+  }
+
+  @Test
+  void handshakeNotifySleepsUntilSomeoneWaits() {
+    // t0 notifies at once but sleeps until t1 waits at 220 cycles (20 instructions); then t0 computes 10.
+    var r = TIMING.simulate(new Trace[] {new Trace().handshakeNotify().compute(10),
+        new Trace().compute(20).handshakeWaitFor(0)});
+    assertEquals(330.0, r.cycles());
+  }
+
+  @Test
+  void handshakeChainPassesAlongTasklets() {
+    // t0 -> t1 -> t2: each computes 10 after its wait; t0 starts at once. 3 x 110 cycles in sequence.
+    var r = TIMING.simulate(new Trace[] {new Trace().compute(10).handshakeNotify(),
+        new Trace().handshakeWaitFor(0).compute(10).handshakeNotify(),
+        new Trace().handshakeWaitFor(1).compute(10)});
+    assertEquals(330.0, r.cycles());
+  }
+
+  @Test
+  void aMutexNobodyReleasesIsReportedAsADeadlock() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> TIMING.simulate(new Trace[] {new Trace().mutexLock(0).barrier(), new Trace().mutexLock(0).barrier()}));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
+  }
+
+  @Test
+  void mulsi3CostsSevenPlusOneStepPerBitOfTheSmallerOperand() {
+    // UPMEM's __mulsi3: 7 instructions around the mul_steps, one step per bit of min(a, b), at least one.
+    assertEquals(7 + 1, CFG.mul32Cost(0, 123456));
+    assertEquals(7 + 1, CFG.mul32Cost(1, 1));
+    assertEquals(7 + 9, CFG.mul32Cost(4095, 256));
+    assertEquals(7 + 9, CFG.mul32Cost(256, 4095));
+    assertEquals(7 + 32, CFG.mul32Cost(-1, -1)); // 0xFFFFFFFF unsigned
+    assertEquals(7 + 7, CFG.mul32Cost(100, 126));
+  }
 }

@@ -180,4 +180,75 @@ class TaskletTest {
     assertEquals(launch(Mode.FUNCTIONAL, p), launch(Mode.FUNCTIONAL, p));
     assertEquals(launch(Mode.FUNCTIONAL, p), launch(Mode.TIMING_ONLY, p));
   }
+
+  @Test
+  void handshakeChainPassesAPrefixAlongTasklets() {
+    PimSystem sys = new PimSystem(CFG, Mode.FUNCTIONAL);
+    try (DpuSet set = sys.allocate(1)) {
+      set.load(new Program(4, t -> {
+        WramBuffer msg = t.wramShared("msg", 8 * 4);
+        long prefix = 0;
+        if (t.me() > 0) {
+          t.handshakeWaitFor(t.me() - 1);
+          prefix = msg.getLong(8 * t.me());
+        }
+        if (t.me() < 3) {
+          msg.putLong(8 * (t.me() + 1), prefix + t.me() + 1);
+          t.handshakeNotify();
+        }
+        t.instructions(10);
+        t.barrier();
+        WramBuffer out = t.wramShared("out", 8 * 4);
+        out.putLong(8 * t.me(), prefix);
+        t.barrier();
+        if (t.me() == 0) {
+          t.mramWrite(out, 0, 0, 32);
+        }
+      }));
+      set.launch();
+      long[][] got = new long[1][];
+      set.pull(0, 32, (b, d) -> got[0] = toLongs(b));
+      // prefix of tasklet k = 1 + 2 + ... + k
+      assertEquals(java.util.List.of(0L, 1L, 3L, 6L), java.util.Arrays.stream(got[0]).boxed().toList());
+    }
+  }
+
+  private static long[] toLongs(byte[] b) {
+    long[] v = new long[b.length / 8];
+    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+    return v;
+  }
+
+  @Test
+  void waitingForATaskletThatHasNotNotifiedIsAnError() {
+    var e = assertThrows(IllegalStateException.class, () -> launch(Mode.FUNCTIONAL, new Program(2, t -> {
+      if (t.me() == 0) {
+        t.handshakeWaitFor(1);
+      } else {
+        t.handshakeNotify();
+      }
+    })));
+    assertTrue(e.getMessage().contains("has not notified"), e.getMessage());
+  }
+
+  @Test
+  void holdingAMutexAcrossABarrierIsAnError() {
+    var e = assertThrows(IllegalStateException.class, () -> launch(Mode.FUNCTIONAL, new Program(2, t -> {
+      t.mutexLock(0);
+      t.barrier();
+      t.mutexUnlock(0);
+    })));
+    assertTrue(e.getMessage().contains("while holding a mutex"), e.getMessage());
+  }
+
+  @Test
+  void contendedMutexSerializesInTheTimingModel() {
+    // 2 tasklets, each: lock, 10 instructions, unlock -> 110 + 110 cycles (see DpuTimingTest).
+    LaunchResult r = launch(Mode.TIMING_ONLY, new Program(2, t -> {
+      t.mutexLock(0);
+      t.instructions(10);
+      t.mutexUnlock(0);
+    }));
+    assertEquals(220, r.maxCycles());
+  }
 }

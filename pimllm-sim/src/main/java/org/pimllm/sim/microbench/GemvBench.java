@@ -53,8 +53,16 @@ public final class GemvBench {
   }
 
   static final class Program extends PrimProgram {
+    /** Charge each multiply by its operands (__mulsi3), which needs FUNCTIONAL data; else the op table's MUL. */
+    final boolean operandMul;
+
     Program(int tasklets) {
+      this(tasklets, false);
+    }
+
+    Program(int tasklets, boolean operandMul) {
       super("prim-gemv", tasklets, 500, false);
+      this.operandMul = operandMul;
     }
 
     @Override
@@ -96,14 +104,14 @@ public final class GemvBench {
           for (; done < n - PER_BLOCK; done += PER_BLOCK) {
             t.mramRead(addrA, cacheA, 0, BLOCK);
             t.mramRead(addrB, cacheB, 0, BLOCK);
-            accumulate(t, cacheC, pos, cacheA, cacheB, PER_BLOCK);
+            accumulate(t, cacheC, pos, cacheA, cacheB, PER_BLOCK, operandMul);
             t.instructions(BLOCK_INSTRUCTIONS);
             addrA += BLOCK;
             addrB += BLOCK;
           }
           t.mramRead(addrA, cacheA, 0, BLOCK);
           t.mramRead(addrB, cacheB, 0, BLOCK);
-          accumulate(t, cacheC, pos, cacheA, cacheB, n - done);
+          accumulate(t, cacheC, pos, cacheA, cacheB, n - done, operandMul);
           t.instructions(ROW_INSTRUCTIONS);
         }
         t.mramWrite(cacheC, 0, addrC, 8);
@@ -112,15 +120,29 @@ public final class GemvBench {
     }
   }
 
-  private static void accumulate(Tasklet t, WramBuffer c, int pos, WramBuffer a, WramBuffer b, int count) {
+  private static void accumulate(Tasklet t, WramBuffer c, int pos, WramBuffer a, WramBuffer b, int count,
+      boolean operandMul) {
+    if (operandMul && !t.functional()) {
+      throw new IllegalStateException("operand-priced multiplies need FUNCTIONAL data");
+    }
     if (t.functional()) {
       int acc = c.getInt(4 * pos);
       for (int j = 0; j < count; j++) {
         acc += a.getInt(4 * j) * b.getInt(4 * j);
+        if (operandMul) {
+          t.mul32(a.getInt(4 * j), b.getInt(4 * j));
+        }
       }
       c.putInt(4 * pos, acc);
     }
-    macLoop(t, count);
+    if (operandMul) {
+      // the loop around the multiply: four loads/stores, the accumulate, the index and the branch
+      t.compute(OpClass.LOAD_STORE, DType.INT32, 4L * count);
+      t.compute(OpClass.ADD, DType.INT32, 2L * count);
+      t.compute(OpClass.BRANCH, DType.INT32, count);
+    } else {
+      macLoop(t, count);
+    }
   }
 
   public static Result run(HardwareConfig cfg, int dpus, int rows, int cols, int tasklets, Mode mode) {
