@@ -14,9 +14,7 @@ import org.pimllm.models.onnx.OnnxModel;
 import org.pimllm.models.onnx.OnnxReader;
 import org.pimllm.models.onnx.OnnxRuntimeReference;
 import org.pimllm.passes.CalibrationRunner;
-import org.pimllm.passes.PassContext;
 import org.pimllm.passes.QuantizeInt8;
-import org.pimllm.passes.Sequential;
 import org.pimllm.driver.CompileOptions;
 import org.pimllm.runtime.CompiledModule;
 import org.pimllm.driver.PimLlm;
@@ -167,13 +165,12 @@ public final class RunCommand implements Callable<Integer> {
   private RunReport infer(OnnxModel parsed, OnnxInputs.Batch batch, CompileOptions.Precision prec, List<OnnxInputs.Hidden> sink) {
     IRModule module = OnnxInputs.importBatch(parsed, batch);
     Map<String, Tensor> feeds = OnnxInputs.tensors(parsed, batch);
-    if (prec == CompileOptions.Precision.INT8) {
-      module = Sequential.of(QuantizeInt8.pass(quantConfig(feeds))).run(module, PassContext.defaults());
-    }
-    // quantized here (above), so the compiler takes the module as built
+    // int8: the driver's pipeline quantizes with this run's configuration (calibrated on these feeds)
     CompileOptions options = CompileOptions.variant(variant).withMode(Mode.FUNCTIONAL)
         .withPrecision(CompileOptions.Precision.AS_BUILT).withFloatGemms(floatGemms());
-    try (CompiledModule compiled = PimLlm.compile(module, Target.of(hw, dpus), options)) {
+    Target target = Target.of(hw, dpus);
+    try (CompiledModule compiled = prec == CompileOptions.Precision.INT8
+        ? PimLlm.compile(module, target, options, quantConfig(feeds)) : PimLlm.compile(module, target, options)) {
       var result = compiled.run(feeds);
       sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
       return result.report();

@@ -25,8 +25,24 @@ public final class PimLlm {
 
     /** Runs the variant's pass pipeline (int8 quantization first, if asked) and prepares the module to run. */
     public static CompiledModule compile(IRModule module, Target target, CompileOptions options) {
+        return compile(module, target, options, pipeline(options));
+    }
+
+    /**
+     * {@link #compile} with QuantizeInt8 configured by the caller (e.g. ranges calibrated on sample inputs, as
+     * {@code pimllm run} does) instead of the options' precision, which must then be AS_BUILT.
+     */
+    public static CompiledModule compile(IRModule module, Target target, CompileOptions options, QuantizeInt8.Config quantization) {
+        if (options.precision() != CompileOptions.Precision.AS_BUILT) {
+            throw new IllegalArgumentException("a QuantizeInt8 configuration replaces the options' precision "
+                    + options.precision() + ": compile with precision AS_BUILT");
+        }
+        return compile(module, target, options, Pipelines.forVariant(options.variant()).withQuantization(quantization));
+    }
+
+    private static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
         Target t = target(target, options);
-        return new CompiledModule(lower(module, target, options), t, options.runOptions(), t.hostModel());
+        return new CompiledModule(p.run(module, target, options), t, options.runOptions(), t.hostModel());
     }
 
     /** The module after the variant's passes, without preparing it to run (what {@code pimllm compile --print-ir} shows). */

@@ -17,7 +17,9 @@ import org.pimllm.ir.DType;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.TensorSource;
 import org.pimllm.ir.TensorType;
+import org.pimllm.ir.StructuralEqual;
 import org.pimllm.ir.Var;
+import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.models.zoo.ModelZoo;
 import org.pimllm.sim.Mode;
 
@@ -106,5 +108,21 @@ class CompiledModuleTest {
             var e = assertThrows(IllegalArgumentException.class, () -> m.run(Map.of()));
             assertTrue(e.getMessage().contains("missing input"), e.getMessage());
         }
+    }
+
+    @Test
+    void aCallersQuantizationConfigCompilesLikeTheSamePrecisionOption() {
+        IRModule model = ModelZoo.build(ModelZoo.get("bert-tiny"), 16);
+        CompileOptions int8 = CompileOptions.variant("pimllm").withActivationAbsMax(6.0);
+        CompileOptions asBuilt = CompileOptions.variant("pimllm").withPrecision(CompileOptions.Precision.AS_BUILT);
+        try (CompiledModule a = PimLlm.compile(model, SMALL, int8);
+             CompiledModule b = PimLlm.compile(model, SMALL, asBuilt, QuantizeInt8.Config.ranges(6.0))) {
+            assertTrue(StructuralEqual.equal(a.module(), b.module()), () -> StructuralEqual.mismatch(a.module(), b.module()).orElse(""));
+            assertEquals(a.simulate().totalSeconds(), b.simulate().totalSeconds());
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> PimLlm.compile(model, SMALL, int8, QuantizeInt8.Config.ranges(6.0)));
+        assertEquals("a QuantizeInt8 configuration replaces the options' precision INT8: compile with precision AS_BUILT",
+                e.getMessage());
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The named passes of this module, in the order of the standard pipeline ({@link Pipelines}). Names
+ * The named passes of this module, in pipeline order (pimllm-driver's Pipelines builds the variants). Names
  * are what {@code --disable-pass} and {@link PassContext.Builder#disable} accept, and what required
  * passes are resolved by.
  */

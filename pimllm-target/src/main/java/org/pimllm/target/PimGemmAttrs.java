@@ -18,7 +18,7 @@ import org.pimllm.pgemm.TilingPlan;
  *                         (..., K, N) tensor that PGEMMlib transposes on the host at run time (HOST time)
  * @param resident         B is a constant the runtime places in the pooled DPUs' MRAM once (set by PoolPimResources)
  * @param estimatedSeconds the compiler's estimate of one call as the variant makes it: the Tile-Selector's model
- *                         on pooled DPUs (unpooled when PoolPimResources does not run: allocation and load
+ *                         on pooled DPUs (unpooled when the pipeline does not pool its calls: allocation and load
  *                         around the call), host transposition of a row-major B included; for resident weights,
  *                         the simulated time of a call that moves only A and C
  */
