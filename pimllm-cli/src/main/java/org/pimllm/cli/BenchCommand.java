@@ -1,7 +1,9 @@
 package org.pimllm.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path trace;
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a bar chart of the speedups over base (PNG).")
   Path plot;
-  @Option(names = "--no-progress", description = "Do not show the progress bar.")
+  @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
   boolean noProgress;
 
   @Override
@@ -106,9 +108,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
     }
+    // an output file that cannot be written fails now, not after the whole benchmark ran
+    checkWritable(json, "--json");
+    checkWritable(csv, "--csv");
+    checkWritable(trace, "--trace");
+    checkWritable(plot, "--plot");
     long t0 = System.nanoTime();
     EndToEnd.Results results;
-    if (noProgress) {
+    if (!Main.showProgress(noProgress)) {
       results = EndToEnd.run(cfg, toRun, r -> { });
     } else {
       try (ProgressBar pb = new ProgressBarBuilder().setTaskName("bench").setInitialMax(cfg.runs())
@@ -148,6 +155,46 @@ public final class BenchCommand implements Callable<Integer> {
     if (!written.isEmpty()) out.println("wrote " + String.join(", ", written));
     out.flush();
     return 0;
+  }
+
+  /**
+   * Fails with a one-line error naming {@code option}, the path and the cause when {@code file} cannot be written;
+   * creates missing parent folders (e.g. {@code out/} of {@code --plot out/speedup.png}). A file this creates to
+   * try is removed again.
+   */
+  static void checkWritable(Path file, String option) {
+    if (file == null) {
+      return;
+    }
+    String cause = null;
+    Path parent = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      cause = "it is a directory";
+    } else if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+      cause = parent + " is not a folder";
+    } else {
+      boolean existed = Files.exists(file);
+      try {
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          // opened for writing: the benchmark's output can go there
+        }
+        if (!existed) {
+          Files.delete(file);
+        }
+      } catch (java.nio.file.AccessDeniedException e) {
+        cause = "permission denied" + (e.getFile() != null && !e.getFile().equals(file.toString()) ? " (" + e.getFile() + ")" : "");
+      } catch (java.nio.file.FileSystemException e) {
+        cause = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      } catch (java.io.IOException e) {
+        cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      }
+    }
+    if (cause != null) {
+      throw new IllegalArgumentException(option + " " + file + " cannot be written: " + cause);
+    }
   }
 
   /**

@@ -77,7 +77,8 @@ public final class Main implements Callable<Integer> {
 
   private static int onBadArguments(CommandLine.ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
-    cl.getErr().println("error: " + ex.getMessage());
+    // picocli words some messages "Error: ..."; one "error: " prefix is enough
+    cl.getErr().println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
     cl.getErr().println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
     return 2;
   }
@@ -101,6 +102,15 @@ public final class Main implements Callable<Integer> {
         || ex instanceof java.io.IOException
         || ex instanceof java.io.UncheckedIOException
         || ex instanceof UnsupportedOperationException;
+  }
+
+  /**
+   * Whether to draw a progress bar: not with --no-progress, and not when the console is not a terminal (a pipe or
+   * file would receive its control codes).
+   */
+  static boolean showProgress(boolean noProgress) {
+    java.io.Console console = System.console();
+    return !noProgress && console != null && console.isTerminal();
   }
 
   static final class Version implements CommandLine.IVersionProvider {
