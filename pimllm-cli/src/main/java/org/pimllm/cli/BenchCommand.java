@@ -105,6 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
       EndToEnd.validateTarget(cfg);
     }
     List<EndToEnd.NamedModel> toRun = named;
+    checkWeightsFitMram(toRun, cfg);
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
     }
@@ -158,6 +159,30 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
+   * A PIM variant needs the model's int8 GEMM weights in the DPUs' MRAM: when they exceed the MRAM of the smallest
+   * --dpus count, fail at once with the sizes and the DPU count that would hold them, rather than run for minutes
+   * (one DPU simulating a 7B model) or finish with nearly every GEMM on the CPU and no word why.
+   */
+  static void checkWeightsFitMram(List<EndToEnd.NamedModel> models, BenchConfig cfg) {
+    if (cfg.variants().stream().allMatch(v -> v.startsWith("cpu"))) {
+      return; // the CPU baselines use no DPU
+    }
+    org.pimllm.sim.HardwareConfig hw = org.pimllm.sim.HardwareConfig.presetOrFile(cfg.hw());
+    int fewest = cfg.dpus().stream().mapToInt(Integer::intValue).min().orElseThrow();
+    long capacity = (long) fewest * hw.mramBytes();
+    for (EndToEnd.NamedModel m : models) {
+      long weights = ModelZoo.stats(m.build().apply(cfg.seqs().getFirst())).int8WeightBytes();
+      if (weights > capacity) {
+        long needed = Math.ceilDiv(weights, hw.mramBytes());
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: its int8 GEMM weights (%.2f GiB)"
+            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s); give --dpus %d or more (the machine has %d),"
+            + " or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
+            capacity / 1073741824.0, hw.name(), needed, hw.totalDpus()));
+      }
+    }
+  }
+
+  /**
    * Fails with a one-line error naming {@code option}, the path and the cause when {@code file} cannot be written;
    * creates missing parent folders (e.g. {@code out/} of {@code --plot out/speedup.png}). A file this creates to
    * try is removed again.
@@ -204,6 +229,7 @@ public final class BenchCommand implements Callable<Integer> {
   static EndToEnd.NamedModel onnxModel(String onnx, CompileOptions.Precision int8) {
     OnnxInputs.Model model = OnnxInputs.resolve(onnx, null);
     OnnxModel parsed = OnnxReader.read(model.file());
+    RunCommand.checkEncoderShape(parsed, model);
     String name = OnnxInputs.BUNDLED.containsKey(onnx) ? onnx : model.file().getFileName().toString();
     CompileOptions.Precision precision = OnnxInputs.isQuantized(parsed) ? CompileOptions.Precision.AS_BUILT : int8;
     return new EndToEnd.NamedModel(name, seq -> OnnxInputs.importBatch(parsed, OnnxInputs.synthetic(seq)),

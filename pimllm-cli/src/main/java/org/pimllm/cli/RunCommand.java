@@ -124,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     floatGemms(); // a bad --fp32-gemms value fails before the import
     OnnxModel parsed = OnnxReader.read(model.file());
+    checkEncoderShape(parsed, model);
     if (prec == CompileOptions.Precision.INT8 && OnnxInputs.isQuantized(parsed)) {
       if (quantGiven) {
         throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
@@ -172,6 +173,25 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * pimllm run feeds token ids and reads a last_hidden_state: a graph with no nodes or whose first output is not
+   * (batch, tokens, hidden) is an error naming the file and what it has.
+   */
+  static void checkEncoderShape(OnnxModel parsed, OnnxInputs.Model model) {
+    String file = model.file().getFileName().toString();
+    if (parsed.graph().nodes().isEmpty()) {
+      throw new IllegalArgumentException(file + " has no nodes: there is nothing to run");
+    }
+    if (parsed.graph().outputs().isEmpty()) {
+      throw new IllegalArgumentException(file + " declares no graph output");
+    }
+    OnnxModel.ValueInfo first = parsed.graph().outputs().getFirst();
+    if (!first.shape().isEmpty() && first.shape().size() != 3) {
+      throw new IllegalArgumentException(file + ": its first output '" + first.name() + "' has " + first.shape().size()
+          + " dimension(s); pimllm run reads a text encoder's last_hidden_state (batch, tokens, hidden)");
+    }
+  }
+
   /** Imports the model for one batch, compiles it, runs it on the batch (FUNCTIONAL) and keeps its hidden states. */
   private RunReport infer(OnnxModel parsed, OnnxInputs.Batch batch, CompileOptions.Precision prec, List<OnnxInputs.Hidden> sink) {
     IRModule module = OnnxInputs.importBatch(parsed, batch);
@@ -183,6 +203,10 @@ public final class RunCommand implements Callable<Integer> {
     try (CompiledModule compiled = prec == CompileOptions.Precision.INT8
         ? PimLlm.compile(module, target, options, quantConfig(feeds)) : PimLlm.compile(module, target, options)) {
       var result = compiled.run(feeds);
+      if (result.outputs().isEmpty() || result.outputs().get(0).shape().length != 3) {
+        throw new IllegalArgumentException(parsed.graph().name() + ": the first output is not (batch, tokens, hidden);"
+            + " pimllm run reads a text encoder's last_hidden_state");
+      }
       sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
       return result.report();
     }

@@ -85,6 +85,7 @@ public final class TuneCommand implements Callable<Integer> {
       CompileCommand.checkDpus(dpus, cfg);
       GemmShape shape = GemmShape.of(b, m, k, n);
       GemmDType type = GemmDType.parse(dtype);
+      GemmCommand.checkFits(shape, type, cfg, dpus);
       Tuning.Outcome o = withProgress(tuning, "oracle", shape, type, dpus, tuning.candidateCount(shape, type, dpus));
       result = caseJson(o);
       if (!json) {

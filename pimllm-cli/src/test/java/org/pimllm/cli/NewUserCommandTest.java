@@ -110,6 +110,116 @@ class NewUserCommandTest {
   }
 
   @Test
+  void weightsOverTheDpusMramFailAtOnce() {
+    // llama-7b's ~6.5 GB of int8 weights on one DPU's 64 MiB: said before any run, not after minutes
+    assertOneLineError(MainTest.run("bench", "--models", "llama-7b", "--dpus", "1"),
+        "llama-7b: its int8 GEMM weights");
+    MainTest.Result r = MainTest.run("bench", "--models", "llama2-13b", "--dpus", "16", "--variants", "pimllm");
+    assertOneLineError(r, "do not fit the MRAM of 16 DPU(s)");
+    assertTrue(r.err().contains("give --dpus"), r.err());
+  }
+
+  @Test
+  void hwShowJsonLoadsBackWithHw(@TempDir Path dir) throws Exception {
+    MainTest.Result shown = MainTest.run("hw", "show", "upmem-2556-350", "--json");
+    assertEquals(0, shown.code(), shown.err());
+    Path file = dir.resolve("mine.json");
+    Files.writeString(file, shown.out());
+    MainTest.Result again = MainTest.run("hw", "show", file.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().startsWith("upmem-2556-350: "), again.out());
+    MainTest.Result tuned = MainTest.run("tune", "--m", "16", "--k", "64", "--n", "64", "--dpus", "64", "--hw", file.toString());
+    assertEquals(0, tuned.code(), tuned.err());
+  }
+
+  @Test
+  void onnxGraphsWithoutNodesOrWithA2dOutputAreNamedErrors(@TempDir Path dir) throws Exception {
+    Path empty = dir.resolve("empty.onnx");
+    Files.write(empty, onnx(false, 2));
+    assertOneLineError(MainTest.run("run", "--onnx", empty.toString(), "--tokens", "101,102"), "empty.onnx has no nodes");
+    MainTest.Result bench = MainTest.run("bench", "--onnx", empty.toString(), "--seq", "8", "--dpus", "64");
+    assertOneLineError(bench, "empty.onnx has no nodes");
+    assertFalse(bench.out().contains("0.000"), bench.out());
+    Path flat = dir.resolve("flat.onnx");
+    Files.write(flat, onnx(true, 2));
+    assertOneLineError(MainTest.run("run", "--onnx", flat.toString(), "--tokens", "101,102"),
+        "flat.onnx: its first output 'y' has 2 dimension(s)");
+  }
+
+  /** A hand-encoded ONNX graph: input_ids (batch, seq) int64; with a node, y = Cast(input_ids) of {@code outRank} dims. */
+  static byte[] onnx(boolean withNode, int outRank) throws Exception {
+    byte[] dims = message(o -> {
+      o.writeByteArray(1, message(d -> d.writeString(2, "batch")));
+      for (int i = 1; i < outRank; i++) {
+        o.writeByteArray(1, message(d -> d.writeString(2, "seq")));
+      }
+    });
+    byte[] int64Type = message(o -> o.writeByteArray(1, message(t -> {
+      t.writeInt32(1, 7); // INT64
+      t.writeByteArray(2, dims);
+    })));
+    byte[] floatType = message(o -> o.writeByteArray(1, message(t -> {
+      t.writeInt32(1, 1); // FLOAT
+      t.writeByteArray(2, dims);
+    })));
+    byte[] input = message(o -> {
+      o.writeString(1, "input_ids");
+      o.writeByteArray(2, int64Type);
+    });
+    byte[] output = message(o -> {
+      o.writeString(1, withNode ? "y" : "input_ids");
+      o.writeByteArray(2, withNode ? floatType : int64Type);
+    });
+    byte[] node = message(o -> {
+      o.writeString(1, "input_ids");
+      o.writeString(2, "y");
+      o.writeString(3, "cast");
+      o.writeString(4, "Cast");
+      o.writeByteArray(5, message(a -> {
+        a.writeString(1, "to");
+        a.writeInt64(3, 1);
+        a.writeInt32(20, 2); // INT
+      }));
+    });
+    byte[] graph = message(o -> {
+      if (withNode) {
+        o.writeByteArray(1, node);
+      }
+      o.writeString(2, "g");
+      o.writeByteArray(11, input);
+      o.writeByteArray(12, output);
+    });
+    return message(o -> {
+      o.writeInt64(1, 8);
+      o.writeByteArray(7, graph);
+      o.writeByteArray(8, message(s -> s.writeInt64(2, 13)));
+    });
+  }
+
+  interface Body {
+    void write(com.google.protobuf.CodedOutputStream o) throws java.io.IOException;
+  }
+
+  static byte[] message(Body body) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+    body.write(o);
+    o.flush();
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void hugeShapesAreNamedWithoutOverflowedNumbers() {
+    for (String cmd : List.of("gemm", "tune")) {
+      MainTest.Result r = MainTest.run(cmd, "--m", "2147483647", "--k", "64", "--n", "64");
+      assertOneLineError(r, "--m 2147483647 is too big: at most 1073741824");
+      r = MainTest.run(cmd, "--m", "1048576", "--k", "1048576", "--n", "1048576", "--dpus", "64");
+      assertOneLineError(r, "is too big for 64 DPUs");
+      assertFalse(r.err().strip().matches(".*-\\d.*"), "no negative (overflowed) number: " + r.err());
+    }
+  }
+
+  @Test
   void parserErrorsHaveOnePrefixAndHelpSummariesAreWholeSentences() {
     MainTest.Result r = MainTest.run("compile");
     assertEquals(2, r.code());
