@@ -47,7 +47,8 @@ public final class CompileCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--model", description = "A model of the zoo (e.g. bert-base, gpt2, llama-7b).")
     String model;
-    @Option(names = "--ir", description = "An IR text file (.relay), as printed by pimllm or written by --dump-dir.")
+    @Option(names = "--ir", description = "An IR text file (.relay) with its constants, e.g. as written by --dump-dir"
+        + " (the summarized IR that --print-ir and `pimllm models --print-ir` show leaves constants out and does not load).")
     Path ir;
   }
 
@@ -120,6 +121,7 @@ public final class CompileCommand implements Callable<Integer> {
           + " (sample inputs come from the zoo)");
     }
     IRModule before = load();
+    checkNoEmptyGemms(before);
     if (int8) {
       pipeline = pipeline.withQuantization(dynamic ? QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED)
           : calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
@@ -156,6 +158,24 @@ public final class CompileCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * A GEMM with an empty operand (a zero dimension) has nothing to place or time: an error naming it, rather than a
+   * GEMM that silently disappears from the placement table.
+   */
+  static void checkNoEmptyGemms(IRModule module) {
+    for (org.pimllm.ir.Expr e : org.pimllm.ir.ExprVisitor.postOrder(module.main().body())) {
+      if (e instanceof org.pimllm.ir.Call c && (c.is(org.pimllm.ir.Ops.DENSE) || c.is(org.pimllm.ir.Ops.MATMUL)
+          || c.is(org.pimllm.ir.Ops.BATCH_MATMUL))) {
+        for (org.pimllm.ir.Expr arg : c.args()) {
+          if (arg.type() instanceof org.pimllm.ir.TensorType t && t.numElements() == 0) {
+            throw new IllegalArgumentException(c.op().name() + " has an empty operand " + t + " (a zero dimension):"
+                + " a GEMM needs at least one row, column and reduction element");
+          }
+        }
+      }
+    }
+  }
+
   /** A --dpus budget must be one of the machine's DPU counts (pimllm compile and pimllm tune). */
   static void checkDpus(int dpus, HardwareConfig cfg) {
     if (dpus < 1 || dpus > cfg.totalDpus()) {
@@ -171,7 +191,11 @@ public final class CompileCommand implements Callable<Integer> {
   }
 
   private org.pimllm.models.zoo.ModelConfig zooConfig() {
-    var config = ModelZoo.get(source.model);
+    return withLayers(ModelZoo.get(source.model), layers);
+  }
+
+  /** The model with only its first {@code layers} layers (null: all); more than it has is an error (compile, models). */
+  static org.pimllm.models.zoo.ModelConfig withLayers(org.pimllm.models.zoo.ModelConfig config, Integer layers) {
     if (layers != null && (layers < 1 || layers > config.layers())) {
       throw new IllegalArgumentException("--layers must be between 1 and the " + config.layers() + " layers of "
           + config.name() + ", got " + layers);

@@ -22,6 +22,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Compile and run LLMs on a simulated UPMEM-like processing-in-memory machine.",
+    footer = {"", "Shared options mean the same in every command: --hw (preset name or JSON file, default upmem-2560-450),"
+        + " --dpus (DPU budget, default 2048), --variant/--variants (naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu,"
+        + " cpu-peak: one pass list each), --precision int8|fp32, --quant static|dynamic, --act-abs-max, --seq,"
+        + " --no-progress. Every command, option and default: docs/cli.md."},
     subcommandsRepeatable = false)
 public final class Main implements Callable<Integer> {
 

@@ -80,6 +80,7 @@ class NewUserCommandTest {
   void moreLayersThanTheModelHasIsAnError() {
     assertOneLineError(MainTest.run("compile", "--model", "bert-tiny", "--layers", "1000"), "--layers must be between 1 and the 2 layers of bert-tiny");
     assertOneLineError(MainTest.run("compile", "--model", "bert-tiny", "--layers", "0"), "--layers must be between 1");
+    assertOneLineError(MainTest.run("models", "bert-tiny", "--print-ir", "--layers", "3"), "--layers must be between 1 and the 2 layers");
   }
 
   @Test
@@ -217,6 +218,31 @@ class NewUserCommandTest {
       assertOneLineError(r, "is too big for 64 DPUs");
       assertFalse(r.err().strip().matches(".*-\\d.*"), "no negative (overflowed) number: " + r.err());
     }
+  }
+
+  @Test
+  void everyStrategyWithoutFactorsGetsLegalOnes() {
+    // issue 15: --fn defaulted to 1 and ntile failed; a strategy alone now gets the Tile-Selector's factors
+    for (String strategy : List.of("base", "ntile", "ktile", "mixed", "batched", "auto")) {
+      MainTest.Result r = MainTest.run("gemm", "--b", strategy.equals("batched") ? "2" : "1", "--m", "64", "--k", "96",
+          "--n", "130", "--dpus", "32", "--strategy", strategy, "--json");
+      assertEquals(0, r.code(), strategy + ": " + r.err());
+    }
+  }
+
+  @Test
+  void mainHelpPointsToTheSharedOptionsPage() {
+    MainTest.Result r = MainTest.run("--help");
+    assertTrue(r.out().contains("docs/cli.md") && r.out().contains("--precision int8|fp32"), r.out());
+  }
+
+  @Test
+  void anEmptyDenseIsAnErrorNotDropped(@TempDir Path dir) throws Exception {
+    org.pimllm.ir.Builder b = new org.pimllm.ir.Builder(5);
+    org.pimllm.ir.Var x = b.var("x", org.pimllm.ir.DType.FP32, 0, 768);
+    Path f = dir.resolve("empty-rows.relay");
+    Files.writeString(f, org.pimllm.ir.text.Printer.print(b.module(b.function(b.matmul(x, b.weight("w", 768, 64)), x))));
+    assertOneLineError(MainTest.run("compile", "--ir", f.toString(), "--precision", "fp32"), "has an empty operand");
   }
 
   @Test
