@@ -134,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
           + " inference's values at run time (qnn.dynamic_quantize on the host)");
     }
     report.print(out);
+    noteCpuHeavyRuns(out, results.records());
     out.printf(java.util.Locale.ROOT, "%n%d runs in %.1f s of wall-clock time; every time above is simulated (simulator +"
         + " host-CPU model of preset %s), not measured.%n", cfg.runs(), (System.nanoTime() - t0) * 1e-9, hw);
     List<String> written = new ArrayList<>();
@@ -156,6 +157,23 @@ public final class BenchCommand implements Callable<Integer> {
     if (!written.isEmpty()) out.println("wrote " + String.join(", ", written));
     out.flush();
     return 0;
+  }
+
+  /**
+   * A PIM variant whose runs kept most GEMMs on the CPU gets one note naming them, so a user does not read a near-CPU
+   * time as a PIM result without knowing why.
+   */
+  static void noteCpuHeavyRuns(PrintWriter out, List<org.pimllm.benchmarks.e2e.BenchRecord> records) {
+    List<String> runs = records.stream()
+        .filter(r -> !r.variant().startsWith("cpu") && r.cpuGemms() > r.pimGemms())
+        .map(r -> r.model() + "/" + r.variant() + "@" + r.dpus() + " (" + r.cpuGemms() + " of " + (r.cpuGemms() + r.pimGemms())
+            + " on the CPU)")
+        .toList();
+    if (!runs.isEmpty()) {
+      out.println("note: most GEMMs ran on the CPU in " + String.join(", ", runs) + ": PartitionCpuPim estimated the host"
+          + " faster, or PGEMMlib had no legal plan; `pimllm compile --model M --variant V --dpus D` shows each GEMM's"
+          + " placement and estimates");
+    }
   }
 
   /**

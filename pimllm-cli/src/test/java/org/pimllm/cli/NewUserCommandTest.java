@@ -246,6 +246,20 @@ class NewUserCommandTest {
   }
 
   @Test
+  void benchNotesRunsThatKeptMostGemmsOnTheCpu(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("r.json");
+    MainTest.Result r = MainTest.run("bench", "--models", "bert-tiny", "--seq", "16", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,base,pimllm", "--json", json.toString());
+    assertEquals(0, r.code(), r.err());
+    for (JsonNode rec : new ObjectMapper().readTree(json.toFile()).get("records")) {
+      String run = "bert-tiny/" + rec.get("variant").asText() + "@64 (";
+      boolean cpuHeavy = !rec.get("variant").asText().startsWith("cpu")
+          && rec.get("cpuGemms").asLong() > rec.get("pimGemms").asLong();
+      assertEquals(cpuHeavy, r.out().contains(run), run + " noted exactly when most of its GEMMs ran on the CPU: " + r.out());
+    }
+  }
+
+  @Test
   void parserErrorsHaveOnePrefixAndHelpSummariesAreWholeSentences() {
     MainTest.Result r = MainTest.run("compile");
     assertEquals(2, r.code());
