@@ -1,7 +1,9 @@
 package org.pimllm.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path trace;
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a bar chart of the speedups over base (PNG).")
   Path plot;
-  @Option(names = "--no-progress", description = "Do not show the progress bar.")
+  @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
   boolean noProgress;
 
   @Override
@@ -103,12 +105,18 @@ public final class BenchCommand implements Callable<Integer> {
       EndToEnd.validateTarget(cfg);
     }
     List<EndToEnd.NamedModel> toRun = named;
+    checkWeightsFitMram(toRun, cfg);
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
     }
+    // an output file that cannot be written fails now, not after the whole benchmark ran
+    checkWritable(json, "--json");
+    checkWritable(csv, "--csv");
+    checkWritable(trace, "--trace");
+    checkWritable(plot, "--plot");
     long t0 = System.nanoTime();
     EndToEnd.Results results;
-    if (noProgress) {
+    if (!Main.showProgress(noProgress)) {
       results = EndToEnd.run(cfg, toRun, r -> { });
     } else {
       try (ProgressBar pb = new ProgressBarBuilder().setTaskName("bench").setInitialMax(cfg.runs())
@@ -126,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
           + " inference's values at run time (qnn.dynamic_quantize on the host)");
     }
     report.print(out);
+    noteCpuHeavyRuns(out, results.records());
     out.printf(java.util.Locale.ROOT, "%n%d runs in %.1f s of wall-clock time; every time above is simulated (simulator +"
         + " host-CPU model of preset %s), not measured.%n", cfg.runs(), (System.nanoTime() - t0) * 1e-9, hw);
     List<String> written = new ArrayList<>();
@@ -151,12 +160,94 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
+   * A PIM variant whose runs kept most GEMMs on the CPU gets one note naming them, so a user does not read a near-CPU
+   * time as a PIM result without knowing why.
+   */
+  static void noteCpuHeavyRuns(PrintWriter out, List<org.pimllm.benchmarks.e2e.BenchRecord> records) {
+    List<String> runs = records.stream()
+        .filter(r -> !r.variant().startsWith("cpu") && r.cpuGemms() > r.pimGemms())
+        .map(r -> r.model() + "/" + r.variant() + "@" + r.dpus() + " (" + r.cpuGemms() + " of " + (r.cpuGemms() + r.pimGemms())
+            + " on the CPU)")
+        .toList();
+    if (!runs.isEmpty()) {
+      out.println("note: most GEMMs ran on the CPU in " + String.join(", ", runs) + ": PartitionCpuPim estimated the host"
+          + " faster, or PGEMMlib had no legal plan; `pimllm compile --model M --variant V --dpus D` shows each GEMM's"
+          + " placement and estimates");
+    }
+  }
+
+  /**
+   * A PIM variant needs the model's int8 GEMM weights in the DPUs' MRAM: when they exceed the MRAM of the smallest
+   * --dpus count, fail at once with the sizes and the DPU count that would hold them, rather than run for minutes
+   * (one DPU simulating a 7B model) or finish with nearly every GEMM on the CPU and no word why.
+   */
+  static void checkWeightsFitMram(List<EndToEnd.NamedModel> models, BenchConfig cfg) {
+    if (cfg.variants().stream().allMatch(v -> v.startsWith("cpu"))) {
+      return; // the CPU baselines use no DPU
+    }
+    org.pimllm.sim.HardwareConfig hw = org.pimllm.sim.HardwareConfig.presetOrFile(cfg.hw());
+    int fewest = cfg.dpus().stream().mapToInt(Integer::intValue).min().orElseThrow();
+    long capacity = (long) fewest * hw.mramBytes();
+    for (EndToEnd.NamedModel m : models) {
+      long weights = ModelZoo.stats(m.build().apply(cfg.seqs().getFirst())).int8WeightBytes();
+      if (weights > capacity) {
+        long needed = Math.ceilDiv(weights, hw.mramBytes());
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: its int8 GEMM weights (%.2f GiB)"
+            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s); give --dpus %d or more (the machine has %d),"
+            + " or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
+            capacity / 1073741824.0, hw.name(), needed, hw.totalDpus()));
+      }
+    }
+  }
+
+  /**
+   * Fails with a one-line error naming {@code option}, the path and the cause when {@code file} cannot be written;
+   * creates missing parent folders (e.g. {@code out/} of {@code --plot out/speedup.png}). A file this creates to
+   * try is removed again.
+   */
+  static void checkWritable(Path file, String option) {
+    if (file == null) {
+      return;
+    }
+    String cause = null;
+    Path parent = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      cause = "it is a directory";
+    } else if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+      cause = parent + " is not a folder";
+    } else {
+      boolean existed = Files.exists(file);
+      try {
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          // opened for writing: the benchmark's output can go there
+        }
+        if (!existed) {
+          Files.delete(file);
+        }
+      } catch (java.nio.file.AccessDeniedException e) {
+        cause = "permission denied" + (e.getFile() != null && !e.getFile().equals(file.toString()) ? " (" + e.getFile() + ")" : "");
+      } catch (java.nio.file.FileSystemException e) {
+        cause = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      } catch (java.io.IOException e) {
+        cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      }
+    }
+    if (cause != null) {
+      throw new IllegalArgumentException(option + " " + file + " cannot be written: " + cause);
+    }
+  }
+
+  /**
    * The ONNX model as a benchmark model: imported for (1, seq) per sequence length, synthetic token inputs; an fp32
    * model compiled at {@code int8}, a quantized one as built.
    */
   static EndToEnd.NamedModel onnxModel(String onnx, CompileOptions.Precision int8) {
     OnnxInputs.Model model = OnnxInputs.resolve(onnx, null);
     OnnxModel parsed = OnnxReader.read(model.file());
+    RunCommand.checkEncoderShape(parsed, model);
     String name = OnnxInputs.BUNDLED.containsKey(onnx) ? onnx : model.file().getFileName().toString();
     CompileOptions.Precision precision = OnnxInputs.isQuantized(parsed) ? CompileOptions.Precision.AS_BUILT : int8;
     return new EndToEnd.NamedModel(name, seq -> OnnxInputs.importBatch(parsed, OnnxInputs.synthetic(seq)),

@@ -37,8 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * optimized IR and the placement table (each GEMM: shape, CPU or PIM, plan, estimated time).
  */
 @Command(name = "compile", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compile a model for the simulated PIM machine: run the pass pipeline and print the optimized IR",
-        "and where each GEMM runs (CPU or PIM), with its plan and estimated time (model estimates, not measurements)."})
+    description = {"Compile a model for the simulated PIM machine and show where each GEMM runs.",
+        "Runs the pass pipeline and prints the optimized IR and where each GEMM runs (CPU or PIM), with its plan and"
+            + " estimated time (model estimates, not measurements)."})
 public final class CompileCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -46,7 +47,8 @@ public final class CompileCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--model", description = "A model of the zoo (e.g. bert-base, gpt2, llama-7b).")
     String model;
-    @Option(names = "--ir", description = "An IR text file (.relay), as printed by pimllm or written by --dump-dir.")
+    @Option(names = "--ir", description = "An IR text file (.relay) with its constants, e.g. as written by --dump-dir"
+        + " (the summarized IR that --print-ir and `pimllm models --print-ir` show leaves constants out and does not load).")
     Path ir;
   }
 
@@ -68,14 +70,23 @@ public final class CompileCommand implements Callable<Integer> {
   int optLevel;
   @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch a pass off (repeatable or comma-separated).")
   List<String> disabled = new ArrayList<>();
-  @Option(names = "--int8", description = "Quantize the fp32 model to int8 first (QuantizeInt8 with --act-abs-max as every activation's range).")
-  boolean int8;
+  @Option(names = "--precision", defaultValue = "int8", paramLabel = "int8|fp32", description = "int8: quantize the fp32"
+      + " graph's GEMMs first (QuantizeInt8), as `pimllm bench` runs every variant; fp32: compile the graph as built"
+      + " (default ${DEFAULT-VALUE}).")
+  String precision;
+  /** The former switch; int8 is now the default, so it only says so again. */
+  @Option(names = "--int8", hidden = true, description = "Same as --precision int8 (the default).")
+  boolean int8Flag;
+  @Option(names = "--quant", defaultValue = "static", paramLabel = "static|dynamic", description = "With --precision int8:"
+      + " static: symmetric int8 activations with the range --act-abs-max (the paper's setting, bench's default); dynamic:"
+      + " uint8 activations with ranges taken at run time (default ${DEFAULT-VALUE}).")
+  String quant;
   @Option(names = "--act-abs-max", defaultValue = "8.0",
-      description = "Activation range |x| <= this for --int8 scales (affects numerics only, not plans or times; default ${DEFAULT-VALUE}).")
+      description = "Activation range |x| <= this for static int8 scales (affects numerics only, not plans or times; default ${DEFAULT-VALUE}).")
   double actAbsMax;
   @Option(names = "--calibrate", paramLabel = "N",
-      description = "With --int8 and --model: activation ranges from N sample inputs run through the IR's reference interpreter"
-          + " (slow; small models) instead of --act-abs-max.")
+      description = "With --precision int8 --quant static and --model: activation ranges from N sample inputs run through"
+          + " the IR's reference interpreter (slow; small models) instead of --act-abs-max.")
   Integer calibrate;
   @Option(names = "--print-ir", defaultValue = "after", description = "Print the IR before, after, both or none (default ${DEFAULT-VALUE}).")
   String printIr;
@@ -94,12 +105,26 @@ public final class CompileCommand implements Callable<Integer> {
     HardwareConfig cfg = HardwareConfig.presetOrFile(hw);
     checkDpus(dpus, cfg);
     Pipelines.Pipeline pipeline = Pipelines.forVariant(variant);
-    IRModule before = load();
-    if (calibrate != null && (!int8 || source.model == null || calibrate < 1)) {
-      throw new IllegalArgumentException("--calibrate N needs --int8, --model and N >= 1 (sample inputs come from the zoo)");
+    boolean int8 = switch (int8Flag ? "int8" : precision.toLowerCase(java.util.Locale.ROOT)) {
+      case "int8" -> true;
+      case "fp32" -> false;
+      default -> throw new IllegalArgumentException("--precision must be int8 or fp32, got '" + precision + "'");
+    };
+    boolean dynamic = switch (quant.toLowerCase(java.util.Locale.ROOT)) {
+      case "static" -> false;
+      case "dynamic" -> true;
+      default -> throw new IllegalArgumentException("--quant must be static or dynamic, got '" + quant + "'");
+    };
+    checkActAbsMax(actAbsMax);
+    if (calibrate != null && (!int8 || dynamic || source.model == null || calibrate < 1)) {
+      throw new IllegalArgumentException("--calibrate N needs --precision int8 --quant static, --model and N >= 1"
+          + " (sample inputs come from the zoo)");
     }
+    IRModule before = load();
+    checkNoEmptyGemms(before);
     if (int8) {
-      pipeline = pipeline.withQuantization(calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
+      pipeline = pipeline.withQuantization(dynamic ? QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED)
+          : calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
           : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), samples(calibrate)));
     }
     PassTiming passTiming = new PassTiming();
@@ -133,6 +158,24 @@ public final class CompileCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * A GEMM with an empty operand (a zero dimension) has nothing to place or time: an error naming it, rather than a
+   * GEMM that silently disappears from the placement table.
+   */
+  static void checkNoEmptyGemms(IRModule module) {
+    for (org.pimllm.ir.Expr e : org.pimllm.ir.ExprVisitor.postOrder(module.main().body())) {
+      if (e instanceof org.pimllm.ir.Call c && (c.is(org.pimllm.ir.Ops.DENSE) || c.is(org.pimllm.ir.Ops.MATMUL)
+          || c.is(org.pimllm.ir.Ops.BATCH_MATMUL))) {
+        for (org.pimllm.ir.Expr arg : c.args()) {
+          if (arg.type() instanceof org.pimllm.ir.TensorType t && t.numElements() == 0) {
+            throw new IllegalArgumentException(c.op().name() + " has an empty operand " + t + " (a zero dimension):"
+                + " a GEMM needs at least one row, column and reduction element");
+          }
+        }
+      }
+    }
+  }
+
   /** A --dpus budget must be one of the machine's DPU counts (pimllm compile and pimllm tune). */
   static void checkDpus(int dpus, HardwareConfig cfg) {
     if (dpus < 1 || dpus > cfg.totalDpus()) {
@@ -140,8 +183,23 @@ public final class CompileCommand implements Callable<Integer> {
     }
   }
 
+  /** An activation range must be a positive finite number (pimllm compile and pimllm run). */
+  static void checkActAbsMax(double absMax) {
+    if (!(absMax > 0) || Double.isInfinite(absMax)) {
+      throw new IllegalArgumentException("--act-abs-max must be a positive finite number, got " + absMax);
+    }
+  }
+
   private org.pimllm.models.zoo.ModelConfig zooConfig() {
-    var config = ModelZoo.get(source.model);
+    return withLayers(ModelZoo.get(source.model), layers);
+  }
+
+  /** The model with only its first {@code layers} layers (null: all); more than it has is an error (compile, models). */
+  static org.pimllm.models.zoo.ModelConfig withLayers(org.pimllm.models.zoo.ModelConfig config, Integer layers) {
+    if (layers != null && (layers < 1 || layers > config.layers())) {
+      throw new IllegalArgumentException("--layers must be between 1 and the " + config.layers() + " layers of "
+          + config.name() + ", got " + layers);
+    }
     return layers != null ? config.withLayers(layers) : config;
   }
 
@@ -158,10 +216,17 @@ public final class CompileCommand implements Callable<Integer> {
       return ModelZoo.build(zooConfig(), seq);
     }
     String text;
+    if (Files.isDirectory(source.ir)) {
+      throw new IllegalArgumentException("IR file " + source.ir + " is a directory; give a .relay text file");
+    }
     try {
       text = Files.readString(source.ir);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("IR file " + source.ir + " does not exist");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("IR file " + source.ir + " is not UTF-8 text (a binary file?); give a .relay text file");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("IR file " + source.ir + " cannot be read: " + e.getMessage());
     }
     try {
       // constants the passes derived lazily (transposed, concatenated, quantized weights) reload from their keys

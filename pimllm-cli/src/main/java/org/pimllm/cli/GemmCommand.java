@@ -88,6 +88,7 @@ public final class GemmCommand implements Callable<Integer> {
     HardwareConfig cfg = HardwareConfig.presetOrFile(hw).withDpus(dpus);
     GemmShape shape = GemmShape.of(b, m, k, n);
     GemmDType type = GemmDType.parse(dtype);
+    checkFits(shape, type, cfg, dpus);
     TilingPlan plan = plan(cfg, shape, type);
     Layout layout = parseLayout(bLayout);
 
@@ -140,6 +141,38 @@ public final class GemmCommand implements Callable<Integer> {
    * kernel parameters given; everything not given is chosen (pooled calls: this command reports alloc/load/free
    * apart from the GEMM's own time).
    */
+  /** Largest --m, --k or --n: padded slice sizes and element offsets stay within int arithmetic. */
+  static final int MAX_DIM = 1 << 30;
+
+  /**
+   * A GEMM whose A, B and C together exceed the MRAM of every DPU of the budget cannot fit any plan: say so with the
+   * sizes (computed in long, overflow named) before any plan is built, instead of messages with wrapped-around numbers.
+   */
+  static void checkFits(GemmShape s, GemmDType type, HardwareConfig cfg, int dpus) {
+    String[] names = {"--b", "--m", "--k", "--n"};
+    int[] dims = {s.b(), s.m(), s.k(), s.n()};
+    for (int i = 0; i < 4; i++) {
+      if (dims[i] > MAX_DIM) {
+        throw new IllegalArgumentException(names[i] + " " + dims[i] + " is too big: at most " + MAX_DIM + " (2^30)");
+      }
+    }
+    long total;
+    try {
+      long a = Math.multiplyExact(Math.multiplyExact((long) s.b() * s.m(), (long) s.k()), (long) type.bytes());
+      long bb = Math.multiplyExact(Math.multiplyExact((long) s.b() * s.k(), (long) s.n()), (long) type.bytes());
+      long c = Math.multiplyExact(Math.multiplyExact((long) s.b() * s.m(), (long) s.n()), (long) type.accumulatorBytes());
+      total = Math.addExact(Math.addExact(a, bb), c);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("GEMM " + s + " is too big: its A, B and C bytes exceed 2^63");
+    }
+    long mram = (long) dpus * cfg.mramBytes();
+    if (total > mram) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "GEMM %s %s is too big for %d DPUs:"
+          + " A, B and C take %.2f GiB, more than their %.2f GiB of MRAM (%d x %d MiB)", s, type.name().toLowerCase(
+          java.util.Locale.ROOT), dpus, total / 1073741824.0, mram / 1073741824.0, dpus, cfg.mramBytes() >> 20));
+    }
+  }
+
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {
     Restriction r = strategy.trim().equalsIgnoreCase("auto") ? Restriction.NONE : Restriction.to(Strategy.parse(strategy));
     int[] blk = block == null ? new int[] {0, 0} : parseBlock(block);

@@ -1,11 +1,8 @@
 package org.pimllm.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pimllm.sim.HardwareConfig;
 import picocli.CommandLine;
@@ -44,6 +41,19 @@ public final class HwCommand implements Callable<Integer> {
     }
   }
 
+  /** The preset's JSON as the loader reads it: a built-in preset's resource, or the file given. */
+  static String presetText(String nameOrPath) throws java.io.IOException {
+    if (nameOrPath.endsWith(".json")) {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(nameOrPath));
+    }
+    try (java.io.InputStream in = HardwareConfig.class.getResourceAsStream("/hw/" + nameOrPath + ".json")) {
+      if (in == null) {
+        throw new IllegalStateException("preset resource /hw/" + nameOrPath + ".json is missing from the jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Command(name = "show", description = "Show every value of a preset with its unit and source.",
       mixinStandardHelpOptions = true)
   static final class Show implements Callable<Integer> {
@@ -52,19 +62,17 @@ public final class HwCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Preset name (see 'pimllm hw list') or a preset JSON file.")
     String name;
 
-    @Option(names = "--json", description = "Print one JSON object.")
+    @Option(names = "--json", description = "Print the preset as a JSON preset file, with every value's unit and"
+        + " source: save it, edit it and load it back with --hw FILE.json.")
     boolean json;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() throws java.io.IOException {
       HardwareConfig c = HardwareConfig.presetOrFile(name);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("description", c.description());
-        m.put("parameters", c.parameters());
-        out.println(JSON.writeValueAsString(m));
+        out.print(presetText(name));
+        out.flush();
         return 0;
       }
       out.println(c.name() + ": " + c.description());

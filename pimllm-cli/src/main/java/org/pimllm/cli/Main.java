@@ -22,6 +22,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Compile and run LLMs on a simulated UPMEM-like processing-in-memory machine.",
+    footer = {"", "Shared options mean the same in every command: --hw (preset name or JSON file, default upmem-2560-450),"
+        + " --dpus (DPU budget, default 2048), --variant/--variants (naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu,"
+        + " cpu-peak: one pass list each), --precision int8|fp32, --quant static|dynamic, --act-abs-max, --seq,"
+        + " --no-progress. Every command, option and default: docs/cli.md."},
     subcommandsRepeatable = false)
 public final class Main implements Callable<Integer> {
 
@@ -77,7 +81,8 @@ public final class Main implements Callable<Integer> {
 
   private static int onBadArguments(CommandLine.ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
-    cl.getErr().println("error: " + ex.getMessage());
+    // picocli words some messages "Error: ..."; one "error: " prefix is enough
+    cl.getErr().println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
     cl.getErr().println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
     return 2;
   }
@@ -101,6 +106,15 @@ public final class Main implements Callable<Integer> {
         || ex instanceof java.io.IOException
         || ex instanceof java.io.UncheckedIOException
         || ex instanceof UnsupportedOperationException;
+  }
+
+  /**
+   * Whether to draw a progress bar: not with --no-progress, and not when the console is not a terminal (a pipe or
+   * file would receive its control codes).
+   */
+  static boolean showProgress(boolean noProgress) {
+    java.io.Console console = System.console();
+    return !noProgress && console != null && console.isTerminal();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -266,8 +266,9 @@ public final class MicrobenchCommand implements Callable<Integer> {
   }
 
   @Command(name = "prim", mixinStandardHelpOptions = true,
-      description = {"A PrIM benchmark (BS, HST-L, HST-S, MLP, RED, SCAN-RSS, SCAN-SSA, SEL, TRNS, TS, UNI) at the"
-          + " real-hardware CSV's sizes: kernel, CPU-DPU, DPU-CPU and inter-DPU times (ms, simulated).",
+      description = {"A PrIM benchmark at the real-hardware CSV's sizes, simulated.",
+          "BS, HST-L, HST-S, MLP, RED, SCAN-RSS, SCAN-SSA, SEL, TRNS, TS, UNI: kernel, CPU-DPU, DPU-CPU and inter-DPU"
+              + " times (ms, simulated).",
           "With --all: every row of calibration/prim-real-hardware.csv, measured vs simulated, and the MAPE."})
   static final class Prim implements Callable<Integer> {
     @Mixin Common common;

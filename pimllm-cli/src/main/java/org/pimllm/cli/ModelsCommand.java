@@ -126,7 +126,7 @@ public final class ModelsCommand implements Callable<Integer> {
     if (models.size() != 1) {
       throw new IllegalArgumentException("--print-ir needs exactly one MODEL, e.g. 'pimllm models llama-7b --print-ir --layers 1 --seq 16'");
     }
-    ModelConfig c = layers == null ? models.getFirst() : models.getFirst().withLayers(layers);
+    ModelConfig c = CompileCommand.withLayers(models.getFirst(), layers);
     PrintWriter out = spec.commandLine().getOut();
     out.print(Printer.print(ModelZoo.build(c, seq), PrintOptions.SUMMARY));
     out.flush();

@@ -103,11 +103,28 @@ final class OnnxInputs {
         "Yes.");
   }
 
-  static Batch fromTexts(List<String> texts, Model model) {
+  /**
+   * The longest sequence the model takes: the rows of its position-embedding table (512 for MiniLM), or
+   * {@code Integer.MAX_VALUE} when the graph has none. One limit for --text and --tokens.
+   */
+  static int maxTokens(OnnxModel model) {
+    return model.graph().initializers().stream()
+        .filter(t -> t.name().contains("position_embeddings") && t.dims().length == 2)
+        .mapToInt(t -> (int) Math.min(Integer.MAX_VALUE, t.dims()[0])).findFirst().orElse(Integer.MAX_VALUE);
+  }
+
+  private static void checkLength(int tokens, int limit, String what) {
+    if (tokens > limit) {
+      throw new IllegalArgumentException(what + " has " + tokens + " tokens; the model takes at most " + limit
+          + " tokens (its position embeddings)");
+    }
+  }
+
+  static Batch fromTexts(List<String> texts, Model model, int limit) {
     if (model.tokenizer() == null) {
       throw new IllegalArgumentException("no tokenizer for " + model.file() + "; give --tokenizer tokenizer.json, or use --tokens");
     }
-    WordPieceTokenizer tok = WordPieceTokenizer.load(model.tokenizer());
+    WordPieceTokenizer tok = WordPieceTokenizer.load(model.tokenizer()).withMaxLength(Integer.MAX_VALUE);
     List<long[]> ids = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (String t : texts) {
@@ -115,12 +132,13 @@ final class OnnxInputs {
         throw new IllegalArgumentException("--text is empty; give a sentence with at least one word");
       }
       ids.add(tok.encode(t).inputIds());
+      checkLength(ids.getLast().length, limit, "--text '" + (t.length() > 40 ? t.substring(0, 40) + "...'" : t + "'"));
       labels.add(t);
     }
     return pad(ids, labels);
   }
 
-  static Batch fromTokens(List<String> lists, Model model) {
+  static Batch fromTokens(List<String> lists, Model model, int limit) {
     Integer vocab = model.tokenizer() == null ? null : WordPieceTokenizer.load(model.tokenizer()).vocabSize();
     List<long[]> ids = new ArrayList<>();
     for (String list : lists) {
@@ -139,6 +157,7 @@ final class OnnxInputs {
           throw new IllegalArgumentException("--tokens: id " + v[i] + " is outside the vocabulary (0.." + (vocab == null ? "" : vocab - 1) + ")");
         }
       }
+      checkLength(v.length, limit, "--tokens");
       ids.add(v);
     }
     return pad(ids, lists.stream().map(s -> "tokens " + s).toList());

@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code --batching padded} as one padded batch.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Run an ONNX model (e.g. the bundled all-MiniLM-L6-v2: minilm-l6, minilm-l6-q) on the simulated PIM",
-        "machine on real text, with the simulated time breakdown and, with --compare-ort, the accuracy against ONNX Runtime."})
+    description = {"Run an ONNX text encoder on real text on the simulated PIM machine.",
+        "E.g. the bundled all-MiniLM-L6-v2 (minilm-l6, minilm-l6-q): prints the simulated time breakdown and, with"
+            + " --compare-ort, the accuracy against ONNX Runtime."})
 public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -111,6 +112,10 @@ public final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--quant, --quant-attention and --act-abs-max choose how --precision int8"
           + " quantizes; add --precision int8 or drop them");
     }
+    if (actAbsMax != null) {
+      CompileCommand.checkActAbsMax(actAbsMax);
+    }
+    boolean quantGiven = quant != null || quantAttention != null || actAbsMax != null;
     quant = quant == null ? "dynamic" : quant;
     quantAttention = quantAttention == null ? "int8" : quantAttention;
     if (prec == CompileOptions.Precision.INT8) {
@@ -119,12 +124,19 @@ public final class RunCommand implements Callable<Integer> {
     }
     floatGemms(); // a bad --fp32-gemms value fails before the import
     OnnxModel parsed = OnnxReader.read(model.file());
+    checkEncoderShape(parsed, model);
     if (prec == CompileOptions.Precision.INT8 && OnnxInputs.isQuantized(parsed)) {
-      throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
-          + " run it with --precision fp32, or quantize the fp32 model (e.g. --onnx minilm-l6 --precision int8)");
+      if (quantGiven) {
+        throw new IllegalArgumentException(model.file().getFileName() + " is already quantized (it has MatMulInteger);"
+            + " it runs as built, so --quant, --quant-attention and --act-abs-max do not apply");
+      }
+      prec = CompileOptions.Precision.AS_BUILT; // int8 asked, int8 given: run its own int8 GEMMs as they are
+      spec.commandLine().getErr().println("note: " + model.file().getFileName() + " is already int8 (MatMulInteger);"
+          + " it runs as built");
     }
-    OnnxInputs.Batch batch = inputs.tokens != null ? OnnxInputs.fromTokens(inputs.tokens, model)
-        : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model);
+    OnnxInputs.Batch batch = inputs.tokens != null ? OnnxInputs.fromTokens(inputs.tokens, model, OnnxInputs.maxTokens(parsed))
+        : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model,
+            OnnxInputs.maxTokens(parsed));
     List<OnnxInputs.Batch> batches = switch (batching.toLowerCase(Locale.ROOT)) {
       case "padded" -> List.of(batch);
       case "each" -> OnnxInputs.rows(batch);
@@ -161,6 +173,25 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * pimllm run feeds token ids and reads a last_hidden_state: a graph with no nodes or whose first output is not
+   * (batch, tokens, hidden) is an error naming the file and what it has.
+   */
+  static void checkEncoderShape(OnnxModel parsed, OnnxInputs.Model model) {
+    String file = model.file().getFileName().toString();
+    if (parsed.graph().nodes().isEmpty()) {
+      throw new IllegalArgumentException(file + " has no nodes: there is nothing to run");
+    }
+    if (parsed.graph().outputs().isEmpty()) {
+      throw new IllegalArgumentException(file + " declares no graph output");
+    }
+    OnnxModel.ValueInfo first = parsed.graph().outputs().getFirst();
+    if (!first.shape().isEmpty() && first.shape().size() != 3) {
+      throw new IllegalArgumentException(file + ": its first output '" + first.name() + "' has " + first.shape().size()
+          + " dimension(s); pimllm run reads a text encoder's last_hidden_state (batch, tokens, hidden)");
+    }
+  }
+
   /** Imports the model for one batch, compiles it, runs it on the batch (FUNCTIONAL) and keeps its hidden states. */
   private RunReport infer(OnnxModel parsed, OnnxInputs.Batch batch, CompileOptions.Precision prec, List<OnnxInputs.Hidden> sink) {
     IRModule module = OnnxInputs.importBatch(parsed, batch);
@@ -172,6 +203,10 @@ public final class RunCommand implements Callable<Integer> {
     try (CompiledModule compiled = prec == CompileOptions.Precision.INT8
         ? PimLlm.compile(module, target, options, quantConfig(feeds)) : PimLlm.compile(module, target, options)) {
       var result = compiled.run(feeds);
+      if (result.outputs().isEmpty() || result.outputs().get(0).shape().length != 3) {
+        throw new IllegalArgumentException(parsed.graph().name() + ": the first output is not (batch, tokens, hidden);"
+            + " pimllm run reads a text encoder's last_hidden_state");
+      }
       sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
       return result.report();
     }

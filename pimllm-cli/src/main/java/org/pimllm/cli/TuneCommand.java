@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code pimllm tune}: the Tile-Selector's plan for a GEMM (or the paper suite), optionally against the oracle. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-    description = {"Choose a PGEMMlib plan with the Tile-Selector's analytical model and simulate it; with --oracle",
-        "also simulate every candidate plan and compare. --suite paper runs the built-in suite of GEMMs from the",
-        "PIM-LLM paper's models (seq 128 and 512; 256..2,048 DPUs)."})
+    description = {"Choose a PGEMMlib plan with the Tile-Selector's analytical model and simulate it.",
+        "With --oracle also simulate every candidate plan and compare. --suite paper runs the built-in suite of GEMMs"
+            + " from the PIM-LLM paper's models (seq 128 and 512; 256..2,048 DPUs)."})
 public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--b", defaultValue = "1", description = "Batch count (default ${DEFAULT-VALUE}).")
   int b;
@@ -53,6 +53,8 @@ public final class TuneCommand implements Callable<Integer> {
   Integer threads;
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
+  @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
+  boolean noProgress;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +85,7 @@ public final class TuneCommand implements Callable<Integer> {
       CompileCommand.checkDpus(dpus, cfg);
       GemmShape shape = GemmShape.of(b, m, k, n);
       GemmDType type = GemmDType.parse(dtype);
+      GemmCommand.checkFits(shape, type, cfg, dpus);
       Tuning.Outcome o = withProgress(tuning, "oracle", shape, type, dpus, tuning.candidateCount(shape, type, dpus));
       result = caseJson(o);
       if (!json) {
@@ -106,7 +109,9 @@ public final class TuneCommand implements Callable<Integer> {
       for (PaperSuite.Case c : cases) {
         Tuning.Outcome o = tuning.tune(c.name(), c.shape(), c.dtype(), c.dpus(), null);
         outcomes.add(o);
-        bar.step();
+        if (bar != null) {
+          bar.step();
+        }
         if (!json) {
           printCase(out, o, false);
           out.flush();
@@ -146,11 +151,15 @@ public final class TuneCommand implements Callable<Integer> {
       return tuning.tune("", shape, type, d, null);
     }
     try (ProgressBar bar = progressBar(label, total)) {
-      return tuning.tune("", shape, type, d, done -> bar.stepTo(done));
+      return tuning.tune("", shape, type, d, bar == null ? null : done -> bar.stepTo(done));
     }
   }
 
+  /** A progress bar on stderr, or null when off (--no-progress, or the output is not a terminal). */
   private ProgressBar progressBar(String label, int total) {
+    if (!Main.showProgress(noProgress)) {
+      return null;
+    }
     PrintWriter err = spec.commandLine().getErr();
     return new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
         .setConsumer(new DelegatingProgressBarConsumer(line -> {

@@ -33,7 +33,7 @@ class CompileCommandTest {
     Path f = dir.resolve("proj.relay");
     Files.writeString(f, IR);
     JsonNode j = json(MainTest.run("compile", "--ir", f.toString(), "--dpus", "256", "--hw", "upmem-2556-350",
-        "--disable-pass", "PartitionCpuPim", "--json"));
+        "--precision", "fp32", "--disable-pass", "PartitionCpuPim", "--json"));
     JsonNode g = j.get("gemms").get(0);
     assertEquals(List.of("name", "b", "m", "k", "n", "placement", "plan", "estimatedMs"), names(g));
     assertEquals("c_attn.weight.T", g.get("name").asText());
@@ -50,7 +50,7 @@ class CompileCommandTest {
     Path f = dir.resolve("proj.relay");
     Files.writeString(f, IR);
     Path dumps = dir.resolve("dumps");
-    MainTest.Result r = MainTest.run("compile", "--ir", f.toString(), "--variant", "naive", "--dpus", "64",
+    MainTest.Result r = MainTest.run("compile", "--ir", f.toString(), "--variant", "naive", "--precision", "fp32", "--dpus", "64",
         "--hw", "upmem-2556-350", "--dump-dir", dumps.toString(), "--timing");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("pim.gemm("), r.out());
@@ -89,9 +89,9 @@ class CompileCommandTest {
         "--calibrate", "2", "--json"));
     assertEquals(6, j.get("gemms").size(), j.toString());
     assertTrue(j.get("gemms").get(0).get("name").asText().endsWith(".int8"), j.toString());
-    MainTest.Result r = MainTest.run("compile", "--model", "bert-tiny", "--calibrate", "2");
+    MainTest.Result r = MainTest.run("compile", "--model", "bert-tiny", "--precision", "fp32", "--calibrate", "2");
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--calibrate N needs --int8"), r.err());
+    assertTrue(r.err().contains("--calibrate N needs --precision int8 --quant static"), r.err());
   }
 
   @Test

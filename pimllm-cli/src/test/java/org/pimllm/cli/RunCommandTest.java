@@ -113,7 +113,7 @@ class RunCommandTest {
     // same sentences, ORT on both sides (measured: 0.99050, min 0.97410); our pass is at least as close
     OnnxInputs.Model fp32 = OnnxInputs.resolve("minilm-l6", null);
     OnnxInputs.Model q = OnnxInputs.resolve("minilm-l6-q", null);
-    List<OnnxInputs.Batch> rows = OnnxInputs.rows(OnnxInputs.fromTexts(OnnxInputs.builtin("builtin"), fp32));
+    List<OnnxInputs.Batch> rows = OnnxInputs.rows(OnnxInputs.fromTexts(OnnxInputs.builtin("builtin"), fp32, 512));
     List<OnnxInputs.Hidden> ortQ = new ArrayList<>();
     List<float[]> ortFp32 = new ArrayList<>();
     try (OnnxRuntimeReference f = new OnnxRuntimeReference(fp32.file(), OnnxRuntimeReference.GraphOptimization.NONE);
@@ -141,7 +141,8 @@ class RunCommandTest {
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--tokens", "101,abc,102"), "not an integer");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--tokens", "101,99999999,102"), "outside the vocabulary");
     assertOneLineError(MainTest.run("run", "--onnx", dir.resolve("nope.onnx").toString(), "--tokens", "1"), "not found");
-    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--precision", "int8", "--text", "hi"), "already quantized");
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--precision", "int8", "--quant", "static", "--text", "hi"),
+        "already quantized");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--precision", "int4", "--text", "hi"), "fp32 or int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--sentences", "mine"), "builtin");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "int8", "--quant", "dyn", "--text", "hi"),

@@ -102,6 +102,11 @@ public final class WordPieceTokenizer {
     return maxLength;
   }
 
+  /** The same tokenizer with another length limit (e.g. the model's own, when it is not the configured one). */
+  public WordPieceTokenizer withMaxLength(int limit) {
+    return new WordPieceTokenizer(vocab, unkToken, prefix, maxCharsPerWord, lowercase, stripAccents, limit);
+  }
+
   public int vocabSize() {
     return vocab.size();
   }
