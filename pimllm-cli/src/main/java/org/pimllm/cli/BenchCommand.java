@@ -177,9 +177,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * A PIM variant needs the model's int8 GEMM weights in the DPUs' MRAM: when they exceed the MRAM of the smallest
-   * --dpus count, fail at once with the sizes and the DPU count that would hold them, rather than run for minutes
-   * (one DPU simulating a 7B model) or finish with nearly every GEMM on the CPU and no word why.
+   * A policy, not a hardware limit: the paper's variants stream each weight with every call, so they could run on
+   * fewer DPUs than hold the model, but such a run simulates for minutes (one DPU doing a 7B model's GEMMs) or ends
+   * with nearly every GEMM on the CPU. When the model's int8 GEMM weights exceed the MRAM of the smallest --dpus
+   * count, bench refuses at once with the sizes and the DPU count that would hold them.
    */
   static void checkWeightsFitMram(List<EndToEnd.NamedModel> models, BenchConfig cfg) {
     if (cfg.variants().stream().allMatch(v -> v.startsWith("cpu"))) {
@@ -193,8 +194,8 @@ public final class BenchCommand implements Callable<Integer> {
       if (weights > capacity) {
         long needed = Math.ceilDiv(weights, hw.mramBytes());
         throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: its int8 GEMM weights (%.2f GiB)"
-            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s); give --dpus %d or more (the machine has %d),"
-            + " or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
+            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s), so PIM variants would stream every weight"
+            + " on every call for minutes of simulation; give --dpus %d or more (the machine has %d), or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
             capacity / 1073741824.0, hw.name(), needed, hw.totalDpus()));
       }
     }
