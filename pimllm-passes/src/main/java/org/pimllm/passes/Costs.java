@@ -1,6 +1,7 @@
 package org.pimllm.passes;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.pimllm.pgemm.GemmDType;
@@ -55,6 +56,18 @@ final class Costs {
     TilingPlan select(GemmShape s, GemmDType t, Layout l) {
         return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, new GemmCall(pooled, l)));
     }
+
+    /** The selected plan among those running the DPU program with these tasklets and K split (same dtype). */
+    TilingPlan select(GemmShape s, GemmDType t, Layout l, int tasklets, int kSplit) {
+        return ask("select-program", new Key("shape", s, t), new Key("program", l, List.of(tasklets, kSplit)),
+                () -> target.selectPlan(s, t, new GemmCall(pooled, l), tasklets, kSplit));
+    }
+
+    /** Whether calls are pooled (the kernel stays loaded between calls) or allocate, load and free each time. */
+    boolean pooled() { return pooled; }
+
+    /** dpu_load of the plan's program on its pooled DPUs. */
+    double programLoadSeconds(TilingPlan p) { return ask("load", p, null, () -> target.programLoadSeconds(p)); }
 
     /** One call as the pipeline will make it: pooled or not, B in the given layout. */
     double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new GemmCall(pooled, l))); }

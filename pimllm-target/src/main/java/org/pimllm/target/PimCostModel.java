@@ -23,6 +23,18 @@ public interface PimCostModel {
     TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call);
 
     /**
+     * The selected plan among those whose DPU program has these tasklets and K split (the program is (dtype,
+     * tasklets, K split); the dtype is the GEMM's). IllegalArgumentException if that program has no legal plan.
+     */
+    TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, int tasklets, int kSplit);
+
+    /**
+     * Seconds of loading the plan's kernel program on a pooled set of its DPUs (dpu_load): what a pooled runtime
+     * pays whenever consecutive GEMMs on one DPU set need different programs.
+     */
+    double programLoadSeconds(TilingPlan plan);
+
+    /**
      * Estimated seconds of one pim.gemm call made as {@code call} says, B pushed with the call (host
      * transposition of a row-major B included).
      */

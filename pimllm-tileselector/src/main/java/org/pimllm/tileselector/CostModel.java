@@ -124,6 +124,15 @@ public final class CostModel {
     return hw.host().broadcastCallSeconds() + (double) bytes * d / bcastBw[d];
   }
 
+  /**
+   * dpu_load of a plan's kernel program on a pooled set of its DPUs: the simulator's LOAD charge
+   * ({@link HostTransferModel#loadSeconds}, per granted rank), what a pooled runtime pays when consecutive GEMMs on
+   * one DPU set need different programs.
+   */
+  public double programLoadSeconds(TilingPlan plan) {
+    return link.loadSeconds(ranks[plan.dpus()]);
+  }
+
   /** Estimated kernel cycles of one DPU. */
   public double kernelCycles(TilingPlan plan) {
     return kernel.cycles(plan);

@@ -25,17 +25,6 @@ import org.pimllm.sim.HardwareConfig;
  * The model reads only the hardware preset (no profiling is needed).
  */
 public final class TileSelector {
-  /**
-   * A (partition, Tile_K) runs the common kernel program (the most tasklets offered, no K split) unless another
-   * kernel is estimated faster by more than this fraction. Why: the program is (dtype, tasklets, K split), and
-   * the runtime reloads it (dpu_load, per rank: 6.4 ms on 2,048 DPUs of upmem-2560-450) whenever consecutive
-   * GEMMs on a pooled DPU set need different programs, a cost one GEMM's selection cannot see. Picking by
-   * estimated cycles alone mostly chose 16 or 12 tasklets for gains of 1-2% (below the estimator's 4.7% mean
-   * error), while one reload costs more than a small GEMM. 0.05 is about that mean error. A stopgap until the
-   * compiler chooses programs knowingly (docs/tileselector.md).
-   */
-  static final double SAME_PROGRAM_TOLERANCE = 0.05;
-
   private final HardwareConfig hw;
   private final CostModel model;
   private final DpuLimits limits;
@@ -134,25 +123,12 @@ public final class TileSelector {
       if (fewest == Double.POSITIVE_INFINITY) {
         continue; // no kernel admitted for this Tile_K
       }
-      // The fastest kernel, unless the fastest one running the common program is within SAME_PROGRAM_TOLERANCE.
-      KernelParams fastest = null;
-      KernelParams common = null;
-      double commonCycles = Double.POSITIVE_INFINITY;
-      int most = 0;
-      for (int i = 0; i < cycles.length; i++) {
-        most = cycles[i] < Double.POSITIVE_INFINITY ? Math.max(most, kernels.get(i).tasklets()) : most;
+      // The fastest kernel. Which program (tasklets, K split) a GEMM may use is the caller's choice
+      // (Restriction.withProgram): the compiler's TileSelect prices kernel reloads between GEMMs.
+      KernelParams best = null;
+      for (int i = 0; i < cycles.length && best == null; i++) {
+        best = cycles[i] == fewest ? kernels.get(i) : null;
       }
-      for (int i = 0; i < cycles.length; i++) {
-        KernelParams kp = kernels.get(i);
-        if (cycles[i] == fewest && fastest == null) {
-          fastest = kp;
-        }
-        if (kp.tasklets() == most && kp.kSplit() == 1 && cycles[i] < commonCycles) {
-          common = kp;
-          commonCycles = cycles[i];
-        }
-      }
-      KernelParams best = common != null && commonCycles <= fewest * (1 + SAME_PROGRAM_TOLERANCE) ? common : fastest;
       if (best != null) {
         TilingPlan plan = new TilingPlan(st, shape, dtype, p, best);
         if (PlanValidator.isLegal(plan, limits)) {

@@ -48,6 +48,18 @@ public final class TileSelectorCostModel implements PimCostModel {
         return tileSelector().select(shape, dtype, target.dpus(), options(call)).plan();
     }
 
+    @Override
+    public TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, int tasklets, int kSplit) {
+        return tileSelector().select(shape, dtype, target.dpus(), options(call), Restriction.NONE.withProgram(tasklets, kSplit))
+                .plan();
+    }
+
+    /** The simulator's LOAD charge for the plan's DPUs ({@code HostTransferModel.loadSeconds} of their ranks). */
+    @Override
+    public double programLoadSeconds(TilingPlan plan) {
+        return tileSelector().model().programLoadSeconds(plan);
+    }
+
     /** The Tile-Selector's analytical model of the plan, called as {@code call} says. */
     @Override
     public double pimSeconds(TilingPlan plan, GemmCall call) {
