@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     description = "Run PrIM's microbenchmarks on the simulator (every figure is simulated, not measured).",
     subcommands = {MicrobenchCommand.Mram.class, MicrobenchCommand.Arith.class, MicrobenchCommand.Xfer.class,
         MicrobenchCommand.Va.class, MicrobenchCommand.Gemv.class, MicrobenchCommand.Calibrate.class,
-        MicrobenchCommand.Prim.class})
+        MicrobenchCommand.Prim.class, HostMicrobenchCommand.class})
 public final class MicrobenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
