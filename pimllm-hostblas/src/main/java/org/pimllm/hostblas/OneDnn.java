@@ -118,6 +118,30 @@ public final class OneDnn {
         (byte) wZero, 0f, c, n, co), "dnnl_gemm_u8s8s32");
   }
 
+  /**
+   * As {@link #gemmU8S8S32(byte[], int, byte[], int, int[], int, int, int)} with one weight zero point per output
+   * column ({@code wZeros.length == n}) or one for all ({@code length 1}). oneDNN takes a single weight offset, so
+   * per-column ones are applied on the host: sum_k (a - za)(w_j - zb_j) = sum_k (a - za) w_j - zb_j sum_k (a - za),
+   * an identity in wrapping int32 arithmetic, so the result stays exact whenever oneDNN's part is.
+   */
+  public static void gemmU8S8S32(byte[] a, int aZero, byte[] w, int[] wZeros, int[] c, int m, int k, int n) {
+    if (wZeros.length == 1) {
+      gemmU8S8S32(a, aZero, w, wZeros[0], c, m, k, n);
+      return;
+    }
+    if (wZeros.length != n) {
+      throw new IllegalArgumentException("W has " + n + " rows (output columns) but " + wZeros.length
+          + " weight zero points were given; give one, or one per output column");
+    }
+    for (int z : wZeros) checkZeros(aZero, z);
+    gemmU8S8S32(a, aZero, w, 0, c, m, k, n);
+    for (int i = 0; i < m; i++) {
+      int rowSum = 0; // sum_k (a[i][k] - aZero)
+      for (int p = 0; p < k; p++) rowSum += (a[i * k + p] & 0xFF) - aZero;
+      for (int j = 0; j < n; j++) c[i * n + j] -= wZeros[j] * rowSum;
+    }
+  }
+
   /** C = A x W^T in fp32 (oneDNN's own summation order and FMA: not bit-identical to a scalar loop). */
   public static void gemmFp32(float[] a, float[] w, float[] c, int m, int k, int n) {
     requireLoaded();

@@ -84,6 +84,28 @@ class OneDnnTest {
   }
 
   @Test
+  void int8WithPerColumnWeightZeroPointsIsBitExact() {
+    assumeLoaded();
+    SplittableRandom r = new SplittableRandom(6);
+    int m = 6, k = 257, n = 19;
+    byte[] a = bytes(r, m * k, 0, 128);
+    byte[] w = bytes(r, n * k, -128, 128);
+    int[] zb = new int[n];
+    for (int j = 0; j < n; j++) zb[j] = r.nextInt(-128, 128);
+    Matrix am = new Matrix(GemmDType.INT8, 1, m, k, Layout.ROW_MAJOR, a.clone());
+    Matrix bm = new Matrix(GemmDType.INT8, 1, k, n, Layout.COL_MAJOR, w.clone());
+    Matrix ref = ReferenceGemm.multiplyU8S8(am, bm, new ZeroPoints(17, zb));
+    int[] c = new int[m * n];
+    OneDnn.gemmU8S8S32(a, 17, w, zb, c, m, k, n);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) assertEquals(ref.getInt(0, i, j), c[i * n + j], "C[" + i + "][" + j + "]");
+    }
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> OneDnn.gemmU8S8S32(a, 17, w, new int[] {1, 2}, c, m, k, n));
+    assertTrue(e.getMessage().contains("19 rows (output columns) but 2 weight zero points"), e.getMessage());
+  }
+
+  @Test
   void int8FullRangeIsBitExactWhenTheIsaHasVnni() {
     assumeLoaded();
     OneDnn.Availability av = OneDnn.availability();
