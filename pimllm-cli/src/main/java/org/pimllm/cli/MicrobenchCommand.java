@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
 
 /** {@code pimllm microbench ...}: PrIM's microbenchmarks run as DPU programs on the simulator. */
 @Command(name = "microbench", mixinStandardHelpOptions = true,
-    description = "Run PrIM's microbenchmarks on the simulator (every figure is simulated, not measured).",
+    description = "Run PrIM's microbenchmarks on the simulator (every figure is simulated, not measured; except"
+        + " 'host', which measures this machine).",
     subcommands = {MicrobenchCommand.Mram.class, MicrobenchCommand.Arith.class, MicrobenchCommand.Xfer.class,
         MicrobenchCommand.Va.class, MicrobenchCommand.Gemv.class, MicrobenchCommand.Calibrate.class,
-        MicrobenchCommand.Prim.class})
+        MicrobenchCommand.Prim.class, HostMicrobenchCommand.class})
 public final class MicrobenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

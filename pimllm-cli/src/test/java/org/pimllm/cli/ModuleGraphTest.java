@@ -67,6 +67,7 @@ class ModuleGraphTest {
             "org.pimllm.target");
     static final ArchRule IR = onlyDependsOn("org.pimllm.ir");
     static final ArchRule MODELS = onlyDependsOn("org.pimllm.models", "org.pimllm.ir");
+    static final ArchRule HOSTBLAS = onlyDependsOn("org.pimllm.hostblas");
 
     static final ArchRule TARGET = noClasses().that().resideInAPackage("org.pimllm.target..").should()
             .dependOnClassesThat(oursOutside("org.pimllm.target", "org.pimllm.ir")
@@ -111,12 +112,16 @@ class ModuleGraphTest {
     void modelsOnlyIr() { MODELS.check(MAIN); }
 
     @Test
+    void hostBlasImportsNothingOfOurs() { HOSTBLAS.check(MAIN); }
+
+    @Test
     void modulesAreFreeOfCycles() { NO_CYCLES.check(MAIN); }
 
     @Test
     void theRulesSeeTheProjectsClasses() {
         for (String pkg : new String[] {"org.pimllm.sim", "org.pimllm.pgemm", "org.pimllm.tileselector", "org.pimllm.ir",
-                "org.pimllm.target", "org.pimllm.passes", "org.pimllm.runtime", "org.pimllm.driver", "org.pimllm.models"}) {
+                "org.pimllm.target", "org.pimllm.passes", "org.pimllm.runtime", "org.pimllm.driver", "org.pimllm.models",
+                "org.pimllm.hostblas"}) {
             assertTrue(MAIN.containPackage(pkg), "no classes of " + pkg + " were imported: the rules would pass vacuously");
         }
     }

@@ -1,0 +1,100 @@
+package org.pimllm.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.hostblas.HostBench;
+import org.pimllm.hostblas.HostCpu;
+import org.pimllm.hostblas.OneDnn;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pimllm microbench host}: this machine measured (not simulated): oneDNN's int8 and fp32 GEMMs at the zoo
+ * models' prefill and GEMV shapes and a STREAM-like memory bandwidth, next to the CPU's peak.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+    description = "MEASURE this machine: oneDNN int8 (u8 x s8 -> s32) and fp32 GEMMs at zoo-model shapes and"
+        + " STREAM-like copy/triad bandwidth, next to the CPU's peak (cores, clock, SIMD from /proc/cpuinfo).")
+final class HostMicrobenchCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Option(names = "--m", split = ",", defaultValue = "1,128,512",
+      description = "Rows M of the GEMMs (activations; 1 = GEMV/decode, 128 and 512 = prefill) (default: ${DEFAULT-VALUE}).")
+  List<Integer> ms;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Warmup runs per measurement (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--reps", defaultValue = "5", description = "Measured repetitions per measurement (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--stream-mib", defaultValue = "64",
+      description = "Size of each STREAM array in MiB, well above the caches (default: ${DEFAULT-VALUE}).")
+  int streamMib;
+
+  @Override
+  public Integer call() throws Exception {
+    MicrobenchCommand.positive("--reps", reps);
+    MicrobenchCommand.positive("--stream-mib", streamMib);
+    if (warmup < 0) throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
+    for (int m : ms) MicrobenchCommand.positive("--m", m);
+    PrintWriter out = spec.commandLine().getOut();
+    HostCpu cpu = HostCpu.detect();
+    OneDnn.Availability dnnl = OneDnn.availability();
+    List<HostBench.GemmResult> gemms = new ArrayList<>();
+    if (dnnl.loaded()) {
+      for (HostBench.Shape s : HostBench.zooShapes(ms.stream().mapToInt(Integer::intValue).toArray())) {
+        for (HostBench.Precision p : HostBench.Precision.values()) {
+          gemms.add(HostBench.gemm(s, p, cpu, warmup, reps));
+        }
+      }
+    }
+    long elements = (long) streamMib * 1024 * 1024 / Double.BYTES;
+    List<HostBench.StreamResult> stream = HostBench.stream(elements, cpu.cores(), warmup, reps);
+    if (json) {
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("measured", "on this machine (wall clock)");
+      all.put("cpu", cpu);
+      all.put("simdBits", cpu.simdBits());
+      all.put("int8PeakGops", cpu.int8PeakGops());
+      all.put("fp32PeakGflops", cpu.fp32PeakGflops());
+      all.put("peakNote", cpu.peakNote());
+      all.put("onednn", dnnl);
+      all.put("gemms", gemms);
+      all.put("stream", stream);
+      out.println(HwCommand.JSON.writeValueAsString(all));
+      return 0;
+    }
+    out.printf(Locale.ROOT, "Host CPU (measured on this machine): %s, flags %s%n", cpu.model(), cpu.flags());
+    out.printf(Locale.ROOT, "  peak int8 %.1f GOPS, fp32 %.1f GFLOPS: %s%n", cpu.int8PeakGops(),
+        cpu.fp32PeakGflops(), cpu.peakNote());
+    out.println("  " + dnnl.reason());
+    if (!gemms.isEmpty()) {
+      out.printf(Locale.ROOT, "%n  %-34s %-5s %12s %9s %10s %8s%n", "GEMM (M x K x N)", "type", "median ms",
+          "spread", "GOPS", "of peak");
+      for (HostBench.GemmResult g : gemms) {
+        out.printf(Locale.ROOT, "  %-34s %-5s %12.3f %8.1f%% %10.2f %7.1f%%%n", g.shape().name(),
+            g.precision().name().toLowerCase(Locale.ROOT), g.timing().medianSeconds() * 1e3,
+            g.timing().spread() * 100, g.gops(), g.fractionOfPeak() * 100);
+      }
+    }
+    out.printf(Locale.ROOT, "%n  %-10s %14s %8s %12s %9s %10s%n", "STREAM", "elements", "threads", "median ms",
+        "spread", "GB/s");
+    for (HostBench.StreamResult s : stream) {
+      out.printf(Locale.ROOT, "  %-10s %14d %8d %12.3f %8.1f%% %10.2f%n", s.kernel(), s.elements(), s.threads(),
+          s.timing().medianSeconds() * 1e3, s.timing().spread() * 100, s.gbPerSecond());
+    }
+    out.printf(Locale.ROOT, "%n  %d warmup run(s), %d measured repetition(s) each; spread = (max - min) / median;"
+        + " int8 activations 0..127, weights -128..127%n", warmup, reps);
+    return 0;
+  }
+}
