@@ -161,8 +161,8 @@ class HostTransferModelTest {
     var h = c.host();
     var host = new HardwareConfig.HostLink(h.serialH2D(), h.serialD2H(), h.parallelH2DPerRank(), h.parallelD2HPerRank(),
         h.broadcastPerRank(), h.transferThreadsPerRank(), h.sockets(), coresPerSocket, h.pimChannelsPerSocket(),
-        h.remoteNumaSlowdown(), h.numaAwareAllocation(), h.serialCallSeconds(), h.parallelCallSeconds(),
-        h.broadcastCallSeconds());
+        h.remoteNumaSlowdown(), h.numaAwareAllocation(), h.serialCallSeconds(), h.parallelH2DCallSeconds(),
+        h.parallelD2HCallSeconds(), h.broadcastCallSeconds());
     return new HardwareConfig(c.name(), c.description(), c.physicalDpus(), c.totalDpus(), c.dpusPerRank(), c.clockHz(),
         c.mramBytes(), c.wramBytes(), c.iramInstructions(), c.maxTasklets(), c.pipeline(), c.dma(), c.opCosts(), host,
         c.system(), c.hostCpu(), c.parameters());
