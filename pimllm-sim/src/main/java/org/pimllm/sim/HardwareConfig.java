@@ -70,18 +70,18 @@ public record HardwareConfig(
    * parallel/broadcast), the SDK's transfer threads per rank, the host's sockets, the cores per socket that run
    * them, the DDR channels per socket that carry PIM ranks (the SDK serializes the ranks of one channel), the
    * slowdown of a rank whose host buffer sits on the other socket, whether buffers are placed NUMA-aware, and
-   * fixed seconds per call.
+   * fixed seconds per call (serial copy, parallel push, parallel pull, broadcast).
    */
   public record HostLink(double serialH2D, double serialD2H, double parallelH2DPerRank, double parallelD2HPerRank,
       double broadcastPerRank, int transferThreadsPerRank, int sockets, int transferCoresPerSocket,
       int pimChannelsPerSocket, double remoteNumaSlowdown, boolean numaAwareAllocation, double serialCallSeconds,
-      double parallelCallSeconds, double broadcastCallSeconds) {
+      double parallelH2DCallSeconds, double parallelD2HCallSeconds, double broadcastCallSeconds) {
 
     /** The same link with host buffers placed on (numaAware) or regardless of (not) each rank's socket. */
     public HostLink withNumaAwareAllocation(boolean numaAware) {
       return new HostLink(serialH2D, serialD2H, parallelH2DPerRank, parallelD2HPerRank, broadcastPerRank,
           transferThreadsPerRank, sockets, transferCoresPerSocket, pimChannelsPerSocket, remoteNumaSlowdown, numaAware,
-          serialCallSeconds, parallelCallSeconds, broadcastCallSeconds);
+          serialCallSeconds, parallelH2DCallSeconds, parallelD2HCallSeconds, broadcastCallSeconds);
     }
   }
 

@@ -204,8 +204,13 @@ public final class HostTransferModel {
 
   /** dpu_push_xfer of bytesPerDpu to (or from) each of nrDpus DPUs on nrRanks ranks. */
   public double parallelSeconds(Direction dir, int nrDpus, int nrRanks, long bytesPerDpu) {
-    return cfg.host().parallelCallSeconds()
+    return parallelCallSeconds(dir)
         + (double) bytesPerDpu * nrDpus / bandwidth(Kind.PARALLEL, dir, nrDpus, nrRanks);
+  }
+
+  /** Fixed seconds of one dpu_push_xfer call: a pull costs more than a push on real hardware (docs/simulator.md). */
+  public double parallelCallSeconds(Direction dir) {
+    return dir == Direction.H2D ? cfg.host().parallelH2DCallSeconds() : cfg.host().parallelD2HCallSeconds();
   }
 
   /** dpu_broadcast_to of one buffer of bytes to nrDpus DPUs on nrRanks ranks. */

@@ -86,7 +86,8 @@ final class PresetParser {
 
     JsonNode h = section("host", "serialH2DGBps", "serialD2HGBps", "parallelH2DGBpsPerRank", "parallelD2HGBpsPerRank",
         "broadcastGBpsPerRank", "transferThreadsPerRank", "sockets", "transferCoresPerSocket", "pimChannelsPerSocket",
-        "remoteNumaSlowdown", "numaAwareAllocation", "serialCallMicros", "parallelCallMicros", "broadcastCallMicros");
+        "remoteNumaSlowdown", "numaAwareAllocation", "serialCallMicros", "parallelH2DCallMicros", "parallelD2HCallMicros",
+        "broadcastCallMicros");
     var host = new HardwareConfig.HostLink(
         number(h, "host", "serialH2DGBps", 1e-6, 1e4) * 1e9,
         number(h, "host", "serialD2HGBps", 1e-6, 1e4) * 1e9,
@@ -100,7 +101,8 @@ final class PresetParser {
         number(h, "host", "remoteNumaSlowdown", 1, 100),
         intValue(h, "host", "numaAwareAllocation", 0, 1) == 1,
         number(h, "host", "serialCallMicros", 0, 1e7) * 1e-6,
-        number(h, "host", "parallelCallMicros", 0, 1e7) * 1e-6,
+        number(h, "host", "parallelH2DCallMicros", 0, 1e7) * 1e-6,
+        number(h, "host", "parallelD2HCallMicros", 0, 1e7) * 1e-6,
         number(h, "host", "broadcastCallMicros", 0, 1e7) * 1e-6);
     if (host.parallelH2DPerRank() < host.serialH2D() || host.parallelD2HPerRank() < host.serialD2H()
         || host.broadcastPerRank() < host.serialH2D()) {

@@ -20,7 +20,8 @@ class HostTransferModelTest {
   static final double RANK_H2D = 6.68e9;
   static final double RANK_D2H = 4.74e9;
   static final double RANK_BCAST = 16.88e9;
-  static final double CALL = 20e-6;
+  static final double CALL = 56e-6; // preset parallelH2DCallMicros (TRNS on real hardware)
+  static final double PULL_CALL = 129e-6; // preset parallelD2HCallMicros (HST-L on real hardware)
 
   @Test
   void presetsCarryTheConstantsTheseTestsAssume() {
@@ -51,16 +52,18 @@ class HostTransferModelTest {
   @Test
   void perCallCostDominatesSmallTransfers() {
     var m = new HostTransferModel(PIM_LLM);
-    // 8 B to each of 64 DPUs: 512 B / 6.68 GB/s = 0.077 us next to the 20 us call.
+    // 8 B to each of 64 DPUs: 512 B / 6.68 GB/s = 0.077 us next to the 56 us call.
     double t = m.parallelSeconds(Direction.H2D, 64, 1, 8);
     assertEquals(CALL + 512 / RANK_H2D, t, 1e-15);
     assertTrue(CALL / t > 0.99);
-    // 1 MiB each: the bytes dominate (10 ms vs 20 us).
+    // 1 MiB each: the bytes dominate (10 ms vs 56 us).
     double big = m.parallelSeconds(Direction.H2D, 64, 1, 1 << 20);
     assertEquals(CALL + 64.0 * (1 << 20) / RANK_H2D, big, 1e-12);
     assertTrue(CALL / big < 0.01);
-    // Serial copies: 5 us per call + bytes at PrIM's 0.33 GB/s.
-    assertEquals(5e-6 + 4096 / 0.33e9, m.serialSeconds(Direction.H2D, 4096), 1e-15);
+    // A pull pays the pull call, not the push call.
+    assertEquals(PULL_CALL + 512 / RANK_D2H, m.parallelSeconds(Direction.D2H, 64, 1, 8), 1e-15);
+    // Serial copies: 33 us per call + bytes at PrIM's 0.33 GB/s.
+    assertEquals(33e-6 + 4096 / 0.33e9, m.serialSeconds(Direction.H2D, 4096), 1e-15);
   }
 
   @Test
@@ -161,8 +164,8 @@ class HostTransferModelTest {
     var h = c.host();
     var host = new HardwareConfig.HostLink(h.serialH2D(), h.serialD2H(), h.parallelH2DPerRank(), h.parallelD2HPerRank(),
         h.broadcastPerRank(), h.transferThreadsPerRank(), h.sockets(), coresPerSocket, h.pimChannelsPerSocket(),
-        h.remoteNumaSlowdown(), h.numaAwareAllocation(), h.serialCallSeconds(), h.parallelCallSeconds(),
-        h.broadcastCallSeconds());
+        h.remoteNumaSlowdown(), h.numaAwareAllocation(), h.serialCallSeconds(), h.parallelH2DCallSeconds(),
+        h.parallelD2HCallSeconds(), h.broadcastCallSeconds());
     return new HardwareConfig(c.name(), c.description(), c.physicalDpus(), c.totalDpus(), c.dpusPerRank(), c.clockHz(),
         c.mramBytes(), c.wramBytes(), c.iramInstructions(), c.maxTasklets(), c.pipeline(), c.dma(), c.opCosts(), host,
         c.system(), c.hostCpu(), c.parameters());

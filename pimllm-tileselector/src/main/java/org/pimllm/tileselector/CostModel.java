@@ -95,7 +95,7 @@ public final class CostModel {
     // A resident B was sent once by prepareResident: the call sends only A and the arguments.
     double bIn = opts.residentB() ? 0 : f.bSlices() == 1 ? broadcast(dpus, bBytes) : push(dpus, bBytes);
     double h2d = bIn + (f.aSlices() == 1 ? broadcast(dpus, aBytes) : push(dpus, aBytes)) + push(dpus, argsBytes());
-    double d2h = h.parallelCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
+    double d2h = h.parallelD2HCallSeconds() + (double) cBytes * dpus / d2hBw[dpus];
     double host = 0;
     if (f.fK() > 1) {
       host += HostCosts.reduceSeconds(hw, HostCosts.kPartialBytes(sh, dtype, f.fK()));
@@ -116,7 +116,7 @@ public final class CostModel {
 
   /** dpu_push_xfer of bytesPerDpu to each of d DPUs (HostTransferModel.parallelSeconds with a cached bandwidth). */
   private double push(int d, long bytesPerDpu) {
-    return hw.host().parallelCallSeconds() + (double) bytesPerDpu * d / h2dBw[d];
+    return hw.host().parallelH2DCallSeconds() + (double) bytesPerDpu * d / h2dBw[d];
   }
 
   /** dpu_broadcast_to of one buffer to d DPUs (HostTransferModel.broadcastSeconds with a cached bandwidth). */
