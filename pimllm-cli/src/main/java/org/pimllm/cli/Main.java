@@ -39,6 +39,7 @@ public final class Main implements Callable<Integer> {
       CompileCommand.class,
       BenchCommand.class,
       RunCommand.class,
+      GenerateCommand.class,
       CommandLine.HelpCommand.class);
 
   @Option(names = "--debug", description = "Print stack traces of errors and log at DEBUG level.", scope = CommandLine.ScopeType.INHERIT)

@@ -117,8 +117,11 @@ public record HardwareConfig(
    * @param computeEfficiency fraction of the peak MAC/FLOP rate reached on GEMMs and element-wise work
    * @param memoryEfficiency fraction of the DRAM bandwidth reached when streaming
    * @param callSeconds fixed cost of one operator call (thread-pool dispatch, packing setup)
+   * @param gemvMemoryEfficiency fraction of the DRAM bandwidth reached by a GEMV (M = 1, a decode step), which
+   *     streams its weights from DRAM once and is bound by that stream
    */
-  public record HostProfile(double computeEfficiency, double memoryEfficiency, double callSeconds) {}
+  public record HostProfile(double computeEfficiency, double memoryEfficiency, double callSeconds,
+      double gemvMemoryEfficiency) {}
 
   /** One preset value for display: dotted key, value as written, unit and source. */
   public record Parameter(String key, String value, String unit, String source) {}

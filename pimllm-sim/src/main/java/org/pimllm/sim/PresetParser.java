@@ -125,7 +125,7 @@ final class PresetParser {
     JsonNode hc = section("hostCpu", "transposeGBps", "reduceGBps", "cores", "clockGHz", "int8MacsPerCyclePerCore",
         "int16MacsPerCyclePerCore", "int32MacsPerCyclePerCore", "fp32FlopsPerCyclePerCore", "memoryGBps",
         "tvmCpuComputeEfficiency", "tvmCpuMemoryEfficiency", "tvmCpuCallMicros", "peakComputeEfficiency",
-        "peakMemoryEfficiency", "peakCallMicros");
+        "peakMemoryEfficiency", "peakCallMicros", "tvmCpuGemvMemoryEfficiency", "peakGemvMemoryEfficiency");
     var hostCpu = new HardwareConfig.HostCpu(
         number(hc, "hostCpu", "transposeGBps", 1e-6, 1e4) * 1e9,
         number(hc, "hostCpu", "reduceGBps", 1e-6, 1e4) * 1e9,
@@ -139,11 +139,13 @@ final class PresetParser {
         new HardwareConfig.HostProfile(
             number(hc, "hostCpu", "tvmCpuComputeEfficiency", 1e-6, 1),
             number(hc, "hostCpu", "tvmCpuMemoryEfficiency", 1e-6, 1),
-            number(hc, "hostCpu", "tvmCpuCallMicros", 0, 1e7) * 1e-6),
+            number(hc, "hostCpu", "tvmCpuCallMicros", 0, 1e7) * 1e-6,
+            number(hc, "hostCpu", "tvmCpuGemvMemoryEfficiency", 1e-6, 1)),
         new HardwareConfig.HostProfile(
             number(hc, "hostCpu", "peakComputeEfficiency", 1e-6, 1),
             number(hc, "hostCpu", "peakMemoryEfficiency", 1e-6, 1),
-            number(hc, "hostCpu", "peakCallMicros", 0, 1e7) * 1e-6));
+            number(hc, "hostCpu", "peakCallMicros", 0, 1e7) * 1e-6,
+            number(hc, "hostCpu", "peakGemvMemoryEfficiency", 1e-6, 1)));
 
     return new HardwareConfig(name, description, dpus, dpus, dpusPerRank, clockHz, mram, wram, iram, maxTasklets,
         pipeline, dma, opCosts, host, system, hostCpu, parameters);

@@ -60,11 +60,26 @@ public final class HostCpuModel {
    * C once at the profile's fraction of DRAM bandwidth, whichever is longer, plus the call cost.
    */
   public double gemmSeconds(GemmShape shape, GemmDType dtype) {
+    if (shape.m() == 1) return gemvSeconds(shape, dtype);
     double compute = shape.macs() / (peakMacsPerSecond(dtype) * prof.computeEfficiency());
     double bytes = (double) shape.b() * ((double) shape.m() * shape.k() * dtype.bytes()
         + (double) shape.k() * shape.n() * dtype.bytes() + (double) shape.m() * shape.n() * dtype.accumulatorBytes());
     double memory = bytes / memoryBytesPerSecond();
     return prof.callSeconds() + Math.max(compute, memory);
+  }
+
+  /**
+   * A GEMV (M = 1, each of the b batches; a decode step's layers and its attention over the KV cache): one MAC per
+   * element of B, so B is streamed from DRAM once and the time is that stream (plus A and C) at the profile's GEMV
+   * fraction of the DRAM bandwidth, plus the call cost. The profile's compute efficiency is not applied: it was
+   * calibrated on prefill GEMMs (TVM's tiling over M), which a GEMV does not have; at the nominal peak the MACs
+   * take far less time than the stream (the ridge point is tens of MACs per byte).
+   */
+  public double gemvSeconds(GemmShape shape, GemmDType dtype) {
+    if (shape.m() != 1) throw new IllegalArgumentException("gemvSeconds needs M = 1, got " + shape);
+    double bytes = (double) shape.b() * ((double) shape.k() * dtype.bytes() + (double) shape.k() * shape.n() * dtype.bytes()
+        + (double) shape.n() * dtype.accumulatorBytes());
+    return prof.callSeconds() + bytes / (cpu.memoryBytesPerSecond() * prof.gemvMemoryEfficiency());
   }
 
   /**

@@ -31,13 +31,19 @@ class HostCpuModelTest {
   }
 
   @Test
-  void gemvIsMemoryBound() {
-    // 1 x 4096 x 4096 int8: reads 4 KiB of A + 16 MiB of B, writes 16 KiB of C at 0.8 x 281.6 GB/s (PEAK; the
-    // calibrated TVM_CPU profile runs at ~1% of the int8 peak, so a GEMV is compute-bound there).
-    HostCpuModel m = HostCpuModel.of(HW, HostCpuModel.Profile.PEAK);
+  void gemvIsTheWeightStreamAtTheProfilesGemvBandwidth() {
+    // 1 x 4096 x 4096 int8: reads 4 KiB of A + 16 MiB of B, writes 16 KiB of C at the preset's GEMV fraction of
+    // 281.6 GB/s (PEAK 0.4, TVM_CPU 0.25), plus the call (5 us, 20 us); the compute efficiency plays no part.
     double bytes = 4096 + 4096.0 * 4096 + 4096 * 4;
-    double expected = 5e-6 + bytes / (281.6e9 * 0.8);
-    assertEquals(expected, m.gemmSeconds(GemmShape.of(1, 1, 4096, 4096), GemmDType.INT8), expected * 1e-12);
+    double peak = 5e-6 + bytes / (281.6e9 * 0.4);
+    double tvm = 20e-6 + bytes / (281.6e9 * 0.25);
+    GemmShape s = GemmShape.of(1, 1, 4096, 4096);
+    assertEquals(peak, HostCpuModel.of(HW, HostCpuModel.Profile.PEAK).gemmSeconds(s, GemmDType.INT8), peak * 1e-12);
+    assertEquals(tvm, HostCpuModel.of(HW, HostCpuModel.Profile.TVM_CPU).gemmSeconds(s, GemmDType.INT8), tvm * 1e-12);
+    // batched GEMVs (attention of a decode step over a 32-head KV cache of 200 rows): each batch streams its B
+    double attn = 5e-6 + 32 * (128 * 4 + 128.0 * 200 * 4 + 200 * 4) / (281.6e9 * 0.4);
+    assertEquals(attn, HostCpuModel.of(HW, HostCpuModel.Profile.PEAK).gemmSeconds(GemmShape.of(32, 1, 128, 200),
+        GemmDType.FP32), attn * 1e-12);
   }
 
   @Test

@@ -17,11 +17,63 @@ final class Layers {
 
   final Builder b = new Builder();
   final WeightSource weights;
+  /** New tokens in this graph: the prompt length (prefill) or 1 (a decode step). */
   final int seq;
+  /** Tokens already in the KV cache before this graph's tokens (0 for a plain or prefill graph). */
+  final int past;
+  /** True if attention layers read past K/V inputs and return their new K/V rows ({@link #presents}). */
+  final boolean kvCache;
+  /** Past K and V inputs of a decode graph, in layer order (k0, v0, k1, v1, ...). */
+  final java.util.List<Var> pastInputs = new java.util.ArrayList<>();
+  /** The K and V of this graph's tokens per layer (k0, v0, k1, ...), each (heads, seq, head_dim). */
+  final java.util.List<Expr> presents = new java.util.ArrayList<>();
 
   Layers(WeightSource weights, int seq) {
+    this(weights, seq, 0, false);
+  }
+
+  Layers(WeightSource weights, int seq, int past, boolean kvCache) {
     this.weights = weights;
     this.seq = seq;
+    this.past = past;
+    this.kvCache = kvCache;
+  }
+
+  /**
+   * Self-attention of one decoder layer on (heads, seq, hd) q, k, v of this graph's tokens: causal over this
+   * graph's tokens; with a KV cache also over {@code past} cached positions (past K/V inputs of this layer,
+   * {@code past_key_<layer>} and {@code past_value_<layer>}), and k, v recorded as the layer's presents.
+   * Returns the context (heads, seq, hd).
+   */
+  Expr selfAttention(int layer, Expr q, Expr k, Expr v, int heads, int headDim) {
+    if (kvCache) {
+      presents.add(k);
+      presents.add(v);
+    }
+    if (past > 0) {
+      Var pk = b.var("past_key_" + layer, DType.FP32, heads, past, headDim);
+      Var pv = b.var("past_value_" + layer, DType.FP32, heads, past, headDim);
+      pastInputs.add(pk);
+      pastInputs.add(pv);
+      k = b.concatenate(1, pk, k);
+      v = b.concatenate(1, pv, v);
+    }
+    Expr scores = attentionScores(q, k, headDim);
+    // one new token sees every cached position: no mask; several new tokens on a cache are not built here
+    Expr probs = b.softmax(past > 0 ? scores : b.causalMask(scores), -1);
+    return attentionContext(probs, v);
+  }
+
+  /** The graph's function: {@code out} alone, or (out, presents...) with ids then the past inputs as parameters. */
+  org.pimllm.ir.Function function(Expr out, Var ids) {
+    if (!kvCache) return b.function(out, ids);
+    java.util.List<Expr> fields = new java.util.ArrayList<>();
+    fields.add(out);
+    fields.addAll(presents);
+    java.util.List<Var> params = new java.util.ArrayList<>();
+    params.add(ids);
+    params.addAll(pastInputs);
+    return b.function(params, new org.pimllm.ir.Tuple(fields));
   }
 
   Var tokenInput(String name) {
@@ -37,9 +89,9 @@ final class Layers {
     return b.embedding(param(name, Init.WEIGHT, rows, dim), ids);
   }
 
-  /** The first {@code seq} rows of a learned position table (maxPositions, dim): (seq, dim). */
+  /** Rows past..past+seq of a learned position table (maxPositions, dim): (seq, dim). */
   Expr positions(String name, int maxPositions, int dim) {
-    return b.slice(param(name, Init.WEIGHT, maxPositions, dim), 0, 0, seq);
+    return b.slice(param(name, Init.WEIGHT, maxPositions, dim), 0, past, past + seq);
   }
 
   /** PyTorch nn.Linear: y = x W^T (+ b), W stored (out, in), through {@code nn.dense}. */

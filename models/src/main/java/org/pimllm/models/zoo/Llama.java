@@ -20,29 +20,31 @@ final class Llama {
     Var ids = l.tokenInput("input_ids");
     Expr h = l.embedding("model.embed_tokens.weight", c.vocab(), d, ids);
     for (int i = 0; i < c.layers(); i++) {
-      h = decoderLayer(c, l, "model.layers." + i, h);
+      h = decoderLayer(c, l, i, h);
     }
     h = l.rmsNorm(h, "model.norm.weight", d, c.rmsNormEps());
     Expr logits = l.b.dense(h, l.param("lm_head.weight", Init.WEIGHT, c.vocab(), d));
-    return l.b.function(logits, ids);
+    return l.function(logits, ids);
   }
 
   /** h = x + attn(RMSNorm(x)); out = h + SwiGLU(RMSNorm(h)). */
-  private static Expr decoderLayer(LlamaConfig c, Layers l, String p, Expr x) {
+  private static Expr decoderLayer(LlamaConfig c, Layers l, int layer, Expr x) {
     int d = c.hidden();
-    Expr h = l.b.add(x, attention(c, l, p + ".self_attn", l.rmsNorm(x, p + ".input_layernorm.weight", d, c.rmsNormEps())));
+    String p = "model.layers." + layer;
+    Expr h = l.b.add(x, attention(c, l, layer, p + ".self_attn", l.rmsNorm(x, p + ".input_layernorm.weight", d, c.rmsNormEps())));
     Expr m = l.rmsNorm(h, p + ".post_attention_layernorm.weight", d, c.rmsNormEps());
     return l.b.add(h, mlp(c, l, p + ".mlp", m));
   }
 
-  private static Expr attention(LlamaConfig c, Layers l, String p, Expr x) {
+  private static Expr attention(LlamaConfig c, Layers l, int layer, String p, Expr x) {
     int d = c.hidden();
-    RopeAttrs rope = new RopeAttrs(c.ropeTheta(), 0, -3, RopeAttrs.Style.HALF, null);
+    // the graph's first token sits at position l.past (the cached tokens come before it)
+    RopeAttrs rope = new RopeAttrs(c.ropeTheta(), l.past, -3, RopeAttrs.Style.HALF, null);
     Expr q = l.headsFirst(l.b.rotaryEmbedding(l.perHead(l.linear(x, p + ".q_proj", d, d, false), c.heads(), c.headDim()), rope));
     Expr k = l.headsFirst(l.b.rotaryEmbedding(l.perHead(l.linear(x, p + ".k_proj", d, d, false), c.heads(), c.headDim()), rope));
     Expr v = l.headsFirst(l.perHead(l.linear(x, p + ".v_proj", d, d, false), c.heads(), c.headDim()));
-    Expr probs = l.b.softmax(l.b.causalMask(l.attentionScores(q, k, c.headDim())), -1);
-    return l.linear(l.mergeHeads(l.attentionContext(probs, v), d), p + ".o_proj", d, d, false);
+    Expr ctx = l.selfAttention(layer, q, k, v, c.heads(), c.headDim());
+    return l.linear(l.mergeHeads(ctx, d), p + ".o_proj", d, d, false);
   }
 
   /** SwiGLU: down(silu(gate(x)) * up(x)). */

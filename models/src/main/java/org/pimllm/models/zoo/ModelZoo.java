@@ -92,6 +92,55 @@ public final class ModelZoo {
     return IRModule.of(main);
   }
 
+  /**
+   * The prefill graph of a decoder model (GPT-2, LLaMA) for {@code seq} prompt tokens: {@code main(input_ids)}
+   * returns the tuple (logits (1, seq, vocab), k_0, v_0, k_1, v_1, ...), each layer's K and V (heads, seq,
+   * head_dim), LLaMA's K after RoPE: what a decode step reads as its KV cache. Logits equal {@link #build}'s.
+   */
+  public static IRModule buildPrefill(ModelConfig config, int seq, WeightSource weights) {
+    checkDecoder(config);
+    checkLength(config, seq);
+    return IRModule.of(decoder(config, new Layers(weights, seq, 0, true))
+        .withAttr("model", config.name()).withAttr("seq", Integer.toString(seq)));
+  }
+
+  /**
+   * The decode-step graph of a decoder model for one token at position {@code past} (the cache holds positions
+   * 0..past-1): {@code main(input_ids (1, 1), past_key_0, past_value_0, ...)}, each past K/V (heads, past,
+   * head_dim), returns (logits (1, 1, vocab), k_0, v_0, ...), the new token's K and V rows (heads, 1, head_dim).
+   * LLaMA rotates q and k at position {@code past}; GPT-2 adds position embedding row {@code past}.
+   */
+  public static IRModule buildDecode(ModelConfig config, int past, WeightSource weights) {
+    checkDecoder(config);
+    if (past < 1) {
+      throw new IllegalArgumentException(config.name() + ": a decode step needs at least one cached token, got past=" + past);
+    }
+    checkLength(config, past + 1);
+    return IRModule.of(decoder(config, new Layers(weights, 1, past, true))
+        .withAttr("model", config.name()).withAttr("seq", "1").withAttr("past", Integer.toString(past)));
+  }
+
+  private static Function decoder(ModelConfig config, Layers l) {
+    return switch (config) {
+      case Gpt2Config c -> Gpt2.build(c, l);
+      case LlamaConfig c -> Llama.build(c, l);
+      case BertConfig c -> throw new IllegalArgumentException(c.name() + " is an encoder: it has no token generation");
+    };
+  }
+
+  private static void checkDecoder(ModelConfig config) {
+    if (config.family() == ModelConfig.Family.BERT) {
+      throw new IllegalArgumentException(config.name() + " is an encoder (BERT): generation needs a decoder model (GPT-2, LLaMA)");
+    }
+  }
+
+  private static void checkLength(ModelConfig config, int tokens) {
+    if (tokens < 1 || tokens > config.maxPositions()) {
+      throw new IllegalArgumentException(config.name() + ": " + tokens + " tokens is outside 1.." + config.maxPositions()
+          + " (the model's " + (config.family() == ModelConfig.Family.LLAMA ? "trained context" : "position table") + ")");
+    }
+  }
+
   /** Names of the inputs of a model's main function, in parameter order. */
   public static List<String> inputNames(ModelConfig config) {
     return config.family() == ModelConfig.Family.BERT

@@ -1,0 +1,189 @@
+package org.pimllm.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pimllm.driver.CompileOptions;
+import org.pimllm.driver.Generator;
+import org.pimllm.driver.Pipelines;
+import org.pimllm.ir.IRModule;
+import org.pimllm.models.zoo.Gpt2Config;
+import org.pimllm.models.zoo.LlamaConfig;
+import org.pimllm.models.zoo.ModelConfig;
+import org.pimllm.models.zoo.ModelZoo;
+import org.pimllm.models.zoo.WeightSource;
+import org.pimllm.target.Target;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pimllm generate}: token generation (prefill, then greedy decode steps with a KV cache on the host) on the
+ * simulated machine: time to first token, ms per output token and tokens/s per variant, with speedups over cpu
+ * and cpu-peak.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
+        + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
+        + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
+        "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); int8"
+            + " static quantization; synthetic weights (nothing materialized in timing runs).",
+        "--functional (small models: --layers, or llama-tiny / gpt2-tiny): generate real tokens and check each step's"
+            + " logits against a full-sequence run without cache (int8: bit-exact)."})
+public final class GenerateCommand implements Callable<Integer> {
+
+  /** Test-size decoders for --functional (not zoo models): the FUNCTIONAL tests' shapes. */
+  static final Map<String, ModelConfig> TINY = Map.of(
+      "llama-tiny", LlamaConfig.tiny(2, 128, 4, 344, 512),
+      "gpt2-tiny", new Gpt2Config("gpt2-tiny", 2, 128, 4, 512, 512, 256, 1e-5));
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "A decoder of the zoo (gpt2*, llama-*), or llama-tiny / gpt2-tiny (2 layers, hidden 128).")
+  String model;
+  @Option(names = "--layers", description = "Use only this many transformer layers (e.g. 2 for a functional check).")
+  Integer layers;
+  @Option(names = "--prompt-len", defaultValue = "128", description = "Prompt tokens (default ${DEFAULT-VALUE}).")
+  int promptLen;
+  @Option(names = "--tokens", defaultValue = "64", description = "New tokens to generate: 1 from the prefill, the rest from decode steps (default ${DEFAULT-VALUE}).")
+  int tokens;
+  @Option(names = "--variants", split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
+  List<String> variants;
+  @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
+  int dpus;
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
+  String hw;
+  @Option(names = "--timing-samples", defaultValue = "3", description = "Cache lengths at which a decode step is compiled"
+      + " and timed; the other steps are interpolated linearly (exact when tokens - 1 <= this; default ${DEFAULT-VALUE}).")
+  int timingSamples;
+  @Option(names = "--functional", description = "Generate real tokens (FUNCTIONAL mode, small models only) and check them against full-sequence runs.")
+  boolean functional;
+  @Option(names = "--seed", defaultValue = "7", description = "Seed of the random prompt (default ${DEFAULT-VALUE}).")
+  long seed;
+  @Option(names = "--json", description = "Print a JSON list of records instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    ModelConfig cfg = config();
+    positive("--prompt-len", promptLen);
+    positive("--tokens", tokens);
+    positive("--dpus", dpus);
+    if (promptLen + tokens - 1 > cfg.maxPositions()) {
+      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + (promptLen + tokens - 1)
+          + " positions but " + cfg.name() + " has " + cfg.maxPositions());
+    }
+    for (String v : variants) {
+      if (!Pipelines.VARIANTS.contains(v)) {
+        throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS));
+      }
+    }
+    Target target = Target.of(hw, dpus);
+    Generator.Graphs graphs = graphs(cfg);
+    int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
+    Map<String, Generator.Result> results = new LinkedHashMap<>();
+    for (String v : variants) {
+      Generator g = new Generator(graphs, target, CompileOptions.variant(v));
+      results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
+    }
+    if (json) {
+      out.println(HwCommand.JSON.writeValueAsString(records(cfg, results)));
+    } else {
+      print(out, cfg, results);
+    }
+    return 0;
+  }
+
+  private ModelConfig config() {
+    ModelConfig c = TINY.containsKey(model.toLowerCase(Locale.ROOT)) ? TINY.get(model.toLowerCase(Locale.ROOT)) : ModelZoo.get(model);
+    if (c.family() == ModelConfig.Family.BERT) {
+      throw new IllegalArgumentException(c.name() + " is an encoder (BERT): generate needs a decoder (gpt2*, llama-*)");
+    }
+    if (layers != null) {
+      positive("--layers", layers);
+      c = c.withLayers(layers);
+    }
+    return c;
+  }
+
+  static Generator.Graphs graphs(ModelConfig c) {
+    WeightSource w = WeightSource.synthetic(0);
+    return new Generator.Graphs() {
+      @Override
+      public IRModule prefill(int seq) {
+        return ModelZoo.buildPrefill(c, seq, w);
+      }
+
+      @Override
+      public IRModule decode(int past) {
+        return ModelZoo.buildDecode(c, past, w);
+      }
+
+      @Override
+      public IRModule full(int seq) {
+        return ModelZoo.build(c, seq, w);
+      }
+    };
+  }
+
+  private List<Map<String, Object>> records(ModelConfig cfg, Map<String, Generator.Result> results) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    results.forEach((v, r) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", cfg.name());
+      m.put("variant", v);
+      m.put("decodeVariant", Generator.decodeVariant(v));
+      m.put("weights", "int8");
+      m.put("dpus", dpus);
+      m.put("hw", hw);
+      m.put("promptLen", promptLen);
+      m.put("tokens", tokens);
+      m.put("ttftMs", r.ttftSeconds() * 1e3);
+      m.put("msPerToken", r.secondsPerToken() * 1e3);
+      m.put("tokensPerSecond", r.tokensPerSecond());
+      m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
+      m.put("decodePimGemms", r.decodePimGemms());
+      if (functional) {
+        m.put("generated", r.generated());
+        m.put("matchesReference", r.matchesReference());
+      }
+      list.add(m);
+    });
+    return list;
+  }
+
+  private void print(PrintWriter out, ModelConfig cfg, Map<String, Generator.Result> results) {
+    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, int8, KV cache on the host%n", cfg.name(),
+        promptLen, tokens, dpus, hw);
+    out.printf(Locale.ROOT, "%-12s %-12s %12s %12s %10s %12s %10s %10s%n", "variant", "decodes as", "TTFT ms", "ms/token",
+        "tokens/s", "one-time ms", "vs cpu", "vs peak");
+    Generator.Result cpu = results.get("cpu");
+    Generator.Result peak = results.get("cpu-peak");
+    results.forEach((v, r) -> out.printf(Locale.ROOT, "%-12s %-12s %12.3f %12.3f %10.2f %12.1f %10s %10s%n", v,
+        Generator.decodeVariant(v), r.ttftSeconds() * 1e3, r.secondsPerToken() * 1e3, r.tokensPerSecond(),
+        r.oneTimeSeconds() * 1e3, speedup(cpu, r), speedup(peak, r)));
+    out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
+    if (functional) {
+      results.forEach((v, r) -> out.printf(Locale.ROOT, "%-12s tokens %s: %s%n", v, r.generated(),
+          r.matchesReference() ? "match the full-sequence reference (bit-exact logits)" : "DIFFER from the full-sequence reference"));
+    } else {
+      out.printf(Locale.ROOT, "Decode steps timed at %d cache lengths and interpolated linearly; every time is simulated.%n",
+          Math.min(timingSamples, Math.max(tokens - 1, 0)));
+    }
+  }
+
+  private static String speedup(Generator.Result base, Generator.Result r) {
+    if (base == null || r.secondsPerToken() == 0) return "-";
+    return String.format(Locale.ROOT, "%.2fx", base.secondsPerToken() / r.secondsPerToken());
+  }
+
+  private static void positive(String option, int value) {
+    if (value < 1) throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+  }
+}

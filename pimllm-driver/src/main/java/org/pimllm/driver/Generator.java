@@ -1,0 +1,323 @@
+package org.pimllm.driver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.pimllm.ir.Call;
+import org.pimllm.ir.Constant;
+import org.pimllm.ir.ExprVisitor;
+import org.pimllm.ir.IRModule;
+import org.pimllm.ir.Ops;
+import org.pimllm.ir.Tensor;
+import org.pimllm.ir.TensorType;
+import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.RunReport;
+import org.pimllm.runtime.RunResult;
+import org.pimllm.sim.Mode;
+import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimOps;
+import org.pimllm.target.Target;
+
+/**
+ * Token generation: prefill the prompt, then one decode step per further token, greedy (argmax) sampling.
+ *
+ * <p>The graphs come from the caller ({@link Graphs}; the zoo's {@code ModelZoo.buildPrefill/buildDecode}): the
+ * prefill graph returns the logits and each layer's K and V; a decode step at position p takes each layer's cache
+ * (p rows) as inputs and returns the logits and the new K/V row. <b>The KV cache lives on the host</b>: the runtime
+ * keeps it as host tensors, the decode graph's concatenation of the cache with the new row is a host op (charged
+ * by the host model); nothing of the cache moves to or lives in MRAM (that placement is a later step).
+ *
+ * <p>Variants: the prefill runs the given variant; a decode step runs {@link #decodeVariant} of it, i.e.
+ * {@code pimllm} decodes as {@code pimllm+res}: constant weights placed once in the pool's MRAM (a one-time cost,
+ * reported apart from TTFT and per-token time) and each step moves only activations and results. Every constant
+ * weight of a PIM decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
+ * naming the first weight that does not fit and the sizes.
+ *
+ * <p>Timing: TTFT is the simulated time of the prefill (logits of the last prompt token); each further token
+ * costs one decode step, whose time depends on the cache length only through attention and the cache copy.
+ * In TIMING_ONLY, {@link #simulate} compiles the decode step at {@code timingSamples} cache lengths spread over
+ * the run and interpolates linearly between them (exact when there are no more lengths than samples);
+ * {@link #generate} (FUNCTIONAL) compiles and times every step.
+ */
+public final class Generator {
+
+    /** The graphs of one decoder model (the zoo builds them; the driver does not depend on the models module). */
+    public interface Graphs {
+        /** Prefill for {@code seq} tokens: main(input_ids) -> (logits (1, seq, vocab), k_0, v_0, ...). */
+        IRModule prefill(int seq);
+
+        /** A decode step at position {@code past}: main(input_ids, past_key_0, past_value_0, ...) -> (logits, k_0, v_0, ...). */
+        IRModule decode(int past);
+
+        /** The plain full-sequence graph for {@code seq} tokens (main(input_ids) -> logits), the reference without cache. */
+        IRModule full(int seq);
+    }
+
+    /** One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times. */
+    public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
+                         List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
+                         double maxAbsLogitError) {
+
+        /** Mean simulated seconds of a decode step (0 if only one token is generated). */
+        public double secondsPerToken() {
+            return stepSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
+        /** Decode throughput: tokens per second of the decode steps (0 if none). */
+        public double tokensPerSecond() {
+            double s = secondsPerToken();
+            return s > 0 ? 1 / s : 0;
+        }
+    }
+
+    private final Graphs graphs;
+    private final Target target;
+    private final CompileOptions options;
+
+    public Generator(Graphs graphs, Target target, CompileOptions options) {
+        this.graphs = Objects.requireNonNull(graphs, "graphs");
+        this.target = Objects.requireNonNull(target, "target");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The variant a decode step runs: {@code pimllm} keeps its weights resident ({@code pimllm+res}); others as given. */
+    public static String decodeVariant(String variant) {
+        return variant.equals("pimllm") ? "pimllm+res" : variant;
+    }
+
+    private CompileOptions decodeOptions(Mode mode) {
+        CompileOptions o = options.withMode(mode);
+        return new CompileOptions(decodeVariant(o.variant()), o.precision(), o.activationAbsMax(), o.mode(),
+                o.disabledPasses(), o.optLevel(), o.measureHost(), o.floatGemms());
+    }
+
+    /**
+     * FUNCTIONAL generation from {@code prompt}: {@code tokens} new tokens (1 from the prefill, the rest from decode
+     * steps). With {@code checkReference}, each step's logits are compared with the last row of a full-sequence run
+     * (same variant and precision, no cache) on the tokens so far; {@code tolerance} 0 asks for bit-exact logits.
+     */
+    public Result generate(int[] prompt, int tokens, boolean checkReference, double tolerance) {
+        checkCounts(prompt.length, tokens);
+        CompileOptions pre = options.withMode(Mode.FUNCTIONAL);
+        CompileOptions dec = decodeOptions(Mode.FUNCTIONAL);
+        List<Integer> seqSoFar = new ArrayList<>();
+        for (int t : prompt) seqSoFar.add(t);
+        List<Integer> generated = new ArrayList<>();
+        List<Double> steps = new ArrayList<>();
+        double ttft;
+        double oneTime = 0;
+        long pimGemms = 0;
+        boolean matches = true;
+        double maxErr = 0;
+        List<Tensor> cache;
+        Tensor logits;
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre)) {
+            RunResult r = m.run(Map.of("input_ids", Tensor.ofInts(prompt.clone(), 1, prompt.length)));
+            ttft = r.report().totalSeconds();
+            logits = r.outputs().get(0);
+            cache = new ArrayList<>(r.outputs().subList(1, r.outputs().size()));
+        }
+        while (true) {
+            if (checkReference) {
+                double err = compareWithFullRun(seqSoFar, logits, pre);
+                maxErr = Math.max(maxErr, err);
+                if (!(err <= tolerance)) matches = false;
+            }
+            int next = argmaxLastRow(logits);
+            generated.add(next);
+            seqSoFar.add(next);
+            if (generated.size() == tokens) break;
+            int past = seqSoFar.size() - 1;
+            Map<String, Tensor> in = new HashMap<>();
+            in.put("input_ids", Tensor.ofInts(new int[] {next}, 1, 1));
+            for (int i = 0; i < cache.size(); i++) {
+                in.put((i % 2 == 0 ? "past_key_" : "past_value_") + i / 2, cache.get(i));
+            }
+            IRModule step = graphs.decode(past);
+            try (CompiledModule m = PimLlm.compile(step, target, dec)) {
+                checkWeightsResident(m.module(), target, dec.variant());
+                RunResult r = m.run(in);
+                steps.add(r.report().totalSeconds());
+                oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
+                pimGemms = r.report().pimGemms();
+                logits = r.outputs().get(0);
+                List<Tensor> rows = r.outputs().subList(1, r.outputs().size());
+                for (int i = 0; i < cache.size(); i++) cache.set(i, appendRow(cache.get(i), rows.get(i)));
+            }
+        }
+        return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN);
+    }
+
+    /**
+     * TIMING_ONLY: TTFT of a {@code promptLen}-token prefill and the time of each of the {@code tokens - 1} decode steps
+     * (cache lengths promptLen .. promptLen + tokens - 2), compiled at {@code timingSamples} (>= 2) lengths and
+     * interpolated linearly in between; nothing is materialized.
+     */
+    public Result simulate(int promptLen, int tokens, int timingSamples) {
+        checkCounts(promptLen, tokens);
+        if (timingSamples < 2) {
+            throw new IllegalArgumentException("decode timing needs at least 2 sampled cache lengths, got " + timingSamples);
+        }
+        double ttft;
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, options.withMode(Mode.TIMING_ONLY))) {
+            ttft = m.simulate().totalSeconds();
+        }
+        int steps = tokens - 1;
+        List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
+        Map<Integer, Double> sampled = new HashMap<>();
+        double oneTime = 0;
+        long pimGemms = 0;
+        CompileOptions dec = decodeOptions(Mode.TIMING_ONLY);
+        for (int past : lengths) {
+            try (CompiledModule m = PimLlm.compile(graphs.decode(past), target, dec)) {
+                checkWeightsResident(m.module(), target, dec.variant());
+                RunReport r = m.simulate();
+                sampled.put(past, r.totalSeconds());
+                oneTime = Math.max(oneTime, r.oneTimeSeconds());
+                pimGemms = r.pimGemms();
+            }
+        }
+        List<Double> stepSeconds = new ArrayList<>();
+        for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
+        return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
+                Double.NaN);
+    }
+
+    /** The cache lengths to compile: every one if there are at most {@code samples}, else {@code samples} evenly spread with both ends. */
+    static List<Integer> sampleLengths(int promptLen, int steps, int samples) {
+        List<Integer> out = new ArrayList<>();
+        if (steps <= 0) return out;
+        if (steps <= samples) {
+            for (int s = 0; s < steps; s++) out.add(promptLen + s);
+            return out;
+        }
+        for (int i = 0; i < samples; i++) {
+            int len = promptLen + (int) Math.round((double) i * (steps - 1) / (samples - 1));
+            if (out.isEmpty() || out.getLast() != len) out.add(len);
+        }
+        return out;
+    }
+
+    /** Linear interpolation of the sampled step times at cache length {@code past} (lengths sorted ascending). */
+    static double interpolate(List<Integer> lengths, Map<Integer, Double> sampled, int past) {
+        Double exact = sampled.get(past);
+        if (exact != null) return exact;
+        for (int i = 1; i < lengths.size(); i++) {
+            int lo = lengths.get(i - 1);
+            int hi = lengths.get(i);
+            if (past > lo && past < hi) {
+                double f = (double) (past - lo) / (hi - lo);
+                return sampled.get(lo) + f * (sampled.get(hi) - sampled.get(lo));
+            }
+        }
+        throw new IllegalArgumentException("cache length " + past + " is outside the sampled lengths " + lengths);
+    }
+
+    /**
+     * A PIM decode step with resident weights must keep its constant weights in MRAM (else each token would push them
+     * again). Two checks, each an error naming the weight and the sizes: all GEMM weights of the step (wherever the
+     * passes placed them; a GEMM whose plan cannot fit stays on the CPU) must fit the DPUs' total MRAM, and every
+     * pim.gemm with a constant B must have been made resident.
+     */
+    static void checkWeightsResident(IRModule lowered, Target target, String variant) {
+        if (!variant.equals("pimllm+res")) return;
+        List<Call> calls = ExprVisitor.postOrder(lowered.main().body()).stream()
+                .filter(e -> e instanceof Call).map(Call.class::cast).toList();
+        long total = 0;
+        long capacity = target.dpus() * target.mramBytesPerDpu();
+        for (Call c : calls) {
+            boolean gemm = c.is(PimOps.GEMM) || c.is(Ops.DENSE) || c.is(Ops.MATMUL);
+            if (!gemm || c.args().size() < 2 || !(c.arg(1) instanceof Constant w)) continue;
+            total += w.type() instanceof TensorType t ? t.sizeInBytes() : 0;
+            if (total > capacity) {
+                throw new IllegalArgumentException(String.format("the model's weights do not fit the DPUs' MRAM: with"
+                        + " weight '%s' (%s) the decode step's weights reach %.2f GiB but %d DPUs have %.2f GiB of MRAM;"
+                        + " use more DPUs or fewer layers", name(w), w.type(), total / GIB, target.dpus(), capacity / GIB));
+            }
+        }
+        List<Call> gemms = calls.stream().filter(c -> c.is(PimOps.GEMM)).toList();
+        long used = 0;
+        long activations = 0;
+        for (Call g : gemms) {
+            var s = g.attrs(PimGemmAttrs.class).plan().slice();
+            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+        }
+        for (Call g : gemms) {
+            PimGemmAttrs a = g.attrs(PimGemmAttrs.class);
+            if (!(g.arg(1) instanceof Constant w)) continue;
+            long bytes = roundUp8(a.plan().slice().bBytes());
+            if (!a.resident()) {
+                throw new IllegalArgumentException(String.format("the model's weights do not fit the DPUs' MRAM: weight '%s'"
+                        + " (%s, %.2f MiB per DPU on %d DPUs) does not fit after %.1f MiB of resident weights and %.2f MiB"
+                        + " for activations per DPU (%.1f MiB of MRAM); use more DPUs or fewer layers", name(w), w.type(),
+                        bytes / MIB, a.plan().dpus(), used / MIB, activations / MIB, target.mramBytesPerDpu() / MIB));
+            }
+            used += bytes;
+        }
+    }
+
+    private static final double MIB = 1024.0 * 1024;
+    private static final double GIB = MIB * 1024;
+
+    private static String name(Constant w) {
+        return w.name() == null ? "(unnamed constant)" : w.name();
+    }
+
+    private static long roundUp8(long v) {
+        return (v + 7) & ~7L;
+    }
+
+    private double compareWithFullRun(List<Integer> seq, Tensor logits, CompileOptions pre) {
+        int n = seq.size();
+        int[] ids = seq.stream().mapToInt(Integer::intValue).toArray();
+        Tensor full;
+        try (CompiledModule m = PimLlm.compile(graphs.full(n), target, pre)) {
+            full = m.run(Map.of("input_ids", Tensor.ofInts(ids, 1, n))).output();
+        }
+        float[] want = lastRow(full);
+        float[] got = lastRow(logits);
+        double err = 0;
+        for (int i = 0; i < want.length; i++) err = Math.max(err, Math.abs((double) want[i] - got[i]));
+        return Float.isNaN(got[0]) ? Double.NaN : err;
+    }
+
+    /** The last position's logits of a (1, seq, vocab) tensor. */
+    static float[] lastRow(Tensor logits) {
+        float[] all = logits.toFloatArray();
+        int vocab = logits.dim(-1);
+        float[] row = new float[vocab];
+        System.arraycopy(all, all.length - vocab, row, 0, vocab);
+        return row;
+    }
+
+    /** Greedy sampling: the index of the largest logit of the last position (the lowest index on ties). */
+    static int argmaxLastRow(Tensor logits) {
+        float[] row = lastRow(logits);
+        int best = 0;
+        for (int i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    /** cache (heads, p, hd) with row (heads, 1, hd) appended: (heads, p + 1, hd). */
+    static Tensor appendRow(Tensor cache, Tensor row) {
+        int heads = cache.dim(0);
+        int p = cache.dim(1);
+        int hd = cache.dim(2);
+        float[] c = cache.floats();
+        float[] r = row.floats();
+        float[] out = new float[heads * (p + 1) * hd];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(c, h * p * hd, out, h * (p + 1) * hd, p * hd);
+            System.arraycopy(r, h * hd, out, (h * (p + 1) + p) * hd, hd);
+        }
+        return Tensor.ofFloats(out, heads, p + 1, hd);
+    }
+
+    private static void checkCounts(int promptLen, int tokens) {
+        if (promptLen < 1) throw new IllegalArgumentException("the prompt needs at least 1 token, got " + promptLen);
+        if (tokens < 1) throw new IllegalArgumentException("generate at least 1 token, got " + tokens);
+    }
+}
