@@ -149,40 +149,40 @@ class NewUserCommandTest {
 
   /** A hand-encoded ONNX graph: input_ids (batch, seq) int64; with a node, y = Cast(input_ids) of {@code outRank} dims. */
   static byte[] onnx(boolean withNode, int outRank) throws Exception {
-    byte[] dims = message(o -> {
-      o.writeByteArray(1, message(d -> d.writeString(2, "batch")));
+    byte[] dims = RunCommandTest.message(o -> {
+      o.writeByteArray(1, RunCommandTest.message(d -> d.writeString(2, "batch")));
       for (int i = 1; i < outRank; i++) {
-        o.writeByteArray(1, message(d -> d.writeString(2, "seq")));
+        o.writeByteArray(1, RunCommandTest.message(d -> d.writeString(2, "seq")));
       }
     });
-    byte[] int64Type = message(o -> o.writeByteArray(1, message(t -> {
+    byte[] int64Type = RunCommandTest.message(o -> o.writeByteArray(1, RunCommandTest.message(t -> {
       t.writeInt32(1, 7); // INT64
       t.writeByteArray(2, dims);
     })));
-    byte[] floatType = message(o -> o.writeByteArray(1, message(t -> {
+    byte[] floatType = RunCommandTest.message(o -> o.writeByteArray(1, RunCommandTest.message(t -> {
       t.writeInt32(1, 1); // FLOAT
       t.writeByteArray(2, dims);
     })));
-    byte[] input = message(o -> {
+    byte[] input = RunCommandTest.message(o -> {
       o.writeString(1, "input_ids");
       o.writeByteArray(2, int64Type);
     });
-    byte[] output = message(o -> {
+    byte[] output = RunCommandTest.message(o -> {
       o.writeString(1, withNode ? "y" : "input_ids");
       o.writeByteArray(2, withNode ? floatType : int64Type);
     });
-    byte[] node = message(o -> {
+    byte[] node = RunCommandTest.message(o -> {
       o.writeString(1, "input_ids");
       o.writeString(2, "y");
       o.writeString(3, "cast");
       o.writeString(4, "Cast");
-      o.writeByteArray(5, message(a -> {
+      o.writeByteArray(5, RunCommandTest.message(a -> {
         a.writeString(1, "to");
         a.writeInt64(3, 1);
         a.writeInt32(20, 2); // INT
       }));
     });
-    byte[] graph = message(o -> {
+    byte[] graph = RunCommandTest.message(o -> {
       if (withNode) {
         o.writeByteArray(1, node);
       }
@@ -190,24 +190,13 @@ class NewUserCommandTest {
       o.writeByteArray(11, input);
       o.writeByteArray(12, output);
     });
-    return message(o -> {
+    return RunCommandTest.message(o -> {
       o.writeInt64(1, 8);
       o.writeByteArray(7, graph);
-      o.writeByteArray(8, message(s -> s.writeInt64(2, 13)));
+      o.writeByteArray(8, RunCommandTest.message(s -> s.writeInt64(2, 13)));
     });
   }
 
-  interface Body {
-    void write(com.google.protobuf.CodedOutputStream o) throws java.io.IOException;
-  }
-
-  static byte[] message(Body body) throws java.io.IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(bytes);
-    body.write(o);
-    o.flush();
-    return bytes.toByteArray();
-  }
 
   @Test
   void hugeShapesAreNamedWithoutOverflowedNumbers() {
