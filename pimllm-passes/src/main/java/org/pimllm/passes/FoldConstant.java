@@ -46,8 +46,7 @@ public final class FoldConstant {
     private static Expr tryFold(Call c) {
         try {
             return DerivedConstants.fold(c, null);
-        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-                 | UnsupportedOperationException e) {
+        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
             LOG.debug("not folding {}: {}", c.op(), e.getMessage());
             return c;
         }

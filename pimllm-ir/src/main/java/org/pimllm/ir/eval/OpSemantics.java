@@ -721,7 +721,7 @@ public final class OpSemantics {
             for (int j = 0; j < ni; j++) {
                 long id = indices.getLong(j);
                 if (id < -dim || id >= dim) {
-                    throw new IndexOutOfBoundsException("take: index " + id + " is out of range for axis " + ax
+                    throw new IllegalArgumentException("take: index " + id + " is out of range for axis " + ax
                             + " of size " + dim + " (e.g. a token id beyond the vocabulary)");
                 }
                 int i = (int) (id < 0 ? id + dim : id);
