@@ -159,6 +159,25 @@ public final class DpuSet implements AutoCloseable {
   }
 
   /**
+   * dpu_prepare_xfer of the same host buffer for every DPU + dpu_push_xfer(TO_DPU) (PrIM's BS hands every DPU the
+   * whole array): charged as a push whose host bytes are one buffer, for the last-level-cache share. data may be
+   * null in TIMING_ONLY.
+   */
+  public void pushShared(long mramOffset, int lengthPerDpu, byte[] data) {
+    ready();
+    checkRange("pushShared", mramOffset, lengthPerDpu);
+    if (functional()) {
+      checkBuffer("pushShared", data, 0, lengthPerDpu);
+      for (int d : dpus) {
+        system.mram(d).write(mramOffset, data, 0, lengthPerDpu);
+      }
+    }
+    system.timeline().charge(Category.H2D, "push (one buffer) " + dpus.length + " DPUs x " + lengthPerDpu + " B",
+        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, lengthPerDpu, lengthPerDpu),
+        (long) lengthPerDpu * dpus.length);
+  }
+
+  /**
    * dpu_push_xfer(FROM_DPU): lengthPerDpu bytes from each DPU, handed to the sink as (bytes, dpuIndex) in
    * FUNCTIONAL mode, each in a new array the sink may keep. In TIMING_ONLY the sink is not called (it may be null).
    */

@@ -70,20 +70,28 @@ public record HardwareConfig(
    * parallel/broadcast), the SDK's transfer threads per rank, the host's sockets, the cores per socket that run
    * them, the DDR channels per socket that carry PIM ranks (the SDK serializes the ranks of one channel), the
    * slowdown of a rank whose host buffer sits on the other socket, whether buffers are placed NUMA-aware, and
-   * fixed seconds per call (serial copy, parallel push, parallel pull, broadcast).
+   * fixed seconds per call (serial copy, parallel push, parallel pull, broadcast), and the within-rank line model
+   * of pushes ({@link Lines}).
    */
   public record HostLink(double serialH2D, double serialD2H, double parallelH2DPerRank, double parallelD2HPerRank,
       double broadcastPerRank, int transferThreadsPerRank, int sockets, int transferCoresPerSocket,
       int pimChannelsPerSocket, double remoteNumaSlowdown, boolean numaAwareAllocation, double serialCallSeconds,
-      double parallelH2DCallSeconds, double parallelD2HCallSeconds, double broadcastCallSeconds) {
+      double parallelH2DCallSeconds, double parallelD2HCallSeconds, double broadcastCallSeconds, Lines lines) {
 
     /** The same link with host buffers placed on (numaAware) or regardless of (not) each rank's socket. */
     public HostLink withNumaAwareAllocation(boolean numaAware) {
       return new HostLink(serialH2D, serialD2H, parallelH2DPerRank, parallelD2HPerRank, broadcastPerRank,
           transferThreadsPerRank, sockets, transferCoresPerSocket, pimChannelsPerSocket, remoteNumaSlowdown, numaAware,
-          serialCallSeconds, parallelH2DCallSeconds, parallelD2HCallSeconds, broadcastCallSeconds);
+          serialCallSeconds, parallelH2DCallSeconds, parallelD2HCallSeconds, broadcastCallSeconds, lines);
     }
   }
+
+  /**
+   * How the SDK writes a rank (see {@link HostTransferModel}): one 64-byte line carries 8 bytes to one DPU of each
+   * of the rank's chipsPerRank chips; a line's cost is 1 and each DPU's 8-byte word read from its host buffer adds
+   * wordCost (host buffer in DRAM) or cachedWordCost (in the last-level cache of llcBytes bytes).
+   */
+  public record Lines(int chipsPerRank, double wordCost, double cachedWordCost, double llcBytes) {}
 
   /** Seconds charged for dpu_alloc/dpu_free/dpu_load per rank and for each dpu_launch. */
   public record SystemCosts(double allocSecondsPerRank, double freeSecondsPerRank, double loadSecondsPerRank,

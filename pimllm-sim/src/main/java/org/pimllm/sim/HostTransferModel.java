@@ -8,8 +8,12 @@ package org.pimllm.sim;
  * (byte_interleave_avx512) and stream them to the rank's memory region. The model, per call:
  *
  * <ol>
- *   <li>One rank alone runs at the published per-rank rate (PrIM), which within a rank follows a power law
- *       through the 1-DPU (serial) and 64-DPU points for ranks that are partly used.</li>
+ *   <li>One rank alone runs at the published per-rank rate (PrIM). Within a rank, a push follows how the SDK writes
+ *       it ({@link HardwareConfig.Lines}): one 64-byte line per 8-byte word serves one DPU of each chip, so the
+ *       DPUs of one member index share their lines; the pool's threads take consecutive members, and the busiest
+ *       thread's lines (cost 1 each) plus its DPUs' words read from the host buffers (a word cost that is lower when
+ *       the call's host bytes fit the last-level cache) set the time. A broadcast reads one word for all chips of a
+ *       line (cached). A pull follows a power law through PrIM's 1-DPU (serial) and 64-DPU points.</li>
  *   <li>Ranks sit on {@code sockets} sockets, in order ({@link HardwareConfig#physicalRanks()} / sockets
  *       each); the ranks of a call are the first {@code nrRanks} ranks of the machine, as a fresh allocation
  *       grants them.</li>
@@ -25,8 +29,10 @@ package org.pimllm.sim;
  *       over the resulting bandwidth.</li>
  * </ol>
  *
- * The bandwidth depends on the kind, direction, DPU and rank counts only (not on the bytes), so library code
- * (the GEMM cost model) can cache it per DPU count and still charge exactly what the simulator charges.
+ * The bandwidth depends on the kind, direction, DPU and rank counts and on whether the host bytes sit in the
+ * last-level cache; a call whose host bytes partly fit is charged the share {@link #cachedFraction} at the cached
+ * bandwidth and the rest at the DRAM one, so library code (the GEMM cost model) can cache the two bandwidths per
+ * DPU count and still charge exactly what the simulator charges.
  * {@link #referenceBandwidth} is a rank-by-rank schedule of the same rules that tests compare against.
  */
 public final class HostTransferModel {
@@ -52,22 +58,35 @@ public final class HostTransferModel {
     this.cfg = cfg;
   }
 
-  /** Bytes/s a transfer of this kind reaches when it involves nrDpus DPUs spread over nrRanks ranks. */
+  /** Bytes/s a transfer of this kind reaches when it involves nrDpus DPUs spread over nrRanks ranks (host bytes in DRAM). */
   public double bandwidth(Kind kind, Direction dir, int nrDpus, int nrRanks) {
+    return bandwidth(kind, dir, nrDpus, nrRanks, false);
+  }
+
+  /** Bytes/s of the transfer with its host bytes in the last-level cache (cached) or in DRAM. */
+  public double bandwidth(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached) {
     HardwareConfig.HostLink h = cfg.host();
     if (kind == Kind.SERIAL) {
       return dir == Direction.H2D ? h.serialH2D() : h.serialD2H();
     }
-    return limits(kind, dir, nrDpus, nrRanks).bytesPerSecond();
+    return limits(kind, dir, nrDpus, nrRanks, cached).bytesPerSecond();
   }
 
-  /** The limits of a parallel or broadcast transfer to nrDpus DPUs on the machine's first nrRanks ranks. */
+  /** Share of a call's host bytes that the last-level cache holds (1 when they fit). */
+  public double cachedFraction(long hostBytes) {
+    return hostBytes <= 0 ? 1 : Math.min(1, cfg.host().lines().llcBytes() / hostBytes);
+  }
+
+  /** The limits of a parallel or broadcast transfer to nrDpus DPUs on the machine's first nrRanks ranks (DRAM). */
   public Limits limits(Kind kind, Direction dir, int nrDpus, int nrRanks) {
-    double rankRate = rankRate(kind, dir, nrDpus, nrRanks);
+    return limits(kind, dir, nrDpus, nrRanks, false);
+  }
+
+  /** The limits with the host bytes in the last-level cache (cached) or in DRAM. */
+  public Limits limits(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached) {
     HardwareConfig.HostLink h = cfg.host();
-    double dpusPerRankUsed = (double) nrDpus / nrRanks;
     // Seconds per byte of per-DPU length that one rank-transfer takes on its own.
-    double rankSecondsPerByte = dpusPerRankUsed / rankRate;
+    double rankSecondsPerByte = rankSecondsPerByte(kind, dir, nrDpus, nrRanks, cached);
     int perSocket = ranksPerSocket();
     double worst = -1;
     Bound bound = Bound.RANK_LINK;
@@ -106,14 +125,14 @@ public final class HostTransferModel {
    * delivered per second of the last one to finish. Slower than the closed form; tests check they agree.
    */
   public double referenceBandwidth(Kind kind, Direction dir, int nrDpus, int nrRanks) {
-    double rankRate = rankRate(kind, dir, nrDpus, nrRanks);
+    double rankSecondsPerByte = rankSecondsPerByte(kind, dir, nrDpus, nrRanks, false);
     HardwareConfig.HostLink h = cfg.host();
     int perSocket = ranksPerSocket();
     int channels = h.pimChannelsPerSocket();
     double end = 0;
     for (int s = 0; s < h.sockets(); s++) {
       // Deal the socket's ranks to its channels in order; each is one rank-transfer of the same work.
-      double work = (double) nrDpus / nrRanks / rankRate * (remote(s) ? h.remoteNumaSlowdown() : 1);
+      double work = rankSecondsPerByte * (remote(s) ? h.remoteNumaSlowdown() : 1);
       int[] queued = new int[channels];
       int dealt = 0;
       for (int r = s * perSocket; r < Math.min(nrRanks, (s + 1) * perSocket); r++) {
@@ -162,8 +181,11 @@ public final class HostTransferModel {
     return nrDpus / end;
   }
 
-  /** Bytes/s of one rank-transfer alone with nrDpus / nrRanks DPUs of the rank used (PrIM's figures). */
-  private double rankRate(Kind kind, Direction dir, int nrDpus, int nrRanks) {
+  /**
+   * Seconds per byte of per-DPU length of one rank-transfer alone, with the busiest rank's DPUs
+   * (ceil(nrDpus / nrRanks)) taking part; a full rank runs at PrIM's per-rank rate.
+   */
+  private double rankSecondsPerByte(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached) {
     HardwareConfig.HostLink h = cfg.host();
     if (kind == Kind.BROADCAST && dir == Direction.D2H) {
       throw new IllegalArgumentException("there is no broadcast from DPUs to the host; use a parallel pull");
@@ -175,16 +197,43 @@ public final class HostTransferModel {
       throw new IllegalArgumentException(nrDpus + " DPUs on " + nrRanks + " ranks do not fit " + cfg.name() + " ("
           + cfg.physicalRanks() + " ranks of " + cfg.dpusPerRank() + " DPUs)");
     }
-    double serial = dir == Direction.H2D ? h.serialH2D() : h.serialD2H();
-    double perRankPublished = switch (kind) {
-      case PARALLEL -> dir == Direction.H2D ? h.parallelH2DPerRank() : h.parallelD2HPerRank();
-      case BROADCAST -> h.broadcastPerRank();
+    int full = cfg.dpusPerRank();
+    HardwareConfig.Lines lines = h.lines();
+    return switch (kind) {
+      case PARALLEL -> {
+        if (dir == Direction.D2H) {
+          // Pulls: power law through PrIM's 1-DPU (serial) and 1-rank points (docs/simulator.md: why not lines).
+          double used = Math.min((double) nrDpus / nrRanks, full);
+          double exponent = full == 1 ? 0 : Math.log(h.parallelD2HPerRank() / h.serialD2H()) / Math.log(full);
+          yield used / (h.serialD2H() * Math.pow(used, exponent));
+        }
+        double word = cached ? lines.cachedWordCost() : lines.wordCost();
+        yield full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks), word)
+            / (h.parallelH2DPerRank() * threadLineCost(full, lines.wordCost()));
+      }
+      // A broadcast reads the same host word for every chip of a line: cached after the first.
+      case BROADCAST -> full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks), lines.cachedWordCost())
+          / (h.broadcastPerRank() * threadLineCost(full, lines.cachedWordCost()));
       case SERIAL -> throw new AssertionError("serial copies have no rank rate");
     };
-    double dpusPerRankUsed = Math.min((double) nrDpus / nrRanks, cfg.dpusPerRank());
-    double withinRank = cfg.dpusPerRank() == 1 ? 0
-        : Math.log(perRankPublished / serial) / Math.log(cfg.dpusPerRank());
-    return serial * Math.pow(dpusPerRankUsed, withinRank);
+  }
+
+  /**
+   * Cost, in line writes, of one 8-byte word index on the busiest transfer thread of a rank with dpusUsed DPUs
+   * (the first ones of the transfer matrix, chip-major within a member as the SDK numbers them): members of up to
+   * chipsPerRank DPUs, consecutive members per thread; thread 0's members are the fullest. Each member costs one
+   * line plus wordCost per DPU of it.
+   */
+  double threadLineCost(int dpusUsed, double wordCost) {
+    HardwareConfig.HostLink h = cfg.host();
+    int chips = h.lines().chipsPerRank();
+    int members = cfg.dpusPerRank() / chips;
+    int membersPerThread = Math.ceilDiv(members, Math.min(members, h.transferThreadsPerRank()));
+    double cost = 0;
+    for (int m = 0; m < membersPerThread && m * chips < dpusUsed; m++) {
+      cost += 1 + wordCost * Math.min(chips, dpusUsed - m * chips);
+    }
+    return cost;
   }
 
   /** Ranks on each socket (the last may hold fewer). */
@@ -202,10 +251,21 @@ public final class HostTransferModel {
     return cfg.host().serialCallSeconds() + bytes / bandwidth(Kind.SERIAL, dir, 1, 1);
   }
 
-  /** dpu_push_xfer of bytesPerDpu to (or from) each of nrDpus DPUs on nrRanks ranks. */
+  /** dpu_push_xfer of bytesPerDpu to (or from) each of nrDpus DPUs on nrRanks ranks, one host buffer per DPU. */
   public double parallelSeconds(Direction dir, int nrDpus, int nrRanks, long bytesPerDpu) {
+    return parallelSeconds(dir, nrDpus, nrRanks, bytesPerDpu, bytesPerDpu * nrDpus);
+  }
+
+  /**
+   * dpu_push_xfer of bytesPerDpu per DPU whose host buffers span hostBytes distinct bytes (bytesPerDpu when every
+   * DPU is handed the same buffer): the cached share of them at the cached bandwidth, the rest at the DRAM one.
+   */
+  public double parallelSeconds(Direction dir, int nrDpus, int nrRanks, long bytesPerDpu, long hostBytes) {
+    double h = cachedFraction(hostBytes);
+    double bytes = (double) bytesPerDpu * nrDpus;
     return parallelCallSeconds(dir)
-        + (double) bytesPerDpu * nrDpus / bandwidth(Kind.PARALLEL, dir, nrDpus, nrRanks);
+        + bytes * (h / bandwidth(Kind.PARALLEL, dir, nrDpus, nrRanks, true)
+            + (1 - h) / bandwidth(Kind.PARALLEL, dir, nrDpus, nrRanks, false));
   }
 
   /** Fixed seconds of one dpu_push_xfer call: a pull costs more than a push on real hardware (docs/simulator.md). */

@@ -87,7 +87,7 @@ final class PresetParser {
     JsonNode h = section("host", "serialH2DGBps", "serialD2HGBps", "parallelH2DGBpsPerRank", "parallelD2HGBpsPerRank",
         "broadcastGBpsPerRank", "transferThreadsPerRank", "sockets", "transferCoresPerSocket", "pimChannelsPerSocket",
         "remoteNumaSlowdown", "numaAwareAllocation", "serialCallMicros", "parallelH2DCallMicros", "parallelD2HCallMicros",
-        "broadcastCallMicros");
+        "broadcastCallMicros", "chipsPerRank", "pushWordCostPerLine", "pushCachedWordCostPerLine", "hostLlcMiB");
     var host = new HardwareConfig.HostLink(
         number(h, "host", "serialH2DGBps", 1e-6, 1e4) * 1e9,
         number(h, "host", "serialD2HGBps", 1e-6, 1e4) * 1e9,
@@ -103,7 +103,17 @@ final class PresetParser {
         number(h, "host", "serialCallMicros", 0, 1e7) * 1e-6,
         number(h, "host", "parallelH2DCallMicros", 0, 1e7) * 1e-6,
         number(h, "host", "parallelD2HCallMicros", 0, 1e7) * 1e-6,
-        number(h, "host", "broadcastCallMicros", 0, 1e7) * 1e-6);
+        number(h, "host", "broadcastCallMicros", 0, 1e7) * 1e-6,
+        new HardwareConfig.Lines(intValue(h, "host", "chipsPerRank", 1, dpusPerRank),
+            number(h, "host", "pushWordCostPerLine", 0, 100),
+            number(h, "host", "pushCachedWordCostPerLine", 0, 100),
+            number(h, "host", "hostLlcMiB", 0, 1e6) * (1 << 20)));
+    if (dpusPerRank % host.lines().chipsPerRank() != 0) {
+      throw bad("host.chipsPerRank (" + host.lines().chipsPerRank() + ") must divide dpusPerRank (" + dpusPerRank + ")");
+    }
+    if (host.lines().cachedWordCost() > host.lines().wordCost()) {
+      throw bad("host.pushCachedWordCostPerLine must not exceed pushWordCostPerLine (a cached read is not slower)");
+    }
     if (host.parallelH2DPerRank() < host.serialH2D() || host.parallelD2HPerRank() < host.serialD2H()
         || host.broadcastPerRank() < host.serialH2D()) {
       throw bad("host: a rank's parallel/broadcast bandwidth must not be below one DPU's serial bandwidth");

@@ -27,6 +27,7 @@ public final class CostModel {
   // Per DPU count d (index d): ranks granted, and the simulator's bandwidths for a transfer to d DPUs.
   private final int[] ranks;
   private final double[] h2dBw;
+  private final double[] h2dBwCached; // host bytes in the last-level cache
   private final double[] d2hBw;
   private final double[] bcastBw;
 
@@ -37,11 +38,13 @@ public final class CostModel {
     int n = hw.totalDpus();
     ranks = new int[n + 1];
     h2dBw = new double[n + 1];
+    h2dBwCached = new double[n + 1];
     d2hBw = new double[n + 1];
     bcastBw = new double[n + 1];
     for (int d = 1; d <= n; d++) {
       ranks[d] = ranksFor(d);
       h2dBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.H2D, d, ranks[d]);
+      h2dBwCached[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.H2D, d, ranks[d], true);
       d2hBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.D2H, d, ranks[d]);
       bcastBw[d] = link.bandwidth(HostTransferModel.Kind.BROADCAST, Direction.H2D, d, ranks[d]);
     }
@@ -116,7 +119,9 @@ public final class CostModel {
 
   /** dpu_push_xfer of bytesPerDpu to each of d DPUs (HostTransferModel.parallelSeconds with a cached bandwidth). */
   private double push(int d, long bytesPerDpu) {
-    return hw.host().parallelH2DCallSeconds() + (double) bytesPerDpu * d / h2dBw[d];
+    double cached = link.cachedFraction(bytesPerDpu * d);
+    return hw.host().parallelH2DCallSeconds()
+        + (double) bytesPerDpu * d * (cached / h2dBwCached[d] + (1 - cached) / h2dBw[d]);
   }
 
   /** dpu_broadcast_to of one buffer to d DPUs (HostTransferModel.broadcastSeconds with a cached bandwidth). */

@@ -161,7 +161,7 @@ final class PrimBs {
       cpuDpu.start();
       set.pushArgs(d -> new Args(n, slice, d * slice));
       byte[] all = f ? PrimSuite.longs(in, 0, (int) n) : null;
-      set.push(0, (int) (8 * n), f ? d -> all : null);
+      set.pushShared(0, (int) (8 * n), all); // PrIM prepares the same input buffer for every DPU
       set.push(8 * n, (int) (8 * slice), f ? d -> PrimSuite.longs(qv, (int) (d * slice), (int) slice) : null);
       cpuDpu.stop();
       kernel.start();

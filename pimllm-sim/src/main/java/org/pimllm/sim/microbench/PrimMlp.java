@@ -73,7 +73,7 @@ final class PrimMlp {
       set.pushArgs(d -> new GemvBench.Args(nPad, rows[d], maxR));
       pushWeights(set, w[0], m, nPad, prev, maxR, f);
       int[] vec = input;
-      set.push(aBytes, 4 * nPad, f ? d -> PrimSuite.ints(vec, 0, nPad) : null);
+      set.pushShared(aBytes, 4 * nPad, f ? PrimSuite.ints(vec, 0, nPad) : null); // one vector for every DPU
       cpuDpu.stop();
       kernel.start();
       set.launch();
@@ -90,7 +90,7 @@ final class PrimMlp {
           }
         }
         PrimSuite.hostLoop(sys, "gather the next input vector", 4L * maxR * dpus);
-        set.push(aBytes, 4 * nPad, f ? d -> PrimSuite.ints(next, 0, nPad) : null);
+        set.pushShared(aBytes, 4 * nPad, f ? PrimSuite.ints(next, 0, nPad) : null);
         inter.stop();
         cpuDpu.start();
         pushWeights(set, w[lay], m, nPad, prev, maxR, f);
