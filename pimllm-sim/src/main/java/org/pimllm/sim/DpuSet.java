@@ -199,7 +199,8 @@ public final class DpuSet implements AutoCloseable {
 
   /**
    * dpu_push_xfer(FROM_DPU) of a WRAM host symbol (a {@link Tasklet#wramShared} global of the latest launch,
-   * such as PrIM's DPU_RESULTS): lengthPerDpu bytes from each DPU, charged as a parallel pull. Bytes past the
+   * such as PrIM's DPU_RESULTS): lengthPerDpu bytes from each DPU, charged as a WRAM pull
+   * ({@link HostTransferModel#wramPullSeconds}). Bytes past the
    * symbol's size read as zero. In TIMING_ONLY the sink is not called (it may be null).
    */
   public void pullSymbol(String symbol, int lengthPerDpu, ObjIntConsumer<byte[]> sinkOfDpu) {
@@ -223,7 +224,7 @@ public final class DpuSet implements AutoCloseable {
       }
     }
     system.timeline().charge(Category.D2H, "pull " + symbol + " " + dpus.length + " DPUs x " + lengthPerDpu + " B",
-        system.costs().parallelSeconds(Direction.D2H, dpus.length, ranks.length, lengthPerDpu),
+        system.costs().wramPullSeconds(dpus.length, ranks.length, lengthPerDpu),
         (long) lengthPerDpu * dpus.length);
   }
 

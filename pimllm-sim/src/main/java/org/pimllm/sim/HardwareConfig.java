@@ -89,9 +89,12 @@ public record HardwareConfig(
   /**
    * How the SDK writes a rank (see {@link HostTransferModel}): one 64-byte line carries 8 bytes to one DPU of each
    * of the rank's chipsPerRank chips; a line's cost is 1 and each DPU's 8-byte word read from its host buffer adds
-   * wordCost (host buffer in DRAM) or cachedWordCost (in the last-level cache of llcBytes bytes).
+   * wordCost (host buffer in DRAM) or cachedWordCost (in the last-level cache of llcBytes bytes). A pull of a WRAM
+   * symbol goes through each chip's control interface instead: wramPullSecondsPerWord per 4-byte word and DPU of
+   * a chip, chips in parallel.
    */
-  public record Lines(int chipsPerRank, double wordCost, double cachedWordCost, double llcBytes) {}
+  public record Lines(int chipsPerRank, double wordCost, double cachedWordCost, double llcBytes,
+      double wramPullSecondsPerWord) {}
 
   /** Seconds charged for dpu_alloc/dpu_free/dpu_load per rank and for each dpu_launch. */
   public record SystemCosts(double allocSecondsPerRank, double freeSecondsPerRank, double loadSecondsPerRank,

@@ -268,6 +268,18 @@ public final class HostTransferModel {
             + (1 - h) / bandwidth(Kind.PARALLEL, dir, nrDpus, nrRanks, false));
   }
 
+  /**
+   * dpu_push_xfer(FROM_DPU) of a WRAM symbol of bytesPerDpu from each of nrDpus DPUs on nrRanks ranks: the host
+   * reads WRAM word by word through each chip's control interface, the chips (and ranks) in parallel, so the time
+   * is the words of one DPU times the DPUs that share a chip (DPU i of a rank is on chip i % chipsPerRank).
+   */
+  public double wramPullSeconds(int nrDpus, int nrRanks, long bytesPerDpu) {
+    rankSecondsPerByte(Kind.PARALLEL, Direction.D2H, nrDpus, nrRanks, false); // checks the shape
+    HardwareConfig.Lines lines = cfg.host().lines();
+    int dpusPerChip = Math.ceilDiv(Math.ceilDiv(nrDpus, nrRanks), lines.chipsPerRank());
+    return (double) dpusPerChip * Math.ceilDiv(bytesPerDpu, 4) * lines.wramPullSecondsPerWord();
+  }
+
   /** Fixed seconds of one dpu_push_xfer call: a pull costs more than a push on real hardware (docs/simulator.md). */
   public double parallelCallSeconds(Direction dir) {
     return dir == Direction.H2D ? cfg.host().parallelH2DCallSeconds() : cfg.host().parallelD2HCallSeconds();

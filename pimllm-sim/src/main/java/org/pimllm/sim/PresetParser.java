@@ -87,7 +87,8 @@ final class PresetParser {
     JsonNode h = section("host", "serialH2DGBps", "serialD2HGBps", "parallelH2DGBpsPerRank", "parallelD2HGBpsPerRank",
         "broadcastGBpsPerRank", "transferThreadsPerRank", "sockets", "transferCoresPerSocket", "pimChannelsPerSocket",
         "remoteNumaSlowdown", "numaAwareAllocation", "serialCallMicros", "parallelH2DCallMicros", "parallelD2HCallMicros",
-        "broadcastCallMicros", "chipsPerRank", "pushWordCostPerLine", "pushCachedWordCostPerLine", "hostLlcMiB");
+        "broadcastCallMicros", "chipsPerRank", "pushWordCostPerLine", "pushCachedWordCostPerLine", "hostLlcMiB",
+        "wramPullMicrosPerWord");
     var host = new HardwareConfig.HostLink(
         number(h, "host", "serialH2DGBps", 1e-6, 1e4) * 1e9,
         number(h, "host", "serialD2HGBps", 1e-6, 1e4) * 1e9,
@@ -107,7 +108,8 @@ final class PresetParser {
         new HardwareConfig.Lines(intValue(h, "host", "chipsPerRank", 1, dpusPerRank),
             number(h, "host", "pushWordCostPerLine", 0, 100),
             number(h, "host", "pushCachedWordCostPerLine", 0, 100),
-            number(h, "host", "hostLlcMiB", 0, 1e6) * (1 << 20)));
+            number(h, "host", "hostLlcMiB", 0, 1e6) * (1 << 20),
+            number(h, "host", "wramPullMicrosPerWord", 0, 1e6) * 1e-6));
     if (dpusPerRank % host.lines().chipsPerRank() != 0) {
       throw bad("host.chipsPerRank (" + host.lines().chipsPerRank() + ") must divide dpusPerRank (" + dpusPerRank + ")");
     }

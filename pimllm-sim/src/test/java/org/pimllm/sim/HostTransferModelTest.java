@@ -97,6 +97,16 @@ class HostTransferModelTest {
   }
 
   @Test
+  void wramPullsGoWordByWordThroughTheChips() {
+    // Preset: 2.4 us per 4-byte word and DPU of a chip; DPU i of a rank sits on chip i % 8, chips in parallel.
+    var m = new HostTransferModel(PRIM);
+    assertEquals(64 * 2.4e-6, m.wramPullSeconds(1, 1, 256), 1e-15); // RED's DPU_RESULTS: 16 x 16 B
+    assertEquals(64 * 2.4e-6, m.wramPullSeconds(8, 1, 256), 1e-15);
+    assertEquals(2 * 64 * 2.4e-6, m.wramPullSeconds(16, 1, 256), 1e-15);
+    assertEquals(8 * 2 * 2.4e-6, m.wramPullSeconds(64 * 32, 32, 5), 1e-15); // 5 B round up to 2 words
+  }
+
+  @Test
   void aFourCoreSocketIsSaturatedByOneRank() {
     // PIM-LLM's host: one rank's 4 SDK threads take all 4 cores of a socket, so 1..20 ranks on socket 0 all
     // reach one rank's rate, NUMA-aware or not.
