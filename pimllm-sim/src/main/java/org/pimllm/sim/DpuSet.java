@@ -160,8 +160,8 @@ public final class DpuSet implements AutoCloseable {
 
   /**
    * dpu_prepare_xfer of the same host buffer for every DPU + dpu_push_xfer(TO_DPU) (PrIM's BS hands every DPU the
-   * whole array): charged as a push whose host bytes are one buffer, for the last-level-cache share. data may be
-   * null in TIMING_ONLY.
+   * whole array): each line the SDK writes reads one host word for all chips, and the one buffer's bytes decide
+   * the last-level-cache share ({@link HostTransferModel#sharedPushSeconds}). data may be null in TIMING_ONLY.
    */
   public void pushShared(long mramOffset, int lengthPerDpu, byte[] data) {
     ready();
@@ -173,7 +173,7 @@ public final class DpuSet implements AutoCloseable {
       }
     }
     system.timeline().charge(Category.H2D, "push (one buffer) " + dpus.length + " DPUs x " + lengthPerDpu + " B",
-        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, lengthPerDpu, lengthPerDpu),
+        system.costs().sharedPushSeconds(dpus.length, ranks.length, lengthPerDpu),
         (long) lengthPerDpu * dpus.length);
   }
 

@@ -84,9 +84,17 @@ public final class HostTransferModel {
 
   /** The limits with the host bytes in the last-level cache (cached) or in DRAM. */
   public Limits limits(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached) {
+    return limitsOf(rankSecondsPerByte(kind, dir, nrDpus, nrRanks, cached, false), nrDpus, nrRanks);
+  }
+
+  /** The limits of a push that hands every DPU the same host buffer (PrIM's BS array, MLP's input vector). */
+  public Limits sharedPushLimits(int nrDpus, int nrRanks, boolean cached) {
+    return limitsOf(rankSecondsPerByte(Kind.PARALLEL, Direction.H2D, nrDpus, nrRanks, cached, true), nrDpus, nrRanks);
+  }
+
+  /** Spreads rank-transfers of rankSecondsPerByte (per byte of per-DPU length, alone) over sockets, channels, cores. */
+  private Limits limitsOf(double rankSecondsPerByte, int nrDpus, int nrRanks) {
     HardwareConfig.HostLink h = cfg.host();
-    // Seconds per byte of per-DPU length that one rank-transfer takes on its own.
-    double rankSecondsPerByte = rankSecondsPerByte(kind, dir, nrDpus, nrRanks, cached);
     int perSocket = ranksPerSocket();
     double worst = -1;
     Bound bound = Bound.RANK_LINK;
@@ -125,7 +133,7 @@ public final class HostTransferModel {
    * delivered per second of the last one to finish. Slower than the closed form; tests check they agree.
    */
   public double referenceBandwidth(Kind kind, Direction dir, int nrDpus, int nrRanks) {
-    double rankSecondsPerByte = rankSecondsPerByte(kind, dir, nrDpus, nrRanks, false);
+    double rankSecondsPerByte = rankSecondsPerByte(kind, dir, nrDpus, nrRanks, false, false);
     HardwareConfig.HostLink h = cfg.host();
     int perSocket = ranksPerSocket();
     int channels = h.pimChannelsPerSocket();
@@ -185,7 +193,8 @@ public final class HostTransferModel {
    * Seconds per byte of per-DPU length of one rank-transfer alone, with the busiest rank's DPUs
    * (ceil(nrDpus / nrRanks)) taking part; a full rank runs at PrIM's per-rank rate.
    */
-  private double rankSecondsPerByte(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached) {
+  private double rankSecondsPerByte(Kind kind, Direction dir, int nrDpus, int nrRanks, boolean cached,
+      boolean oneBuffer) {
     HardwareConfig.HostLink h = cfg.host();
     if (kind == Kind.BROADCAST && dir == Direction.D2H) {
       throw new IllegalArgumentException("there is no broadcast from DPUs to the host; use a parallel pull");
@@ -208,12 +217,14 @@ public final class HostTransferModel {
           yield used / (h.serialD2H() * Math.pow(used, exponent));
         }
         double word = cached ? lines.cachedWordCost() : lines.wordCost();
-        yield full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks), word)
-            / (h.parallelH2DPerRank() * threadLineCost(full, lines.wordCost()));
+        yield full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks), word, oneBuffer)
+            / (h.parallelH2DPerRank() * threadLineCost(full, lines.wordCost(), false));
       }
-      // A broadcast reads the same host word for every chip of a line: cached after the first.
-      case BROADCAST -> full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks), lines.cachedWordCost())
-          / (h.broadcastPerRank() * threadLineCost(full, lines.cachedWordCost()));
+      // A broadcast gathers the same host word for every chip of a line: one read per line (the other chips'
+      // copies hit the core's L1), anchored at PrIM's 1-rank broadcast rate (host buffer in DRAM).
+      case BROADCAST -> full * threadLineCost(Math.ceilDiv(nrDpus, nrRanks),
+              cached ? lines.cachedWordCost() : lines.wordCost(), true)
+          / (h.broadcastPerRank() * threadLineCost(full, lines.wordCost(), true));
       case SERIAL -> throw new AssertionError("serial copies have no rank rate");
     };
   }
@@ -222,16 +233,16 @@ public final class HostTransferModel {
    * Cost, in line writes, of one 8-byte word index on the busiest transfer thread of a rank with dpusUsed DPUs
    * (the first ones of the transfer matrix, chip-major within a member as the SDK numbers them): members of up to
    * chipsPerRank DPUs, consecutive members per thread; thread 0's members are the fullest. Each member costs one
-   * line plus wordCost per DPU of it.
+   * line plus wordCost per DPU of it, or one wordCost when all its DPUs take the same host word (oneWordPerLine).
    */
-  double threadLineCost(int dpusUsed, double wordCost) {
+  double threadLineCost(int dpusUsed, double wordCost, boolean oneWordPerLine) {
     HardwareConfig.HostLink h = cfg.host();
     int chips = h.lines().chipsPerRank();
     int members = cfg.dpusPerRank() / chips;
     int membersPerThread = Math.ceilDiv(members, Math.min(members, h.transferThreadsPerRank()));
     double cost = 0;
     for (int m = 0; m < membersPerThread && m * chips < dpusUsed; m++) {
-      cost += 1 + wordCost * Math.min(chips, dpusUsed - m * chips);
+      cost += 1 + wordCost * (oneWordPerLine ? 1 : Math.min(chips, dpusUsed - m * chips));
     }
     return cost;
   }
@@ -274,10 +285,21 @@ public final class HostTransferModel {
    * is the words of one DPU times the DPUs that share a chip (DPU i of a rank is on chip i % chipsPerRank).
    */
   public double wramPullSeconds(int nrDpus, int nrRanks, long bytesPerDpu) {
-    rankSecondsPerByte(Kind.PARALLEL, Direction.D2H, nrDpus, nrRanks, false); // checks the shape
+    rankSecondsPerByte(Kind.PARALLEL, Direction.D2H, nrDpus, nrRanks, false, false); // checks the shape
     HardwareConfig.Lines lines = cfg.host().lines();
     int dpusPerChip = Math.ceilDiv(Math.ceilDiv(nrDpus, nrRanks), lines.chipsPerRank());
     return (double) dpusPerChip * Math.ceilDiv(bytesPerDpu, 4) * lines.wramPullSecondsPerWord();
+  }
+
+  /**
+   * dpu_push_xfer(TO_DPU) of bytesPerDpu to each of nrDpus DPUs, all handed the same host buffer: each line reads
+   * one host word (as a broadcast), and the buffer's bytes decide the cached share.
+   */
+  public double sharedPushSeconds(int nrDpus, int nrRanks, long bytesPerDpu) {
+    double h = cachedFraction(bytesPerDpu);
+    return parallelCallSeconds(Direction.H2D) + (double) bytesPerDpu * nrDpus
+        * (h / sharedPushLimits(nrDpus, nrRanks, true).bytesPerSecond()
+            + (1 - h) / sharedPushLimits(nrDpus, nrRanks, false).bytesPerSecond());
   }
 
   /** Fixed seconds of one dpu_push_xfer call: a pull costs more than a push on real hardware (docs/simulator.md). */
@@ -285,10 +307,12 @@ public final class HostTransferModel {
     return dir == Direction.H2D ? cfg.host().parallelH2DCallSeconds() : cfg.host().parallelD2HCallSeconds();
   }
 
-  /** dpu_broadcast_to of one buffer of bytes to nrDpus DPUs on nrRanks ranks. */
+  /** dpu_broadcast_to of one buffer of bytes to nrDpus DPUs on nrRanks ranks (its bytes decide the cached share). */
   public double broadcastSeconds(int nrDpus, int nrRanks, long bytes) {
-    return cfg.host().broadcastCallSeconds()
-        + (double) bytes * nrDpus / bandwidth(Kind.BROADCAST, Direction.H2D, nrDpus, nrRanks);
+    double h = cachedFraction(bytes);
+    return cfg.host().broadcastCallSeconds() + (double) bytes * nrDpus
+        * (h / bandwidth(Kind.BROADCAST, Direction.H2D, nrDpus, nrRanks, true)
+            + (1 - h) / bandwidth(Kind.BROADCAST, Direction.H2D, nrDpus, nrRanks, false));
   }
 
   public double allocSeconds(int nrRanks) {

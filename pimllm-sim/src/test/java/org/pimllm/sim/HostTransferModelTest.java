@@ -52,14 +52,15 @@ class HostTransferModelTest {
   @Test
   void perCallCostDominatesSmallTransfers() {
     var m = new HostTransferModel(PIM_LLM);
-    // 8 B to each of 64 DPUs: 512 B from the cache at 2.5 x 6.68 GB/s (below) = 0.03 us next to the 56 us call.
+    // 8 B to each of 64 DPUs: 512 B from the cache at 6.68 GB/s x 6.464 / 5.68 (below) next to the 56 us call.
+    double cachedRank = RANK_H2D * 6.464 / 5.68;
     double t = m.parallelSeconds(Direction.H2D, 64, 1, 8);
-    assertEquals(CALL + 512 / (2.5 * RANK_H2D), t, 1e-15);
+    assertEquals(CALL + 512 / cachedRank, t, 1e-15);
     assertTrue(CALL / t > 0.99);
     // 1 MiB each: the bytes dominate (10 ms vs 56 us); 16.5 of the 64 MiB come from the cache.
     double big = m.parallelSeconds(Direction.H2D, 64, 1, 1 << 20);
     double cached = 16.5 / 64;
-    assertEquals(CALL + 64.0 * (1 << 20) * (cached / (2.5 * RANK_H2D) + (1 - cached) / RANK_H2D), big, 1e-12);
+    assertEquals(CALL + 64.0 * (1 << 20) * (cached / cachedRank + (1 - cached) / RANK_H2D), big, 1e-12);
     assertTrue(CALL / big < 0.01);
     // A pull pays the pull call, not the push call.
     assertEquals(PULL_CALL + 512 / RANK_D2H, m.parallelSeconds(Direction.D2H, 64, 1, 8), 1e-15);
@@ -69,29 +70,32 @@ class HostTransferModelTest {
 
   @Test
   void withinARankPushesFollowTheSdksLines() {
-    // Preset: 8 chips per rank, 4 threads, a DPU word costs 0.225 line (host buffer in DRAM) or 0.015 (cached).
-    // A full rank: thread 0 writes members 0 and 1, 8 DPUs each: 2 x (1 + 8 x 0.225) = 5.6 line costs per word
-    // index, and this is PrIM's 6.68 GB/s. d DPUs: d / 64 x 5.6 / (thread 0's cost) x 6.68 GB/s.
+    // Preset: 8 chips per rank, 4 threads, a DPU word costs 0.279 line (host buffer in DRAM) or 0.23 (cached).
+    // A full rank: thread 0 writes members 0 and 1, 8 DPUs each: 2 x (1 + 8 x 0.279) = 6.464 line costs per word
+    // index, and this is PrIM's 6.68 GB/s. d DPUs: d / 64 x 6.464 / (thread 0's cost) x 6.68 GB/s.
     var m = new HostTransferModel(PRIM);
-    assertEquals(RANK_H2D / 64 * 5.6 / 1.225, m.bandwidth(Kind.PARALLEL, Direction.H2D, 1, 1), 1);
-    assertEquals(RANK_H2D * 4 / 64 * 5.6 / 1.9, m.bandwidth(Kind.PARALLEL, Direction.H2D, 4, 1), 1);
+    assertEquals(RANK_H2D / 64 * 6.464 / 1.279, m.bandwidth(Kind.PARALLEL, Direction.H2D, 1, 1), 1);
+    assertEquals(RANK_H2D * 4 / 64 * 6.464 / 2.116, m.bandwidth(Kind.PARALLEL, Direction.H2D, 4, 1), 1);
     // 16 DPUs are members 0 and 1, both on thread 0: the same thread work as a full rank for a quarter of the DPUs.
     assertEquals(RANK_H2D / 4, m.bandwidth(Kind.PARALLEL, Direction.H2D, 16, 1), 1);
-    assertEquals(RANK_H2D / 4 * 5.6 / 2.24, m.bandwidth(Kind.PARALLEL, Direction.H2D, 16, 1, true), 1);
-    assertEquals(RANK_H2D * 2.5, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64, 1, true), 1);
+    assertEquals(RANK_H2D / 4 * 6.464 / 5.68, m.bandwidth(Kind.PARALLEL, Direction.H2D, 16, 1, true), 1);
+    assertEquals(RANK_H2D * 6.464 / 5.68, m.bandwidth(Kind.PARALLEL, Direction.H2D, 64, 1, true), 1);
     // 17 DPUs: thread 0 still writes two full members; the 17th DPU is on thread 1.
     assertEquals(RANK_H2D * 17 / 64, m.bandwidth(Kind.PARALLEL, Direction.H2D, 17, 1), 1);
-    // A broadcast reads one word for all chips (cached cost) and runs at PrIM's 16.88 GB/s for a full rank.
-    assertEquals(RANK_BCAST / 64 * 2.24 / 1.015, m.bandwidth(Kind.BROADCAST, Direction.H2D, 1, 1), 1);
+    // A broadcast reads one host word per line: 2 x (1 + 0.279) for a full rank = PrIM's 16.88 GB/s; 1 DPU: 1.279.
+    assertEquals(RANK_BCAST / 32, m.bandwidth(Kind.BROADCAST, Direction.H2D, 1, 1), 1);
+    // The word cost is what makes the two published 1-rank rates agree: lines alike, 8 reads vs 1 per line.
+    assertEquals(RANK_BCAST / RANK_H2D, (1 + 8 * 0.279) / (1 + 0.279), 1e-3);
     // The cache share: PrIM's host has 11 MiB; 22 MiB of host bytes are half cached.
     assertEquals(0.5, m.cachedFraction(22L << 20), 1e-15);
     assertEquals(1, m.cachedFraction(11L << 20), 1e-15);
     double bytes = 22.0 * (1 << 20);
-    assertEquals(CALL + bytes * (0.5 / (RANK_H2D / 4 * 2.5) + 0.5 / (RANK_H2D / 4)),
+    assertEquals(CALL + bytes * (0.5 / (RANK_H2D / 4 * 6.464 / 5.68) + 0.5 / (RANK_H2D / 4)),
         m.parallelSeconds(Direction.H2D, 16, 1, (22L << 20) / 16), 1e-12);
-    // One buffer for all DPUs (PrIM's BS): 16 x 1 MiB from one 1 MiB buffer, all cached.
-    assertEquals(CALL + 16.0 * (1 << 20) / (RANK_H2D / 4 * 2.5),
-        m.parallelSeconds(Direction.H2D, 16, 1, 1 << 20, 1 << 20), 1e-12);
+    // One buffer for all DPUs (PrIM's BS): 16 x 1 MiB from one cached 1 MiB buffer, one read per line:
+    // thread 0 costs 2 x (1 + 0.23) per word index.
+    assertEquals(CALL + 16.0 * (1 << 20) / (RANK_H2D / 4 * 6.464 / 2.46),
+        m.sharedPushSeconds(16, 1, 1 << 20), 1e-12);
     // Pulls keep the power law through PrIM's 1-DPU (0.12 GB/s) and 1-rank points.
     assertEquals(0.12e9, m.bandwidth(Kind.PARALLEL, Direction.D2H, 1, 1), 1);
   }

@@ -30,6 +30,7 @@ public final class CostModel {
   private final double[] h2dBwCached; // host bytes in the last-level cache
   private final double[] d2hBw;
   private final double[] bcastBw;
+  private final double[] bcastBwCached;
 
   CostModel(HardwareConfig hw, KernelEstimator kernel) {
     this.hw = hw;
@@ -41,12 +42,14 @@ public final class CostModel {
     h2dBwCached = new double[n + 1];
     d2hBw = new double[n + 1];
     bcastBw = new double[n + 1];
+    bcastBwCached = new double[n + 1];
     for (int d = 1; d <= n; d++) {
       ranks[d] = ranksFor(d);
       h2dBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.H2D, d, ranks[d]);
       h2dBwCached[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.H2D, d, ranks[d], true);
       d2hBw[d] = link.bandwidth(HostTransferModel.Kind.PARALLEL, Direction.D2H, d, ranks[d]);
       bcastBw[d] = link.bandwidth(HostTransferModel.Kind.BROADCAST, Direction.H2D, d, ranks[d]);
+      bcastBwCached[d] = link.bandwidth(HostTransferModel.Kind.BROADCAST, Direction.H2D, d, ranks[d], true);
     }
   }
 
@@ -126,7 +129,9 @@ public final class CostModel {
 
   /** dpu_broadcast_to of one buffer to d DPUs (HostTransferModel.broadcastSeconds with a cached bandwidth). */
   private double broadcast(int d, long bytes) {
-    return hw.host().broadcastCallSeconds() + (double) bytes * d / bcastBw[d];
+    double cached = link.cachedFraction(bytes);
+    return hw.host().broadcastCallSeconds()
+        + (double) bytes * d * (cached / bcastBwCached[d] + (1 - cached) / bcastBw[d]);
   }
 
   /**
