@@ -42,16 +42,20 @@ class MicrobenchTest {
     // Calls from the preset: serial 33 us, push and broadcast 56 us (docs/simulator.md, "Per-call costs").
     var serial = XferBench.run(CFG, Kind.SERIAL, Direction.D2H, 3, 1 << 20);
     assertEquals(3 * (33e-6 + (1 << 20) / 0.12e9) * 1e3, serial.ms(), 1e-9);
+    // A 1 MiB broadcast buffer fits the 11 MiB L3: one cached host word per line, 2 x (1 + 0.23) line costs per
+    // word index against 2 x (1 + 0.279) at PrIM's 16.88 GB/s (docs/simulator.md, "Within a rank").
     var bcast = XferBench.run(CFG, Kind.BROADCAST, Direction.H2D, 64, 1 << 20);
-    assertEquals((56e-6 + 64.0 * (1 << 20) / 16.88e9) * 1e3, bcast.ms(), 1e-9);
-    // Two full ranks on two channels of socket 0, 8 threads on its 8 cores: twice the per-rank bandwidth.
+    assertEquals((56e-6 + 64.0 * (1 << 20) / (16.88e9 * 2.558 / 2.46)) * 1e3, bcast.ms(), 1e-9);
+    // Two full ranks on two channels of socket 0, 8 threads on its 8 cores: twice the per-rank bandwidth, for the
+    // 117 of 128 MiB in DRAM; the cached 11 MiB at 6.464 / 5.68 times that.
     var two = XferBench.run(CFG, Kind.PARALLEL, Direction.H2D, 128, 1 << 20);
-    assertEquals((56e-6 + 128.0 * (1 << 20) / (2 * 6.68e9)) * 1e3, two.ms(), 1e-9);
+    double cached = 11.0 / 128;
+    assertEquals((56e-6 + 128.0 * (1 << 20) * (cached / (2 * 6.68e9 * 6.464 / 5.68) + (1 - cached) / (2 * 6.68e9)))
+        * 1e3, two.ms(), 1e-9);
     assertEquals(2, two.ranks());
-    // Within a rank, bandwidth follows the power law through the 1-DPU and 64-DPU points: 8 DPUs.
-    double e = Math.log(6.68 / 0.33) / Math.log(64);
+    // Within a rank: 8 DPUs are one member on thread 0, 8 MiB cached: 1 + 8 x 0.23 line costs per word index.
     var eight = XferBench.run(CFG, Kind.PARALLEL, Direction.H2D, 8, 1 << 20);
-    assertEquals((56e-6 + 8.0 * (1 << 20) / (0.33e9 * Math.pow(8, e))) * 1e3, eight.ms(), 1e-9);
+    assertEquals((56e-6 + 8.0 * (1 << 20) / (6.68e9 * 8 / 64 * 6.464 / 2.84)) * 1e3, eight.ms(), 1e-9);
     assertThrows(IllegalArgumentException.class, () -> XferBench.run(CFG, Kind.BROADCAST, Direction.D2H, 1, 8));
   }
 
