@@ -41,9 +41,12 @@ class CostModelTest {
     double bBytes = 64 * 512;          // nLoc x kLoc int8
     double aBytes = 2 * 512;           // mLoc x kLoc
     double cBytes = 2 * 64 * 4;        // mLoc x nLoc int32
-    double bcast = 56e-6 + bBytes * 128 / parallelBw(16.88e9, 128, 2);
-    double pushA = 56e-6 + aBytes * 128 / parallelBw(6.68e9, 128, 2);
-    double args = 56e-6 + 64.0 * 128 / parallelBw(6.68e9, 128, 2);
+    // Every buffer fits the 11 MiB L3: a full rank's line costs per word index drop from 2 x (1 + 0.279) to
+    // 2 x (1 + 0.23) for a broadcast (one host word per line) and from 2 x (1 + 8 x 0.279) to 2 x (1 + 8 x 0.23)
+    // for a push (docs/simulator.md, "Within a rank").
+    double bcast = 56e-6 + bBytes * 128 / parallelBw(16.88e9 * 2.558 / 2.46, 128, 2);
+    double pushA = 56e-6 + aBytes * 128 / parallelBw(6.68e9 * 6.464 / 5.68, 128, 2);
+    double args = 56e-6 + 64.0 * 128 / parallelBw(6.68e9 * 6.464 / 5.68, 128, 2);
     assertEquals(bcast + pushA + args, c.h2dSeconds(), 1e-12);
     assertEquals(129e-6 + cBytes * 128 / parallelBw(4.74e9, 128, 2), c.d2hSeconds(), 1e-12); // pull call 129 us
     assertEquals(150e-6 + 2 * 1e-6, c.launchSeconds(), 1e-15); // launchMicros + 2 ranks x launchMicrosPerRank
