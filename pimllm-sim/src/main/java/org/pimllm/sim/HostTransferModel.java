@@ -12,8 +12,9 @@ package org.pimllm.sim;
  *       it ({@link HardwareConfig.Lines}): one 64-byte line per 8-byte word serves one DPU of each chip, so the
  *       DPUs of one member index share their lines; the pool's threads take consecutive members, and the busiest
  *       thread's lines (cost 1 each) plus its DPUs' words read from the host buffers (a word cost that is lower when
- *       the call's host bytes fit the last-level cache) set the time. A broadcast reads one word for all chips of a
- *       line (cached). A pull follows a power law through PrIM's 1-DPU (serial) and 64-DPU points.</li>
+ *       the call's host bytes fit the last-level cache) set the time. A broadcast, or a push of one buffer to every
+ *       DPU, reads one host word per line. A pull follows a power law through PrIM's 1-DPU (serial) and 64-DPU
+ *       points; a pull of a WRAM symbol goes word by word through the chips' control interfaces.</li>
  *   <li>Ranks sit on {@code sockets} sockets, in order ({@link HardwareConfig#physicalRanks()} / sockets
  *       each); the ranks of a call are the first {@code nrRanks} ranks of the machine, as a fresh allocation
  *       grants them.</li>
@@ -268,8 +269,8 @@ public final class HostTransferModel {
   }
 
   /**
-   * dpu_push_xfer of bytesPerDpu per DPU whose host buffers span hostBytes distinct bytes (bytesPerDpu when every
-   * DPU is handed the same buffer): the cached share of them at the cached bandwidth, the rest at the DRAM one.
+   * dpu_push_xfer of bytesPerDpu per DPU whose host buffers span hostBytes distinct bytes: the cached share of
+   * them at the cached bandwidth, the rest at the DRAM one (one buffer for every DPU: {@link #sharedPushSeconds}).
    */
   public double parallelSeconds(Direction dir, int nrDpus, int nrRanks, long bytesPerDpu, long hostBytes) {
     double h = cachedFraction(hostBytes);
