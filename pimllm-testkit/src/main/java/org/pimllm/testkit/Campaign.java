@@ -105,7 +105,11 @@ public final class Campaign {
 
   /** The random source of case {@code index}: the same seed and index give the same case. */
   public Random random(int index) {
-    return new Random(seed * 0x9E3779B97F4A7C15L + index);
+    // SplitMix64's finalizer: java.util.Random's first draws of nearby seeds are correlated
+    long z = seed + 0x9E3779B97F4A7C15L * (index + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return new Random(z ^ (z >>> 31));
   }
 
   /** A value drawn from a jqwik arbitrary with the given random source (reproducible). */
