@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.Example;
 import org.pimllm.ir.TypeInference;
 import org.pimllm.testkit.Campaign;
 import org.pimllm.testkit.Campaign.Outcome;
@@ -42,12 +42,12 @@ class OnnxImportFuzzTest {
   private static final List<Long> HUGE = List.of(0L, -1L, -7L, 1L << 31, (1L << 31) - 1, 1L << 32, 1L << 40,
       Long.MAX_VALUE, Long.MIN_VALUE, 65_536L, 46_341L, 1L << 20);
 
-  @BeforeAll
+  @BeforeContainer
   static void load() throws IOException {
     real = Files.readAllBytes(OnnxReaderTest.QUANT);
   }
 
-  @Test
+  @Example
   void onnxCampaign() {
     Campaign c = new Campaign("onnx", 80, 7L, Duration.ofSeconds(60), t -> t instanceof IllegalArgumentException)
         .budget(256L << 20, 64);

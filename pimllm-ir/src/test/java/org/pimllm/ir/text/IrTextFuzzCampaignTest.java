@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.StructuralEqual;
 import org.pimllm.testkit.Campaign;
@@ -25,7 +25,7 @@ class IrTextFuzzCampaignTest {
   private static final List<String> HUGE = List.of("0", "1", "-1", "2147483647", "2147483648", "4294967296",
       "1099511627776", "9223372036854775807", "9223372036854775808", "99999999999999999999", "65536", "46341");
 
-  @Test
+  @Example
   void irTextCampaign() {
     Campaign c = new Campaign("ir-text", 300, 20261202L, Duration.ofSeconds(20),
         t -> t instanceof ParseException p && p.line() >= 1 && p.column() >= 1)
