@@ -75,8 +75,8 @@ public final class GenerateCommand implements Callable<Integer> {
     positive("--prompt-len", promptLen);
     positive("--tokens", tokens);
     positive("--dpus", dpus);
-    if (promptLen + tokens - 1 > cfg.maxPositions()) {
-      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + (promptLen + tokens - 1)
+    if ((long) promptLen + tokens - 1 > cfg.maxPositions()) { // long: two large ints must not wrap past the check
+      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + ((long) promptLen + tokens - 1)
           + " positions but " + cfg.name() + " has " + cfg.maxPositions());
     }
     for (String v : variants) {
@@ -105,11 +105,7 @@ public final class GenerateCommand implements Callable<Integer> {
     if (c.family() == ModelConfig.Family.BERT) {
       throw new IllegalArgumentException(c.name() + " is an encoder (BERT): generate needs a decoder (gpt2*, llama-*)");
     }
-    if (layers != null) {
-      positive("--layers", layers);
-      c = c.withLayers(layers);
-    }
-    return c;
+    return CompileCommand.withLayers(c, layers); // 1 .. the model's layers, as compile and models check
   }
 
   static Generator.Graphs graphs(ModelConfig c) {

@@ -58,6 +58,9 @@ public final class Campaign {
   /** A case that was not clean, kept for the report. */
   public record Finding(int index, Outcome outcome, String label, String detail) {}
 
+  /** What the running case says about itself (e.g. the error line a CLI printed); see {@link #note}. */
+  private static final ThreadLocal<String> NOTE = new ThreadLocal<>();
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -71,7 +74,12 @@ public final class Campaign {
   private final Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
   private final Map<String, Integer> clearMessages = new TreeMap<>();
   private final List<Finding> findings = new ArrayList<>();
+  private final List<String> succeeded = new ArrayList<>();
+  /** Every case: index, outcome, ms, label and detail (written to NAME-cases.txt for review). */
+  private final StringBuilder log = new StringBuilder();
   private long maxAllocated;
+  /** The slowest cases (elapsed ms, then the label), for the report. */
+  private final java.util.TreeMap<Long, String> slowest = new java.util.TreeMap<>();
 
   /**
    * @param name the campaign's name (report file, summary line)
@@ -117,6 +125,14 @@ public final class Campaign {
     return arbitrary.generator(1000).next(random).value();
   }
 
+  /**
+   * Called from a case's body: a description of its outcome for the report (the error line a command printed, when
+   * the body returns CLEAR_ERROR rather than throwing).
+   */
+  public static void note(String detail) {
+    NOTE.set(detail);
+  }
+
   /** A one-line, non-blank message: what a clear error must carry. */
   public static boolean oneLine(String message) {
     return message != null && !message.isBlank() && !message.strip().contains("\n");
@@ -138,6 +154,7 @@ public final class Campaign {
       long before = THREADS.getCurrentThreadAllocatedBytes();
       try {
         outcome.set(body.run());
+        if (NOTE.get() != null) detail.set(NOTE.get());
       } catch (OutOfMemoryError e) {
         outcome.set(Outcome.MEMORY_BLOWUP);
         detail.set(String.valueOf(e));
@@ -154,12 +171,16 @@ public final class Campaign {
       }
     }, "fuzz-" + name + "-" + index);
     worker.setDaemon(true);
+    long start = System.nanoTime();
     worker.start();
     try {
       worker.join(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    slowest.put(ms * 100_000 + index, ms + " ms, case " + index + " [" + label + "]");
+    if (slowest.size() > 5) slowest.pollFirstEntry();
     Outcome result;
     if (worker.isAlive()) {
       worker.interrupt(); // a hung case cannot be killed; it is left to end on its own (daemon)
@@ -176,6 +197,11 @@ public final class Campaign {
       }
     }
     counts.merge(result, 1, Integer::sum);
+    log.append(index).append('\t').append(result).append('\t').append(ms).append(" ms\t").append(label).append('\t')
+        .append(detail.get().strip().replace('\n', ' ')).append('\n');
+    if (result == Outcome.SUCCESS && succeeded.size() < 30) {
+      succeeded.add("case " + index + " [" + label + "]");
+    }
     if (result == Outcome.CLEAR_ERROR) {
       clearMessages.merge(shape(detail.get()), 1, Integer::sum);
     } else if (result != Outcome.SUCCESS) {
@@ -196,11 +222,15 @@ public final class Campaign {
     report.append("seed ").append(seed).append(", per-case limit ").append(timeout.toMillis()).append(" ms, budget ")
         .append(mib(fixedBudget)).append(" + ").append(bytesPerInputByte).append(" B per input byte, max allocated ")
         .append(mib(maxAllocated)).append('\n');
+    report.append("slowest cases (wall clock on the machine that ran them):\n");
+    slowest.descendingMap().values().forEach(v -> report.append("  ").append(v).append('\n'));
     report.append("clear errors by message (numbers replaced by #):\n");
     clearMessages.entrySet().stream()
         .sorted((a, b) -> Integer.compare(b.getValue(), a.getValue()))
         .limit(40)
         .forEach(e -> report.append(String.format("  %6d  %s%n", e.getValue(), e.getKey())));
+    report.append("first succeeding cases:\n");
+    succeeded.forEach(v -> report.append("  ").append(v).append('\n'));
     for (Finding f : findings) {
       report.append(f.outcome()).append(" case ").append(f.index()).append(" [").append(f.label()).append("]: ")
           .append(f.detail()).append('\n');
@@ -209,6 +239,7 @@ public final class Campaign {
       Path dir = Path.of("target", "fuzz-reports");
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(name + ".txt"), report);
+      Files.writeString(dir.resolve(name + "-cases.txt"), log);
     } catch (IOException e) {
       System.err.println("fuzz campaign " + name + ": cannot write its report: " + e.getMessage());
     }
