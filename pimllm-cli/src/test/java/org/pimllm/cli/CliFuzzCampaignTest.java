@@ -84,11 +84,11 @@ class CliFuzzCampaignTest {
 
   private static final List<String> NUMBERS = List.of("0", "-1", "-2147483648", "2147483647", "2147483648",
       "9223372036854775807", "99999999999999999999", "1e9", "NaN", "Infinity", "1.5", "", "abc", "65536", "3", "1",
-      "1073741824", "-0");
+      "1073741824", "-0", "16384");
 
   @Example
   void cliCampaign() throws IOException {
-    Campaign c = new Campaign("cli", 64, 5L, Duration.ofSeconds(60), t -> false).budget(1536L << 20, 0);
+    Campaign c = new Campaign("cli", 100, 5L, Duration.ofSeconds(60), t -> false).budget(1536L << 20, 0);
     for (int i = 0; i < c.tries(); i++) {
       Random r = c.random(i);
       List<String> args = switch (i % 8) {

@@ -154,8 +154,9 @@ class PresetFuzzCampaignTest {
 
   /** Values that are each in range but contradict another one. */
   private static String inconsistent(ObjectNode root, Random r) {
-    ObjectNode org = (ObjectNode) root.get("organization");
-    ObjectNode dma = (ObjectNode) root.get("dma");
+    // an earlier mutation may have replaced a section by a scalar: then there is nothing to make inconsistent
+    ObjectNode org = root.get("organization") instanceof ObjectNode o ? o : null;
+    ObjectNode dma = root.get("dma") instanceof ObjectNode o ? o : null;
     int what = r.nextInt(8);
     switch (what) {
       case 0 -> setValue(org, "dpusPerRank", 100_000); // more DPUs per rank than DPUs
