@@ -80,7 +80,8 @@ class CliFuzzCampaignTest {
           List.of("--elements", "--dpus", "--tasklets")),
       new Cmd(List.of("microbench", "gemv", "--rows", "64", "--cols", "64", "--dpus", "2", "--tasklets", "4"),
           List.of("--rows", "--cols", "--dpus", "--tasklets")),
-      new Cmd(List.of("microbench", "prim", "VA", "--param", "4096", "--dpus", "1"), List.of("--param", "--dpus")));
+      new Cmd(List.of("microbench", "prim", "MLP", "--param", "256", "--dpus", "4"), List.of("--param", "--dpus")),
+      new Cmd(List.of("microbench", "prim", "RED", "--param", "65536", "--dpus", "4"), List.of("--param", "--dpus")));
 
   private static final List<String> NUMBERS = List.of("0", "-1", "-2147483648", "2147483647", "2147483648",
       "9223372036854775807", "99999999999999999999", "1e9", "NaN", "Infinity", "1.5", "", "abc", "65536", "3", "1",

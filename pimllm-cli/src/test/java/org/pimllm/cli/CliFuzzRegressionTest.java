@@ -48,6 +48,15 @@ class CliFuzzRegressionTest {
   }
 
   @Test
+  void gemvMicrobenchmarkChecksTheDpuCountFirst() {
+    // was: OutOfMemoryError ("Requested array size exceeds VM limit") sizing per-DPU tables for 2^31 - 1 DPUs
+    NewUserCommandTest.assertOneLineError(MainTest.run("microbench", "gemv", "--rows", "64", "--cols", "64", "--dpus",
+        "2147483647", "--tasklets", "4"), "cannot allocate 2147483647 DPUs");
+    NewUserCommandTest.assertOneLineError(MainTest.run("microbench", "prim", "MLP", "--param", "256", "--dpus",
+        "2147483647"), "cannot allocate 2147483647 DPUs");
+  }
+
+  @Test
   void functionalGemmThatCannotFitTheHeapSaysSoFirst() {
     // was: OutOfMemoryError with a stack trace after seconds of pushing data (issue 15)
     MainTest.Result r = MainTest.run("gemm", "--m", "16384", "--k", "16384", "--n", "16384", "--strategy", "auto",

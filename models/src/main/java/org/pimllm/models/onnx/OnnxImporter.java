@@ -76,7 +76,13 @@ public final class OnnxImporter {
    */
   public static IRModule importModel(OnnxModel model, Map<String, int[]> inputShapes) {
     OnnxImporter im = new OnnxImporter(model.defaultOpset() < 0 ? 1 : model.defaultOpset());
-    return im.run(model.graph(), inputShapes);
+    try {
+      return im.run(model.graph(), inputShapes);
+    } catch (OnnxFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) { // wrong-input errors quote the file's names: keep them on one line too
+      throw new IllegalArgumentException(OnnxFormatException.printable(e.getMessage()), e);
+    }
   }
 
   /** The op types of a model that this importer cannot map, sorted; empty when everything is supported. */

@@ -40,6 +40,15 @@ class OnnxFuzzRegressionTest {
   }
 
   @Test
+  void controlCharactersFromTheFileAreEscapedInTheOneLineMessage() throws Exception {
+    // was: a bit flip in an op type gave "unsupported ONNX op(s): <line break>onstant ...", a two-line error
+    byte[] m = model(List.of(opset("", 17)), List.of(), List.of(valueInfo("x", 1, new long[] {2, 8})),
+        List.of(new NodeSpec("\nonst\u001bant", "", List.of("x"), List.of("y"), List.of())), "y");
+    String msg = importError(m).getMessage();
+    assertTrue(!msg.contains("\n") && !msg.contains("\u001b") && msg.contains("\\nonst\\u001bant"), msg);
+  }
+
+  @Test
   void expandAndConstantOfShapeTargetsOver32BitsAreNamed() throws Exception {
     for (String op : List.of("Expand", "ConstantOfShape")) {
       List<String> inputs = op.equals("Expand") ? List.of("x", "s") : List.of("s");
