@@ -57,6 +57,14 @@ class CliFuzzRegressionTest {
   }
 
   @Test
+  void anOutputThatCannotBeCreatedSaysWhyNotTheExceptionName() {
+    // was: "--csv /proc/pimllm-fuzz.json cannot be written: NoSuchFileException"
+    MainTest.Result r = MainTest.run("bench", "--models", "bert-tiny", "--seq", "8", "--dpus", "64", "--variants", "cpu",
+        "--no-progress", "--csv", "/proc/pimllm-fuzz.csv");
+    NewUserCommandTest.assertOneLineError(r, "--csv /proc/pimllm-fuzz.csv cannot be written: no such file");
+  }
+
+  @Test
   void functionalGemmThatCannotFitTheHeapSaysSoFirst() {
     // was: OutOfMemoryError with a stack trace after seconds of pushing data (issue 15)
     MainTest.Result r = MainTest.run("gemm", "--m", "16384", "--k", "16384", "--n", "16384", "--strategy", "auto",
