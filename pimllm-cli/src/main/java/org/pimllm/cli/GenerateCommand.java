@@ -84,6 +84,9 @@ public final class GenerateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS));
       }
     }
+    if (functional) {
+      checkFunctionalSize(cfg);
+    }
     Target target = Target.of(hw, dpus);
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
@@ -106,6 +109,21 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(c.name() + " is an encoder (BERT): generate needs a decoder (gpt2*, llama-*)");
     }
     return CompileCommand.withLayers(c, layers); // 1 .. the model's layers, as compile and models check
+  }
+
+  /**
+   * --functional runs real weights through the reference and the simulated DPUs: refuse a model over bench
+   * --functional's weight limit at once (llama-7b ran for minutes into a 4.5 GB heap before failing).
+   */
+  private static void checkFunctionalSize(ModelConfig c) {
+    long weights = ModelZoo.stats(ModelZoo.build(c, 1)).int8WeightBytes();
+    long limit = org.pimllm.benchmarks.e2e.EndToEnd.FUNCTIONAL_WEIGHT_LIMIT_BYTES;
+    if (weights > limit) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--functional generates with real weights: %s has"
+          + " %.0f MiB of int8 weights, more than the %d MiB this check allows (as bench --functional); use llama-tiny,"
+          + " gpt2-tiny, --layers to shorten the model, or drop --functional", c.name(), weights / 1048576.0,
+          limit >> 20));
+    }
   }
 
   static Generator.Graphs graphs(ModelConfig c) {

@@ -65,6 +65,13 @@ class CliFuzzRegressionTest {
   }
 
   @Test
+  void functionalGenerateOfABigModelIsRefusedAtOnce() {
+    // was: llama-7b --functional ran for minutes into a 4.5 GB heap (bench --functional had this check already)
+    NewUserCommandTest.assertOneLineError(MainTest.run("generate", "--model", "llama-7b", "--functional", "--prompt-len",
+        "4", "--tokens", "2", "--variants", "pimllm"), "more than the 200 MiB this check allows");
+  }
+
+  @Test
   void functionalGemmThatCannotFitTheHeapSaysSoFirst() {
     // was: OutOfMemoryError with a stack trace after seconds of pushing data (issue 15)
     MainTest.Result r = MainTest.run("gemm", "--m", "16384", "--k", "16384", "--n", "16384", "--strategy", "auto",
