@@ -174,7 +174,13 @@ class CliFuzzCampaignTest {
         List.of("gemm", "--nope"),
         List.of("microbench", "prim", "NOPE"),
         List.of("microbench", "mram", "--direction", "sideways"),
-        List.of("microbench", "arith", "--op", "sqrt", "--dtype", "int128"));
+        List.of("microbench", "arith", "--op", "sqrt", "--dtype", "int128"),
+        // runs that cannot succeed must say so at once
+        List.of("generate", "--model", "llama-7b", "--functional", "--prompt-len", "4", "--tokens", "2"),
+        List.of("bench", "--models", "llama-7b", "--functional", "--variants", "pimllm", "--seq", "16", "--no-progress"),
+        List.of("bench", "--models", "llama-7b", "--dpus", "1", "--variants", "base", "--no-progress"),
+        List.of("gemm", "--m", "16384", "--k", "16384", "--n", "16384", "--strategy", "auto", "--functional"),
+        List.of("tune", "--suite", "random", "--count", "2147483647", "--no-progress"));
     return cases.get(r.nextInt(cases.size()));
   }
 
