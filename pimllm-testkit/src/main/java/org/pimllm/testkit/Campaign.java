@@ -31,7 +31,8 @@ import net.jqwik.api.Arbitrary;
  * regenerates it.
  *
  * <p>{@link #finish()} writes {@code target/fuzz-reports/NAME.txt} and throws an AssertionError listing the
- * crashes, hangs and blow-ups when there is any.
+ * crashes, hangs and blow-ups when there is any, or when no case succeeded or none was refused (the generators would
+ * then exercise only one path).
  */
 public final class Campaign {
 
@@ -244,6 +245,10 @@ public final class Campaign {
       System.err.println("fuzz campaign " + name + ": cannot write its report: " + e.getMessage());
     }
     System.out.println(summary);
+    if (findings.isEmpty() && (counts.get(Outcome.SUCCESS) == 0 || counts.get(Outcome.CLEAR_ERROR) == 0)) {
+      // a campaign whose inputs all pass, or all fail at the first check, tests less than it claims
+      throw new AssertionError(summary + ": the cases reach only one outcome; the generators need fixing");
+    }
     if (!findings.isEmpty()) {
       StringBuilder msg = new StringBuilder(summary).append(" (seed ").append(seed).append(")");
       findings.stream().limit(10).forEach(f -> msg.append("\n  ").append(f.outcome()).append(" case ")
