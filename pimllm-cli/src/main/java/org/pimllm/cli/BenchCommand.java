@@ -230,6 +230,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
       } catch (java.nio.file.AccessDeniedException e) {
         cause = "permission denied" + (e.getFile() != null && !e.getFile().equals(file.toString()) ? " (" + e.getFile() + ")" : "");
+      } catch (java.nio.file.NoSuchFileException e) { // e.g. under /proc: the folder exists, the file cannot be made
+        cause = "no such file, and it cannot be created there";
       } catch (java.nio.file.FileSystemException e) {
         cause = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
       } catch (java.io.IOException e) {

@@ -84,6 +84,9 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--act-abs-max", defaultValue = "8.0",
       description = "Activation range |x| <= this for static int8 scales (affects numerics only, not plans or times; default ${DEFAULT-VALUE}).")
   double actAbsMax;
+  /** The most --calibrate samples (each a reference-interpreter run of the whole model). */
+  static final int MAX_CALIBRATION_SAMPLES = 1000;
+
   @Option(names = "--calibrate", paramLabel = "N",
       description = "With --precision int8 --quant static and --model: activation ranges from N sample inputs run through"
           + " the IR's reference interpreter (slow; small models) instead of --act-abs-max.")
@@ -119,6 +122,11 @@ public final class CompileCommand implements Callable<Integer> {
     if (calibrate != null && (!int8 || dynamic || source.model == null || calibrate < 1)) {
       throw new IllegalArgumentException("--calibrate N needs --precision int8 --quant static, --model and N >= 1"
           + " (sample inputs come from the zoo)");
+    }
+    if (calibrate != null && calibrate > MAX_CALIBRATION_SAMPLES) {
+      // each sample is a whole reference-interpreter run: a huge N would run for days instead of failing now
+      throw new IllegalArgumentException("--calibrate takes at most " + MAX_CALIBRATION_SAMPLES + " samples, got "
+          + calibrate);
     }
     IRModule before = load();
     checkNoEmptyGemms(before);

@@ -91,6 +91,9 @@ public final class GemmCommand implements Callable<Integer> {
     checkFits(shape, type, cfg, dpus);
     TilingPlan plan = plan(cfg, shape, type);
     Layout layout = parseLayout(bLayout);
+    if (functional) {
+      checkFunctionalMemory(plan, Runtime.getRuntime().maxMemory());
+    }
 
     PimSystem sys = new PimSystem(cfg, functional ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
     PgemmLib lib = new PgemmLib(sys);
@@ -170,6 +173,24 @@ public final class GemmCommand implements Callable<Integer> {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "GEMM %s %s is too big for %d DPUs:"
           + " A, B and C take %.2f GiB, more than their %.2f GiB of MRAM (%d x %d MiB)", s, type.name().toLowerCase(
           java.util.Locale.ROOT), dpus, total / 1073741824.0, mram / 1073741824.0, dpus, cfg.mramBytes() >> 20));
+    }
+  }
+
+  /**
+   * FUNCTIONAL keeps real bytes: every DPU's MRAM slice (stored sparsely, but a plan writes all of its slices) plus the
+   * host's A, B, C and the reference C. When that exceeds most of the Java heap, say so before any work instead of
+   * an OutOfMemoryError minutes later; TIMING_ONLY gives the same times without the data.
+   */
+  static void checkFunctionalMemory(TilingPlan plan, long heapBytes) {
+    GemmShape s = plan.shape();
+    long elems = (long) s.b() * s.m() * s.k() + (long) s.b() * s.k() * s.n();
+    long host = elems * plan.dtype().bytes() + 2L * s.b() * s.m() * s.n() * plan.dtype().accumulatorBytes();
+    long mram = plan.slice().mramBytes() * plan.dpus();
+    if (host + mram > heapBytes / 4 * 3) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--functional would hold %.2f GiB (%.2f GiB"
+          + " in the simulated MRAM of %d DPUs, %.2f GiB of host matrices), more than this JVM's %.2f GiB heap allows;"
+          + " drop --functional (the times are the same) or use a smaller GEMM", (host + mram) / 1073741824.0,
+          mram / 1073741824.0, plan.dpus(), host / 1073741824.0, heapBytes / 1073741824.0));
     }
   }
 

@@ -75,14 +75,17 @@ public final class GenerateCommand implements Callable<Integer> {
     positive("--prompt-len", promptLen);
     positive("--tokens", tokens);
     positive("--dpus", dpus);
-    if (promptLen + tokens - 1 > cfg.maxPositions()) {
-      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + (promptLen + tokens - 1)
+    if ((long) promptLen + tokens - 1 > cfg.maxPositions()) { // long: two large ints must not wrap past the check
+      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + ((long) promptLen + tokens - 1)
           + " positions but " + cfg.name() + " has " + cfg.maxPositions());
     }
     for (String v : variants) {
       if (!Pipelines.VARIANTS.contains(v)) {
         throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS));
       }
+    }
+    if (functional) {
+      checkFunctionalSize(cfg);
     }
     Target target = Target.of(hw, dpus);
     Generator.Graphs graphs = graphs(cfg);
@@ -105,11 +108,22 @@ public final class GenerateCommand implements Callable<Integer> {
     if (c.family() == ModelConfig.Family.BERT) {
       throw new IllegalArgumentException(c.name() + " is an encoder (BERT): generate needs a decoder (gpt2*, llama-*)");
     }
-    if (layers != null) {
-      positive("--layers", layers);
-      c = c.withLayers(layers);
+    return CompileCommand.withLayers(c, layers); // 1 .. the model's layers, as compile and models check
+  }
+
+  /**
+   * --functional runs real weights through the reference and the simulated DPUs: refuse a model over bench
+   * --functional's weight limit at once (llama-7b ran for minutes into a 4.5 GB heap before failing).
+   */
+  private static void checkFunctionalSize(ModelConfig c) {
+    long weights = ModelZoo.stats(ModelZoo.build(c, 1)).int8WeightBytes();
+    long limit = org.pimllm.benchmarks.e2e.EndToEnd.FUNCTIONAL_WEIGHT_LIMIT_BYTES;
+    if (weights > limit) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--functional generates with real weights: %s has"
+          + " %.0f MiB of int8 weights, more than the %d MiB this check allows (as bench --functional); use llama-tiny,"
+          + " gpt2-tiny, --layers to shorten the model, or drop --functional", c.name(), weights / 1048576.0,
+          limit >> 20));
     }
-    return c;
   }
 
   static Generator.Graphs graphs(ModelConfig c) {

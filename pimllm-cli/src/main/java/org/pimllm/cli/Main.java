@@ -67,7 +67,20 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // Errors pass picocli's handlers; still one line at the user (a bug of ours: commands check sizes first)
+      err.println("internal error: " + (e instanceof OutOfMemoryError ? "out of memory (" + e.getMessage() + ")"
+          : "stack overflow (input nested too deeply)"));
+      if (debug) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(rerun with --debug for the stack trace)");
+      }
+      err.flush();
+      return 1;
+    }
   }
 
   static CommandLine commandLine() {

@@ -257,7 +257,7 @@ public final class MicrobenchCommand implements Callable<Integer> {
       List<Calibration.Row> rows = Calibration.rows(common.config());
       PrintWriter out = common.spec.commandLine().getOut();
       if (common.json) {
-        out.println(HwCommand.JSON.writeValueAsString(Map.of("hw", common.hw, "rows", rows)));
+        out.println(HwCommand.JSON.writeValueAsString(new java.util.TreeMap<>(Map.of("hw", common.hw, "rows", rows))));
       } else {
         out.print(Calibration.markdown(rows));
         out.flush();

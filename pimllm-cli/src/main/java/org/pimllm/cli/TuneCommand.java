@@ -45,6 +45,9 @@ public final class TuneCommand implements Callable<Integer> {
   String suite;
   @Option(names = "--seed", defaultValue = "1", description = "Seed of --suite random (default ${DEFAULT-VALUE}).")
   long seed;
+  /** The most cases of --suite random (seconds each with --oracle; the outcomes are all kept for the summary). */
+  static final int MAX_RANDOM_CASES = 10_000;
+
   @Option(names = "--count", defaultValue = "100", description = "Cases of --suite random (default ${DEFAULT-VALUE}).")
   int count;
   @Option(names = "--oracle", description = "Also simulate every candidate plan (the exhaustive oracle) and compare.")
@@ -74,7 +77,13 @@ public final class TuneCommand implements Callable<Integer> {
       }
       List<PaperSuite.Case> cases = switch (suite.toLowerCase(Locale.ROOT)) {
         case "paper" -> PaperSuite.cases();
-        case "random" -> PaperSuite.random(seed, count);
+        case "random" -> {
+          if (count < 1 || count > MAX_RANDOM_CASES) {
+            // a count in the millions runs for hours and holds every outcome in memory: refuse it now
+            throw new IllegalArgumentException("--count must be between 1 and " + MAX_RANDOM_CASES + ", got " + count);
+          }
+          yield PaperSuite.random(seed, count);
+        }
         default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: paper, random");
       };
       result = runSuite(cfg, tuning, out, suite.toLowerCase(Locale.ROOT), cases);
@@ -202,7 +211,12 @@ public final class TuneCommand implements Callable<Integer> {
       j.put("name", o.name());
     }
     GemmShape s = o.shape();
-    j.put("shape", Map.of("b", s.b(), "m", s.m(), "k", s.k(), "n", s.n()));
+    Map<String, Object> shape = new LinkedHashMap<>(); // not Map.of: its key order changes from JVM to JVM
+    shape.put("b", s.b());
+    shape.put("m", s.m());
+    shape.put("k", s.k());
+    shape.put("n", s.n());
+    j.put("shape", shape);
     j.put("dtype", o.dtype().cliName());
     j.put("dpus", o.dpus());
     j.put("plan", planJson(o.selection().plan()));

@@ -20,6 +20,6 @@ public record ResidentB(DpuSet dpus, TilingPlan plan, Map<Category, Double> prep
   }
 
   public double prepareTotalSeconds() {
-    return prepareSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    return Category.sum(prepareSeconds); // in category order: the same bits in every JVM
   }
 }

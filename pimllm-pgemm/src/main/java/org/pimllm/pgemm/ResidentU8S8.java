@@ -19,7 +19,7 @@ public record ResidentU8S8(ResidentB b, ZeroPoints zeroPoints, int[] columnSums,
   }
 
   public double prepareTotalSeconds() {
-    return prepareSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    return Category.sum(prepareSeconds); // in category order: the same bits in every JVM
   }
 
   /** The same resident B with another activation zero point (0..255); B's zero points are kept. */

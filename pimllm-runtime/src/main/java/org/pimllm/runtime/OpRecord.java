@@ -22,6 +22,8 @@ public record OpRecord(int index, String op, String label, Placement placement, 
     }
 
     public double totalSeconds() {
-        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total = 0; // in category order: Map.copyOf's iteration order, and so a sum in it, changes per JVM
+        for (TimeCategory c : TimeCategory.values()) total += seconds.getOrDefault(c, 0.0);
+        return total;
     }
 }

@@ -17,5 +17,17 @@ public enum Category {
   /** Fixed overhead of starting a launch (boot of the DPUs, polling for completion). */
   LAUNCH,
   /** dpu_free: charged per rank released. */
-  FREE
+  FREE;
+
+  /**
+   * The sum of seconds by category, added in this enum's order: an immutable map (Map.copyOf) iterates in an order
+   * that changes from JVM to JVM, and a floating-point sum in that order differs in its last bits between runs.
+   */
+  public static double sum(java.util.Map<Category, Double> seconds) {
+    double total = 0;
+    for (Category c : values()) {
+      total += seconds.getOrDefault(c, 0.0);
+    }
+    return total;
+  }
 }

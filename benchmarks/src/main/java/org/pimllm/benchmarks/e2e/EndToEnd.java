@@ -32,7 +32,7 @@ public final class EndToEnd {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndToEnd.class);
     /** --functional materializes every weight; beyond this int8 footprint it would not fit a test machine's heap. */
-    static final long FUNCTIONAL_WEIGHT_LIMIT_BYTES = 200L << 20;
+    public static final long FUNCTIONAL_WEIGHT_LIMIT_BYTES = 200L << 20;
 
     private EndToEnd() {
     }

@@ -76,7 +76,13 @@ public final class OnnxImporter {
    */
   public static IRModule importModel(OnnxModel model, Map<String, int[]> inputShapes) {
     OnnxImporter im = new OnnxImporter(model.defaultOpset() < 0 ? 1 : model.defaultOpset());
-    return im.run(model.graph(), inputShapes);
+    try {
+      return im.run(model.graph(), inputShapes);
+    } catch (OnnxFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) { // wrong-input errors quote the file's names: keep them on one line too
+      throw new IllegalArgumentException(OnnxFormatException.printable(e.getMessage()), e);
+    }
   }
 
   /** The op types of a model that this importer cannot map, sorted; empty when everything is supported. */
@@ -136,6 +142,8 @@ public final class OnnxImporter {
         outs = foldIfConstant(n, convert(n));
       } catch (TypeCheckException | IllegalStateException e) {
         throw new OnnxFormatException(n.describe() + ": " + e.getMessage(), e);
+      } catch (ArithmeticException e) { // a size computed from the model's values overflowed
+        throw new OnnxFormatException(n.describe() + ": sizes too large (" + e.getMessage() + ")", e);
       }
       for (int i = 0; i < n.outputs().size() && i < outs.size(); i++) {
         if (!n.outputs().get(i).isEmpty()) {
@@ -180,7 +188,7 @@ public final class OnnxImporter {
         throw new IllegalArgumentException("input '" + in.name() + "' has symbolic dimension '" + dims.get(i)
             + "'; give its shape (e.g. [1, 16])");
       }
-      shape[i] = Math.toIntExact(dims.get(i).value());
+      shape[i] = dim(dims.get(i).value(), "input '" + in.name() + "'");
     }
     return shape;
   }
@@ -382,8 +390,8 @@ public final class OnnxImporter {
       if (t < 0) {
         throw new OnnxFormatException(where + ": invalid reshape dimension " + t);
       }
-      out[i] = Math.toIntExact(t);
-      known *= t;
+      out[i] = dim(t, where + ": reshape target");
+      known = Math.multiplyExact(known, t); // both fit in int, so the product fits in long
     }
     long total = ConstEval.size(in);
     if (infer >= 0) {
@@ -522,12 +530,12 @@ public final class OnnxImporter {
   }
 
   private Value expand(Node n) {
-    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), dims(toLongs(known(n, 1))), n.describe());
+    int[] shape = ConstEval.broadcast(shapeOfValue(in(n, 0)), dims(toLongs(known(n, 1)), n.describe()), n.describe());
     return new Dyn(b.broadcastTo(dyn(n, 0), shape));
   }
 
   private Value constantOfShape(Node n) {
-    int[] shape = dims(toLongs(known(n, 0)));
+    int[] shape = dims(toLongs(known(n, 0)), n.describe());
     Attribute value = n.attributes().get("value");
     Tensor v = value == null ? Tensor.ofFloats(new float[] {0f}, 1) : toTensor(value.t());
     return new Known(ConstEval.fill(shape, v));
@@ -727,9 +735,22 @@ public final class OnnxImporter {
     return out;
   }
 
-  /** ONNX's int64 dimensions as the IR's int ones (an ArithmeticException if one does not fit). */
-  private static int[] dims(long[] dims) {
-    return Arrays.stream(dims).mapToInt(Math::toIntExact).toArray();
+  /** ONNX's int64 dimensions as the IR's int ones; one that does not fit is a format error. */
+  private static int[] dims(long[] dims, String where) {
+    int[] out = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = dim(dims[i], where + ": shape " + Arrays.toString(dims));
+    }
+    return out;
+  }
+
+  /** One int64 dimension as an int, or an error naming where it came from (the IR's sizes are ints). */
+  private static int dim(long d, String where) {
+    if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+      throw new OnnxFormatException(where + ": dimension " + d + " does not fit in 32 bits (at most "
+          + Integer.MAX_VALUE + ")");
+    }
+    return (int) d;
   }
 
   static DType dtype(OnnxDataType t, String where) {
@@ -751,7 +772,7 @@ public final class OnnxImporter {
     if (t == null) {
       throw new OnnxFormatException("missing tensor value");
     }
-    int[] shape = dims(t.dims());
+    int[] shape = dims(t.dims(), "tensor '" + t.name() + "'");
     java.nio.ByteBuffer buf = t.buffer();
     String where = "tensor '" + t.name() + "'";
     return switch (t.dataType()) {

@@ -22,7 +22,7 @@ class ParserFuzzTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
-    private static final List<String> TOKENS = List.of("(", ")", "[", "]", "{", "}", ",", ";", ":", "=", ".", "->", "#",
+    static final List<String> TOKENS = List.of("(", ")", "[", "]", "{", "}", ",", ";", ":", "=", ".", "->", "#",
             "-", "%0", "%x", "%1", "@main", "@f", "def", "fn", "meta", "Constant", "meta[Constant][0]", "meta[Constant][99]",
             "Tensor", "Tensor[(2, 3), float32]", "float32", "int8", "bool", "\"", "\"s\"", "/*", "*/", "//", "\n",
             "0", "1", "-1", "1.5f", "3i64", "2u8", "300i8", "1e999f", "99999999999999999999", "2147483648", "nan", "inf",
@@ -30,7 +30,7 @@ class ParserFuzzTest {
             "units=3", "sections=0", "num_newaxis=2147483647", "#[metadata]", "#[version = \"x\"]", "tensor(", "synthetic(",
             "lazy(", "seed=", "scale=", "name=", "key=", "\\u12", "é", "\u0000", " ", "((((((((", "[[[[[[[[");
 
-    private static final List<String> CORPUS = corpus();
+    static final List<String> CORPUS = corpus();
 
     private static List<String> corpus() {
         List<String> texts = new ArrayList<>();
@@ -71,7 +71,7 @@ class ParserFuzzTest {
         check(sb.toString());
     }
 
-    private static String mutate(String s, Random r) {
+    static String mutate(String s, Random r) {
         if (s.isEmpty()) return TOKENS.get(r.nextInt(TOKENS.size()));
         int a = r.nextInt(s.length());
         int b = Math.min(s.length(), a + 1 + r.nextInt(20));

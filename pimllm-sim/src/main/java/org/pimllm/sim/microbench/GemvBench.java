@@ -147,6 +147,10 @@ public final class GemvBench {
 
   public static Result run(HardwareConfig cfg, int dpus, int rows, int cols, int tasklets, Mode mode) {
     MramBench.checkTasklets(cfg, tasklets);
+    if (dpus < 1 || dpus > cfg.totalDpus()) { // before the per-DPU row tables are sized by it
+      throw new IllegalArgumentException("cannot allocate " + dpus + " DPUs: " + cfg.name() + " has "
+          + cfg.totalDpus() + "; choose 1.." + cfg.totalDpus() + " or another preset (pimllm hw list)");
+    }
     if (rows < 1 || cols < 2) {
       throw new IllegalArgumentException("--rows must be >= 1 and --cols >= 2, got " + rows + " x " + cols);
     }

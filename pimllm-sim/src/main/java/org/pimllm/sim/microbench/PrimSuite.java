@@ -58,6 +58,10 @@ public final class PrimSuite {
     if (dpus < 1) {
       throw new IllegalArgumentException("--dpus must be at least 1, got " + dpus);
     }
+    if (dpus > cfg.totalDpus()) { // before any per-DPU table is sized by it
+      throw new IllegalArgumentException("cannot allocate " + dpus + " DPUs: " + cfg.name() + " has "
+          + cfg.totalDpus() + "; choose 1.." + cfg.totalDpus() + " or another preset (pimllm hw list)");
+    }
     if (param < 1) {
       throw new IllegalArgumentException("--param must be at least 1, got " + param);
     }
