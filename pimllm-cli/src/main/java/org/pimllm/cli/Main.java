@@ -67,7 +67,18 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // a last resort: commands check what they can up front (e.g. gemm --functional); name the way out
+      err.println("error: the Java heap is full (" + e.getMessage() + ", at most "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); use a smaller problem or raise the heap, e.g."
+          + " PIMLLM_JAVA_OPTS=-Xmx16g ./pimllm ...");
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
   }
 
   static CommandLine commandLine() {
