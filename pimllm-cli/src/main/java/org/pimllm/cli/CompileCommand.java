@@ -47,8 +47,8 @@ public final class CompileCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--model", description = "A model of the zoo (e.g. bert-base, gpt2, llama-7b).")
     String model;
-    @Option(names = "--ir", description = "An IR text file (.relay) with its constants, e.g. as written by --dump-dir"
-        + " (the summarized IR that --print-ir and `pimllm models --print-ir` show leaves constants out and does not load).")
+    @Option(names = "--ir", description = "An IR text file (.relay), e.g. as `pimllm models MODEL --print-ir` prints it"
+        + " (synthetic weights as seeded descriptors) or --dump-dir writes it.")
     Path ir;
   }
 
@@ -143,11 +143,11 @@ public final class CompileCommand implements Callable<Integer> {
     } else {
       if (printIr.equals("before") || printIr.equals("both")) {
         out.println("// IR before the passes");
-        out.print(Printer.print(before, PrintOptions.SUMMARY));
+        out.print(Printer.print(before, PrintOptions.LISTING));
       }
       if (printIr.equals("after") || printIr.equals("both")) {
         out.println("// IR after the passes (variant " + pipeline.variant() + ", " + target + ")");
-        out.print(Printer.print(after, PrintOptions.SUMMARY));
+        out.print(Printer.print(after, PrintOptions.LISTING));
       }
       out.print(table.format());
       if (timing) {
