@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--models", split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
+  @Option(names = {"--models", "--model"}, split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
   List<String> models;
   @Option(names = "--onnx", paramLabel = "FILE|minilm-l6|minilm-l6-q", description = "Benchmark an imported ONNX"
       + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> seqs;
   @Option(names = "--dpus", split = ",", defaultValue = "2048", description = "DPU counts, e.g. 256,512,1024,2048 (default ${DEFAULT-VALUE}).")
   List<Integer> dpus;
-  @Option(names = "--variants", split = ",", description = "Variants (default: cpu,cpu-peak,naive,base,ts,ts+adj,ts+adj+qkv,pimllm).")
+  @Option(names = {"--variants", "--variant"}, split = ",", description = "Variants (default: cpu,cpu-peak,naive,base,ts,ts+adj,ts+adj+qkv,pimllm).")
   List<String> variants;
   @Option(names = "--hw", defaultValue = BenchConfig.DEFAULT_HW, description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
   String hw;

@@ -248,6 +248,9 @@ public final class CompileCommand implements Callable<Integer> {
       m.put("placement", r.placement());
       m.put("plan", r.plan());
       m.put("estimatedMs", Double.isFinite(r.estimatedMs()) ? r.estimatedMs() : null);
+      m.put("cpuEstimatedMs", Double.isFinite(r.cpuMs()) ? r.cpuMs() : null);
+      m.put("pimEstimatedMs", Double.isFinite(r.pimMs()) ? r.pimMs() : null);
+      m.put("why", r.why());
       rows.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();

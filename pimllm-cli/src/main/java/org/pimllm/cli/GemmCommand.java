@@ -49,7 +49,8 @@ public final class GemmCommand implements Callable<Integer> {
   int k;
   @Option(names = "--n", required = true, description = "Columns of B and C.")
   int n;
-  @Option(names = "--dtype", defaultValue = "int8", description = "int8 (int32 accumulation), int16, int32 or fp32 (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32", description = "Element type:"
+      + " int8 (int32 accumulation, as every command's default), int16, int32 or fp32 (default ${DEFAULT-VALUE}; --dtype is the old name).")
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPUs the machine offers (the plan uses at most this many; default ${DEFAULT-VALUE}).")
   int dpus;

@@ -48,11 +48,11 @@ public final class GenerateCommand implements Callable<Integer> {
   String model;
   @Option(names = "--layers", description = "Use only this many transformer layers (e.g. 2 for a functional check).")
   Integer layers;
-  @Option(names = "--prompt-len", defaultValue = "128", description = "Prompt tokens (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--prompt-len", "--seq"}, defaultValue = "128", description = "Prompt tokens, the sequence length of the prefill (--seq as in bench and compile; default ${DEFAULT-VALUE}).")
   int promptLen;
   @Option(names = "--tokens", defaultValue = "64", description = "New tokens to generate: 1 from the prefill, the rest from decode steps (default ${DEFAULT-VALUE}).")
   int tokens;
-  @Option(names = "--variants", split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--variants", "--variant"}, split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
   List<String> variants;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;

@@ -22,10 +22,25 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Compile and run LLMs on a simulated UPMEM-like processing-in-memory machine.",
-    footer = {"", "Shared options mean the same in every command: --hw (preset name or JSON file, default upmem-2560-450),"
-        + " --dpus (DPU budget, default 2048), --variant/--variants (naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu,"
-        + " cpu-peak: one pass list each), --precision int8|fp32, --quant static|dynamic, --act-abs-max, --seq,"
-        + " --no-progress. Every command, option and default: docs/cli.md."},
+    footer = {"",
+        "Shared options: one name, one meaning, one default wherever they appear",
+        "(every command and option: docs/cli.md).",
+        "  option        gemm tune compile run        bench      generate",
+        "  --dpus        2048 2048 2048    2048       2048 list  2048",
+        "  --variant(s)  -    -    pimllm  pimllm     all 8      cpu,cpu-peak,pimllm",
+        "  --precision   int8 int8 int8    int8 (1)   int8 fixed int8 fixed",
+        "  --quant       -    -    static  static     static     static fixed",
+        "  --act-abs-max -    -    8.0     inputs (2) 8.0 fixed  8.0 fixed",
+        "  --seq         -    -    128     input (3)  128 list   128 (--prompt-len)",
+        "  --hw          upmem-2560-450 everywhere (microbench: PrIM's upmem-2556-350)",
+        "  (1) an ONNX model stored as int8 (minilm-l6-q) runs its own int8 GEMMs",
+        "      as built, and says so on stderr",
+        "  (2) run has real inputs: without --act-abs-max, static ranges are",
+        "      calibrated on them",
+        "  (3) run's sequence length is its input's (--text, --tokens)",
+        "Variants, one pass list each in every command: cpu, cpu-peak, naive, base,",
+        "ts, ts+adj, ts+adj+qkv, pimllm. --json, --debug and --no-progress (progress",
+        "bars are off anyway when not on a terminal) mean the same everywhere."},
     subcommandsRepeatable = false)
 public final class Main implements Callable<Integer> {
 

@@ -222,7 +222,10 @@ class NewUserCommandTest {
   @Test
   void mainHelpPointsToTheSharedOptionsPage() {
     MainTest.Result r = MainTest.run("--help");
-    assertTrue(r.out().contains("docs/cli.md") && r.out().contains("--precision int8|fp32"), r.out());
+    assertTrue(r.out().contains("docs/cli.md"), r.out());
+    // the one table of shared defaults: the same precision and quantization in every command
+    assertTrue(r.out().contains("  --precision   int8 int8 int8    int8 (1)   int8 fixed int8 fixed"), r.out());
+    assertTrue(r.out().contains("  --quant       -    -    static  static     static     static fixed"), r.out());
   }
 
   @Test
@@ -256,7 +259,8 @@ class NewUserCommandTest {
     assertFalse(r.err().contains("Error:"), r.err());
 
     MainTest.Result help = MainTest.run("--help");
-    String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length());
+    String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length(),
+        help.out().indexOf("Shared options:")); // the footer's table follows the commands
     // one row per command ("  name  summary"), continuation lines indented deeper
     List<String> rows = new ArrayList<>();
     for (String line : commands.split("\n")) {
