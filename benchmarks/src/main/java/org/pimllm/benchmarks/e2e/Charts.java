@@ -84,7 +84,7 @@ public final class Charts {
             hi = Math.max(hi, base);
         }
         // room under the lowest bar and above the tallest for its label
-        double lower = lo / 1.6;
+        double lower = lo / Math.pow(hi / lo, 0.12) / 1.3; // room for the label under a slowdown's bar
         double upper = hi * Math.pow(hi / lower, 0.25);
 
         OneTwoFiveLogAxis axis = new OneTwoFiveLogAxis(valueLabel, suffix);
@@ -92,13 +92,25 @@ public final class Charts {
         axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
 
-        BarRenderer renderer = new BarRenderer();
+        double barBase = base != null ? base : lower;
+        ItemLabelPosition above = new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.CENTER_LEFT,
+                TextAnchor.CENTER_LEFT, -Math.PI / 2);
+        ItemLabelPosition below = new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.CENTER_RIGHT,
+                TextAnchor.CENTER_RIGHT, -Math.PI / 2);
+        // a bar under its base (a slowdown) is labelled below its end, not at the base line
+        BarRenderer renderer = new BarRenderer() {
+            @Override
+            public ItemLabelPosition getPositiveItemLabelPosition(int row, int column) {
+                Number v = getPlot() == null ? null : getPlot().getDataset().getValue(row, column);
+                return v != null && v.doubleValue() < barBase ? below : above;
+            }
+        };
         renderer.setBarPainter(new StandardBarPainter()); // flat colours, no gradient
         renderer.setShadowVisible(false);
         renderer.setDrawBarOutline(true);
         renderer.setDefaultOutlinePaint(Color.WHITE);
         renderer.setItemMargin(0.04);
-        renderer.setBase(base != null ? base : lower);
+        renderer.setBase(barBase);
         renderer.setIncludeBaseInRange(false);
         for (int i = 0; i < values.size(); i++) {
             renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
@@ -108,10 +120,8 @@ public final class Charts {
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, values.size() * ds.getColumnCount() > 24 ? 11 : 13));
         renderer.setDefaultItemLabelPaint(Color.BLACK);
         // labels written upwards from the end of each bar, so many narrow bars keep readable labels
-        renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.CENTER_LEFT,
-                TextAnchor.CENTER_LEFT, -Math.PI / 2));
-        renderer.setDefaultNegativeItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.CENTER_RIGHT,
-                TextAnchor.CENTER_RIGHT, -Math.PI / 2));
+        renderer.setDefaultPositiveItemLabelPosition(above);
+        renderer.setDefaultNegativeItemLabelPosition(below);
         renderer.setItemLabelAnchorOffset(4);
 
         CategoryAxis categories = new CategoryAxis(categoryLabel);
@@ -133,8 +143,10 @@ public final class Charts {
             line.setLabel(r.getKey());
             line.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             line.setLabelPaint(Color.BLACK);
-            line.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            line.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+            line.setLabelBackgroundColor(new Color(255, 255, 255, 0)); // no box behind the name
+            line.setLabelAnchor(RectangleAnchor.RIGHT);
+            line.setLabelTextAnchor(TextAnchor.TOP_RIGHT); // under the line, at the right end
+            line.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4, 4, 4, 6));
             plot.addRangeMarker(line, org.jfree.chart.ui.Layer.FOREGROUND);
             i++;
         }
