@@ -67,6 +67,14 @@ public final class GenerateCommand implements Callable<Integer> {
   long seed;
   @Option(names = "--json", description = "Print a JSON list of records instead of text.")
   boolean json;
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a bar chart (PNG) of decode and prefill tokens/s"
+      + " per variant, the cpu and cpu-peak baselines beside the PIM variants.")
+  java.nio.file.Path plot;
+  @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace-event JSON of the prefill and the"
+      + " first decode step per variant (open in Perfetto).")
+  java.nio.file.Path trace;
+  @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
+  boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
@@ -85,18 +93,40 @@ public final class GenerateCommand implements Callable<Integer> {
       }
     }
     Target target = Target.of(hw, dpus);
+    if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
+    }
+    BenchCommand.checkWritable(plot, "--plot"); // before the run, not after it
+    BenchCommand.checkWritable(trace, "--trace");
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
-    for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v));
-      results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
+    try (Progress progress = Progress.of("generate", variants.size() + (trace != null ? 1 : 0), noProgress)) {
+      for (String v : variants) {
+        progress.message(v);
+        Generator g = new Generator(graphs, target, CompileOptions.variant(v));
+        results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
+        progress.step();
+      }
+      if (trace != null) {
+        progress.message("trace");
+        GenerateOutputs.writeTrace(trace, graphs, target, variants, promptLen, cfg.name());
+        progress.step();
+      }
     }
     if (json) {
       out.println(HwCommand.JSON.writeValueAsString(records(cfg, results)));
     } else {
       print(out, cfg, results);
     }
+    if (plot != null) {
+      GenerateOutputs.writePlot(plot, String.format(Locale.ROOT, "%s: prompt %d, %d new tokens, %d DPUs of %s (simulated by"
+          + " pimllm generate)", cfg.name(), promptLen, tokens, dpus, hw), results);
+    }
+    List<String> written = new ArrayList<>();
+    if (trace != null) written.add(trace.toString());
+    if (plot != null) written.add(plot.toString());
+    if (!written.isEmpty() && !json) out.println("wrote " + String.join(", ", written));
     return 0;
   }
 

@@ -236,7 +236,8 @@ public final class BenchReport {
         om.writeValue(file.toFile(), root);
     }
 
-    private static boolean onHost(TimeCategory c) {
+    /** Whether a span of this category runs on the host CPU (the trace's host thread) rather than on PIM. */
+    public static boolean onHost(TimeCategory c) {
         return c == TimeCategory.HOST_OPS || c == TimeCategory.CPU_GEMM || c == TimeCategory.TRANSPOSE || c == TimeCategory.REDUCE
                 || c == TimeCategory.ZERO_POINT;
     }

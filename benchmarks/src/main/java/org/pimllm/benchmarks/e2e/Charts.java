@@ -179,7 +179,7 @@ public final class Charts {
     }
 
     /** A number as a person writes it: 0.05, 0.5, 1.25, 12.3, 1234; with the suffix ("x"). */
-    static String label(double v, String suffix) {
+    public static String label(double v, String suffix) {
         String digits;
         double a = Math.abs(v);
         if (a >= 100) digits = String.format(Locale.ROOT, "%,.0f", v);

@@ -1,0 +1,41 @@
+package org.pimllm.cli;
+
+import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A progress bar on stderr drawn as bench draws its own (ASCII, redrawn every 250 ms), or nothing at all when
+ * {@link Main#showProgress} says no: with --no-progress, or when the console is not a terminal (a pipe or file would
+ * receive its control codes).
+ */
+final class Progress implements AutoCloseable {
+  private final ProgressBar bar; // null: off
+
+  private Progress(ProgressBar bar) {
+    this.bar = bar;
+  }
+
+  static Progress of(String task, int steps, boolean noProgress) {
+    if (!Main.showProgress(noProgress)) {
+      return new Progress(null);
+    }
+    return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new InteractiveConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).build());
+  }
+
+  /** Names what is being done now (e.g. the variant). */
+  void message(String text) {
+    if (bar != null) bar.setExtraMessage(text);
+  }
+
+  void step() {
+    if (bar != null) bar.step();
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) bar.close();
+  }
+}
