@@ -95,6 +95,30 @@ public record PlacementTable(List<Row> gemms, Integer dpuPool) {
                 : String.format(Locale.ROOT, "PIM est. %.1fx faster; kept on the CPU by the variant or options", cpuMs / pimMs);
     }
 
+    /**
+     * A fused GEMM's name for the text table: the weights joined by '+' share their prefix and suffix, written once
+     * ({@code layer.0.attn.{query,key,value}.weight.int8}); other names as they are.
+     */
+    static String shortName(String name) {
+        if (name == null) return "-";
+        String[] parts = name.split("\\+");
+        if (parts.length < 2) return name;
+        String prefix = parts[0];
+        String suffix = parts[0];
+        for (String p : parts) {
+            while (!p.startsWith(prefix)) prefix = prefix.substring(0, prefix.length() - 1);
+            while (!p.endsWith(suffix)) suffix = suffix.substring(1);
+        }
+        int minLen = java.util.Arrays.stream(parts).mapToInt(String::length).min().orElse(0);
+        prefix = prefix.substring(0, prefix.lastIndexOf('.') + 1); // cut at a dot, so whole name components stay
+        int dot = suffix.indexOf('.');
+        suffix = dot < 0 ? "" : suffix.substring(dot);
+        if (prefix.length() + suffix.length() > minLen) return name;
+        List<String> middles = new ArrayList<>();
+        for (String p : parts) middles.add(p.substring(prefix.length(), p.length() - suffix.length()));
+        return prefix + "{" + String.join(",", middles) + "}" + suffix;
+    }
+
     /** A one-line plan: {@code ntile fB=1 fM=16 fK=1 fN=128 tasklets=16 tileK=256 block=2x8 on 2048 DPUs}. */
     public static String planText(TilingPlan p) {
         return p.strategy().cliName() + " " + p.partition() + " " + p.kernel() + " on " + p.dpus() + " DPUs";
@@ -110,13 +134,13 @@ public record PlacementTable(List<Row> gemms, Integer dpuPool) {
     /** A text table with a summary line. */
     public String format() {
         StringBuilder sb = new StringBuilder();
-        int w = Math.max(4, gemms.stream().mapToInt(r -> r.name() == null ? 1 : r.name().length()).max().orElse(4));
+        int w = Math.max(4, gemms.stream().mapToInt(r -> shortName(r.name()).length()).max().orElse(4));
         int wy = Math.max(3, gemms.stream().mapToInt(r -> r.why().length()).max().orElse(3));
         sb.append(String.format(Locale.ROOT, "%-" + w + "s  %5s %6s %6s %6s  %-5s %10s %10s  %-" + wy + "s  %s%n", "GEMM", "b",
                 "M", "K", "N", "where", "CPU est.ms", "PIM est.ms", "why", "plan"));
         for (Row r : gemms) {
             sb.append(String.format(Locale.ROOT, "%-" + w + "s  %5d %6d %6d %6d  %-5s %10.4f %10s  %-" + wy + "s  %s%n",
-                    r.name() == null ? "-" : r.name(), r.b(), r.m(), r.k(), r.n(), r.placement(), r.cpuMs(),
+                    shortName(r.name()), r.b(), r.m(), r.k(), r.n(), r.placement(), r.cpuMs(),
                     Double.isNaN(r.pimMs()) ? "-" : String.format(Locale.ROOT, "%.4f", r.pimMs()), r.why(),
                     r.plan() == null ? "host CPU" : r.plan()));
         }
