@@ -297,6 +297,12 @@ public final class RunCommand implements Callable<Integer> {
         reports.size() == 1 ? "one batch inference" : "the " + reports.size() + " inferences",
         reports.stream().mapToDouble(RunReport::totalSeconds).sum() * 1e3,
         reports.stream().mapToLong(RunReport::pimGemms).sum(), reports.stream().mapToLong(RunReport::cpuGemms).sum());
+    long pim = reports.stream().mapToLong(RunReport::pimGemms).sum();
+    if (pim == 0 && !variant.startsWith("cpu")) {
+      out.printf(Locale.ROOT, "note: no GEMM ran on PIM: at these sizes (%d tokens) the placement (PartitionCpuPim) estimates"
+          + " the host faster for each; --variant ts+adj keeps every GEMM on PIM, and `pimllm compile` shows both"
+          + " estimates per GEMM%n", batch.length());
+    }
     for (Map.Entry<TimeCategory, Double> e : byCategory(reports).entrySet()) {
       if (e.getValue() > 0) {
         out.printf(Locale.ROOT, "  %-12s %10.3f ms%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() * 1e3);
