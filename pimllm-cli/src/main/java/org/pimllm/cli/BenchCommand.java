@@ -133,6 +133,10 @@ public final class BenchCommand implements Callable<Integer> {
       out.println("fp32 models quantized with --quant dynamic: uint8 activations, scale and zero point from each"
           + " inference's values at run time (qnn.dynamic_quantize on the host)");
     }
+    if (onnx != null && toRun.getFirst().precision() == CompileOptions.Precision.AS_BUILT) {
+      out.println(toRun.getFirst().name() + " is int8 already (MatMulInteger): it runs its own int8 GEMMs as built,"
+          + " not requantized");
+    }
     report.print(out);
     noteCpuHeavyRuns(out, results.records());
     out.printf(java.util.Locale.ROOT, "%n%d runs in %.1f s of wall-clock time; every time above is simulated (simulator +"
