@@ -274,6 +274,36 @@ class NewUserCommandTest {
     rows.forEach(row -> assertTrue(row.endsWith("."), "summary cut mid-sentence: " + row));
   }
 
+  /** One family: run's defaults are compile's and bench's (int8, static), and said in the output. */
+  @Test
+  void runDefaultsToTheFamilysInt8Static() throws Exception {
+    MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6", "--tokens", "101,7592,102", "--variant", "cpu", "--json");
+    assertEquals(0, r.code(), r.err());
+    com.fasterxml.jackson.databind.JsonNode j = HwCommand.JSON.readTree(r.out());
+    assertEquals("int8", j.get("precision").asText());
+    assertEquals("static", j.get("quant").asText());
+    assertEquals("calibrated on the inputs", j.get("activationRanges").asText());
+    assertFalse(j.get("asBuilt").asBoolean());
+    // a model stored as int8 runs as built, and the first line says so
+    r = MainTest.run("run", "--onnx", "minilm-l6-q", "--tokens", "101,7592,102", "--variant", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().findFirst().orElse("").contains("precision int8 as built"), r.out());
+  }
+
+  /** The other commands' names work too: --precision in gemm/tune, --model/--variant in bench, --seq/--variant in generate. */
+  @Test
+  void sharedOptionNamesWorkInEveryCommand() {
+    assertEquals(0, MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "16", "--dpus", "4", "--precision", "fp32",
+        "--json").code());
+    assertEquals(0, MainTest.run("tune", "--m", "8", "--k", "64", "--n", "16", "--dpus", "4", "--precision", "int8").code());
+    MainTest.Result b = MainTest.run("bench", "--model", "bert-tiny", "--variant", "cpu", "--seq", "16");
+    assertEquals(0, b.code(), b.err());
+    MainTest.Result g = MainTest.run("generate", "--model", "gpt2-tiny", "--seq", "8", "--tokens", "2", "--variant", "cpu",
+        "--dpus", "64");
+    assertEquals(0, g.code(), g.err());
+    assertTrue(g.out().contains("prompt 8 tokens"), g.out());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
