@@ -101,12 +101,13 @@ public final class GenerateCommand implements Callable<Integer> {
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
-    try (Progress progress = Progress.of("generate", variants.size() + (trace != null ? 1 : 0), noProgress)) {
+    // one step per graph the Generator builds (each is compiled and run or simulated next), and one for the trace
+    int graphsPerVariant = functional ? 1 + (tokens - 1) + tokens : 1 + Math.min(tokens - 1, timingSamples);
+    try (Progress progress = Progress.of("generate", variants.size() * graphsPerVariant + (trace != null ? 1 : 0),
+        noProgress)) {
       for (String v : variants) {
-        progress.message(v);
-        Generator g = new Generator(graphs, target, CompileOptions.variant(v));
+        Generator g = new Generator(progress.counting(graphs, v), target, CompileOptions.variant(v));
         results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
-        progress.step();
       }
       if (trace != null) {
         progress.message("trace");

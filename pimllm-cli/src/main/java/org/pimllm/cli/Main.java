@@ -137,11 +137,13 @@ public final class Main implements Callable<Integer> {
 
   /**
    * Whether to draw a progress bar: not with --no-progress, and not when the console is not a terminal (a pipe or
-   * file would receive its control codes).
+   * file would receive its control codes). The bar goes to stderr, which the JVM cannot test itself: the launcher
+   * passes -Dpimllm.stderrTerminal=false when stderr is redirected.
    */
   static boolean showProgress(boolean noProgress) {
     java.io.Console console = System.console();
-    return !noProgress && console != null && console.isTerminal();
+    return !noProgress && console != null && console.isTerminal()
+        && !"false".equals(System.getProperty("pimllm.stderrTerminal"));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -34,6 +34,35 @@ final class Progress implements AutoCloseable {
     if (bar != null) bar.step();
   }
 
+  /**
+   * The graphs of a generation run, each request a step of the bar naming what comes next (the Generator compiles
+   * and runs every graph it asks for), so a long run shows where it is without the Generator knowing of the bar.
+   */
+  org.pimllm.driver.Generator.Graphs counting(org.pimllm.driver.Generator.Graphs graphs, String variant) {
+    return new org.pimllm.driver.Generator.Graphs() {
+      @Override
+      public org.pimllm.ir.IRModule prefill(int seq) {
+        message(variant + ": prefill");
+        step();
+        return graphs.prefill(seq);
+      }
+
+      @Override
+      public org.pimllm.ir.IRModule decode(int past) {
+        message(variant + ": decode at cache " + past);
+        step();
+        return graphs.decode(past);
+      }
+
+      @Override
+      public org.pimllm.ir.IRModule full(int seq) {
+        message(variant + ": reference run of " + seq + " tokens");
+        step();
+        return graphs.full(seq);
+      }
+    };
+  }
+
   @Override
   public void close() {
     if (bar != null) bar.close();
