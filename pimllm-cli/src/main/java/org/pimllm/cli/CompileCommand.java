@@ -149,6 +149,9 @@ public final class CompileCommand implements Callable<Integer> {
         out.println("// IR after the passes (variant " + pipeline.variant() + ", " + target + ")");
         out.print(Printer.print(after, PrintOptions.LISTING));
       }
+      out.println("// " + (!int8 ? "fp32: the graph as built" : dynamic ? "int8, --quant dynamic: ranges per inference at run time"
+          : calibrate != null ? "int8, --quant static: ranges calibrated on " + calibrate + " zoo sample input(s)"
+          : "int8, --quant static: |x| <= " + actAbsMax) + "; variant " + pipeline.variant() + ", " + dpus + " DPUs of " + hw);
       out.print(table.format());
       if (timing) {
         out.print(passTiming.report());
