@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--models", split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
+  @Option(names = {"--models", "--model"}, split = ",", description = "Zoo models (default: the paper's 10: bert-tiny..bert-large, gpt2, gpt2-medium, llama-3b, llama-7b).")
   List<String> models;
   @Option(names = "--onnx", paramLabel = "FILE|minilm-l6|minilm-l6-q", description = "Benchmark an imported ONNX"
       + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> seqs;
   @Option(names = "--dpus", split = ",", defaultValue = "2048", description = "DPU counts, e.g. 256,512,1024,2048 (default ${DEFAULT-VALUE}).")
   List<Integer> dpus;
-  @Option(names = "--variants", split = ",", description = "Variants (default: cpu,cpu-peak,naive,base,ts,ts+adj,ts+adj+qkv,pimllm).")
+  @Option(names = {"--variants", "--variant"}, split = ",", description = "Variants (default: cpu,cpu-peak,naive,base,ts,ts+adj,ts+adj+qkv,pimllm).")
   List<String> variants;
   @Option(names = "--hw", defaultValue = BenchConfig.DEFAULT_HW, description = "Hardware preset name or JSON file (default ${DEFAULT-VALUE}).")
   String hw;
@@ -132,6 +132,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (int8 == CompileOptions.Precision.INT8_DYNAMIC) {
       out.println("fp32 models quantized with --quant dynamic: uint8 activations, scale and zero point from each"
           + " inference's values at run time (qnn.dynamic_quantize on the host)");
+    }
+    if (onnx != null && toRun.getFirst().precision() == CompileOptions.Precision.AS_BUILT) {
+      out.println(toRun.getFirst().name() + " is int8 already (MatMulInteger): it runs its own int8 GEMMs as built,"
+          + " not requantized");
     }
     report.print(out);
     noteCpuHeavyRuns(out, results.records());

@@ -47,8 +47,8 @@ public final class CompileCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--model", description = "A model of the zoo (e.g. bert-base, gpt2, llama-7b).")
     String model;
-    @Option(names = "--ir", description = "An IR text file (.relay) with its constants, e.g. as written by --dump-dir"
-        + " (the summarized IR that --print-ir and `pimllm models --print-ir` show leaves constants out and does not load).")
+    @Option(names = "--ir", description = "An IR text file (.relay), e.g. as `pimllm models MODEL --print-ir` prints it"
+        + " (synthetic weights as seeded descriptors) or --dump-dir writes it.")
     Path ir;
   }
 
@@ -151,12 +151,15 @@ public final class CompileCommand implements Callable<Integer> {
     } else {
       if (printIr.equals("before") || printIr.equals("both")) {
         out.println("// IR before the passes");
-        out.print(Printer.print(before, PrintOptions.SUMMARY));
+        out.print(Printer.print(before, PrintOptions.LISTING));
       }
       if (printIr.equals("after") || printIr.equals("both")) {
         out.println("// IR after the passes (variant " + pipeline.variant() + ", " + target + ")");
-        out.print(Printer.print(after, PrintOptions.SUMMARY));
+        out.print(Printer.print(after, PrintOptions.LISTING));
       }
+      out.println("// " + (!int8 ? "fp32: the graph as built" : dynamic ? "int8, --quant dynamic: ranges per inference at run time"
+          : calibrate != null ? "int8, --quant static: ranges calibrated on " + calibrate + " zoo sample input(s)"
+          : "int8, --quant static: |x| <= " + actAbsMax) + "; variant " + pipeline.variant() + ", " + dpus + " DPUs of " + hw);
       out.print(table.format());
       if (timing) {
         out.print(passTiming.report());
@@ -256,6 +259,9 @@ public final class CompileCommand implements Callable<Integer> {
       m.put("placement", r.placement());
       m.put("plan", r.plan());
       m.put("estimatedMs", Double.isFinite(r.estimatedMs()) ? r.estimatedMs() : null);
+      m.put("cpuEstimatedMs", Double.isFinite(r.cpuMs()) ? r.cpuMs() : null);
+      m.put("pimEstimatedMs", Double.isFinite(r.pimMs()) ? r.pimMs() : null);
+      m.put("why", r.why());
       rows.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();

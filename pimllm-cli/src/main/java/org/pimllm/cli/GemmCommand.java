@@ -49,7 +49,8 @@ public final class GemmCommand implements Callable<Integer> {
   int k;
   @Option(names = "--n", required = true, description = "Columns of B and C.")
   int n;
-  @Option(names = "--dtype", defaultValue = "int8", description = "int8 (int32 accumulation), int16, int32 or fp32 (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32", description = "Element type:"
+      + " int8 (int32 accumulation, as every command's default), int16, int32 or fp32 (default ${DEFAULT-VALUE}; --dtype is the old name).")
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPUs the machine offers (the plan uses at most this many; default ${DEFAULT-VALUE}).")
   int dpus;
@@ -92,7 +93,7 @@ public final class GemmCommand implements Callable<Integer> {
     TilingPlan plan = plan(cfg, shape, type);
     Layout layout = parseLayout(bLayout);
     if (functional) {
-      checkFunctionalMemory(plan, Runtime.getRuntime().maxMemory());
+      checkFunctionalMemory(FunctionalMemory.of(plan, layout), Runtime.getRuntime().maxMemory());
     }
 
     PimSystem sys = new PimSystem(cfg, functional ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
@@ -177,21 +178,59 @@ public final class GemmCommand implements Callable<Integer> {
   }
 
   /**
-   * FUNCTIONAL keeps real bytes: every DPU's MRAM slice (stored sparsely, but a plan writes all of its slices) plus the
-   * host's A, B, C and the reference C. When that exceeds most of the Java heap, say so before any work instead of
-   * an OutOfMemoryError minutes later; TIMING_ONLY gives the same times without the data.
+   * What --functional holds in the Java heap at once: the simulated MRAM every DPU of the plan writes (its B, A and
+   * C slices, replicas included, in 4 KiB pages), and the host's A, B and C with the packed slices pushed from them,
+   * the gathered C blocks and the CPU reference C of the check (a row-major B adds its column-major copy).
    */
-  static void checkFunctionalMemory(TilingPlan plan, long heapBytes) {
-    GemmShape s = plan.shape();
-    long elems = (long) s.b() * s.m() * s.k() + (long) s.b() * s.k() * s.n();
-    long host = elems * plan.dtype().bytes() + 2L * s.b() * s.m() * s.n() * plan.dtype().accumulatorBytes();
-    long mram = plan.slice().mramBytes() * plan.dpus();
-    if (host + mram > heapBytes / 4 * 3) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--functional would hold %.2f GiB (%.2f GiB"
-          + " in the simulated MRAM of %d DPUs, %.2f GiB of host matrices), more than this JVM's %.2f GiB heap allows;"
-          + " drop --functional (the times are the same) or use a smaller GEMM", (host + mram) / 1073741824.0,
-          mram / 1073741824.0, plan.dpus(), host / 1073741824.0, heapBytes / 1073741824.0));
+  record FunctionalMemory(long mramBytes, long hostBytes, long largestArray) {
+    static final long PAGE = 4096; // Mram's page: a slice occupies whole pages
+
+    static FunctionalMemory of(TilingPlan plan, Layout bLayout) {
+      TilingPlan.DpuSlice s = plan.slice();
+      long perDpu = Math.ceilDiv(s.mramBytes(), PAGE) * PAGE;
+      long mram = Math.multiplyExact(perDpu, (long) plan.dpus());
+      GemmShape sh = plan.shape();
+      long a = (long) sh.b() * sh.m() * sh.k() * plan.dtype().bytes();
+      long b = (long) sh.b() * sh.k() * sh.n() * plan.dtype().bytes();
+      long c = (long) sh.b() * sh.m() * sh.n() * plan.dtype().accumulatorBytes();
+      var f = plan.partition();
+      long packedA = (long) f.aSlices() * s.aBytes();
+      long packedB = (long) f.bSlices() * s.bBytes();
+      long gatheredC = (long) plan.dpus() * s.cBytes();
+      long host = a + b + (bLayout == Layout.ROW_MAJOR ? b : 0) + packedA + packedB + gatheredC + 2 * c;
+      return new FunctionalMemory(mram, host, Math.max(Math.max(a, b), c));
     }
+
+    long totalBytes() {
+      return mramBytes + hostBytes;
+    }
+  }
+
+  /** Java arrays hold at most this many bytes (A, B and C are each one byte[]). */
+  static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+  /**
+   * --functional keeps every simulated MRAM byte and the host matrices in the Java heap: say up front when they do
+   * not fit maxHeapBytes (Runtime.maxMemory()) rather than failing with OutOfMemoryError after minutes.
+   */
+  static void checkFunctionalMemory(FunctionalMemory need, long maxHeapBytes) {
+    if (need.largestArray() > MAX_ARRAY_BYTES) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--functional holds A, B and C each in one"
+          + " Java array of at most 2 GiB, but this GEMM's largest is %.2f GiB; use smaller --m/--k/--n, or drop"
+          + " --functional (TIMING_ONLY simulates the same time without data)", gib(need.largestArray())));
+    }
+    if (need.totalBytes() > maxHeapBytes) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--functional needs about %.2f GiB of Java"
+          + " heap (simulated MRAM written by the plan's DPUs: %.2f GiB; host A, B, C, packed slices and the reference C:"
+          + " %.2f GiB) but this JVM may use at most %.2f GiB; use smaller --m/--k/--n, drop --functional (TIMING_ONLY"
+          + " simulates the same time without data), or raise the heap, e.g. PIMLLM_JAVA_OPTS=-Xmx%dg ./pimllm ...",
+          gib(need.totalBytes()), gib(need.mramBytes()), gib(need.hostBytes()), gib(maxHeapBytes),
+          (long) Math.ceil(gib(need.totalBytes()) * 1.25) + 1));
+    }
+  }
+
+  private static double gib(long bytes) {
+    return bytes / 1073741824.0;
   }
 
   private TilingPlan plan(HardwareConfig cfg, GemmShape shape, GemmDType type) {

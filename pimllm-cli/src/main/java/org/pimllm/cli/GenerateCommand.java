@@ -48,11 +48,11 @@ public final class GenerateCommand implements Callable<Integer> {
   String model;
   @Option(names = "--layers", description = "Use only this many transformer layers (e.g. 2 for a functional check).")
   Integer layers;
-  @Option(names = "--prompt-len", defaultValue = "128", description = "Prompt tokens (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--prompt-len", "--seq"}, defaultValue = "128", description = "Prompt tokens, the sequence length of the prefill (--seq as in bench and compile; default ${DEFAULT-VALUE}).")
   int promptLen;
   @Option(names = "--tokens", defaultValue = "64", description = "New tokens to generate: 1 from the prefill, the rest from decode steps (default ${DEFAULT-VALUE}).")
   int tokens;
-  @Option(names = "--variants", split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--variants", "--variant"}, split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
   List<String> variants;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;
@@ -67,6 +67,14 @@ public final class GenerateCommand implements Callable<Integer> {
   long seed;
   @Option(names = "--json", description = "Print a JSON list of records instead of text.")
   boolean json;
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a bar chart (PNG) of decode and prefill tokens/s"
+      + " per variant, the cpu and cpu-peak baselines beside the PIM variants.")
+  java.nio.file.Path plot;
+  @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace-event JSON of the prefill and the"
+      + " first decode step per variant (open in Perfetto).")
+  java.nio.file.Path trace;
+  @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
+  boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
@@ -88,18 +96,41 @@ public final class GenerateCommand implements Callable<Integer> {
       checkFunctionalSize(cfg);
     }
     Target target = Target.of(hw, dpus);
+    if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
+    }
+    BenchCommand.checkWritable(plot, "--plot"); // before the run, not after it
+    BenchCommand.checkWritable(trace, "--trace");
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
-    for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v));
-      results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
+    // one step per graph the Generator builds (each is compiled and run or simulated next), and one for the trace
+    int graphsPerVariant = functional ? 1 + (tokens - 1) + tokens : 1 + Math.min(tokens - 1, timingSamples);
+    try (Progress progress = Progress.of("generate", variants.size() * graphsPerVariant + (trace != null ? 1 : 0),
+        noProgress)) {
+      for (String v : variants) {
+        Generator g = new Generator(progress.counting(graphs, v), target, CompileOptions.variant(v));
+        results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
+      }
+      if (trace != null) {
+        progress.message("trace");
+        GenerateOutputs.writeTrace(trace, graphs, target, variants, promptLen, cfg.name());
+        progress.step();
+      }
     }
     if (json) {
       out.println(HwCommand.JSON.writeValueAsString(records(cfg, results)));
     } else {
       print(out, cfg, results);
     }
+    if (plot != null) {
+      GenerateOutputs.writePlot(plot, String.format(Locale.ROOT, "%s: prompt %d, %d new tokens, %d DPUs of %s (simulated by"
+          + " pimllm generate)", cfg.name(), promptLen, tokens, dpus, hw), results);
+    }
+    List<String> written = new ArrayList<>();
+    if (trace != null) written.add(trace.toString());
+    if (plot != null) written.add(plot.toString());
+    if (!written.isEmpty() && !json) out.println("wrote " + String.join(", ", written));
     return 0;
   }
 

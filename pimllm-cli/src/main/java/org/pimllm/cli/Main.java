@@ -22,10 +22,25 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Compile and run LLMs on a simulated UPMEM-like processing-in-memory machine.",
-    footer = {"", "Shared options mean the same in every command: --hw (preset name or JSON file, default upmem-2560-450),"
-        + " --dpus (DPU budget, default 2048), --variant/--variants (naive, base, ts, ts+adj, ts+adj+qkv, pimllm, cpu,"
-        + " cpu-peak: one pass list each), --precision int8|fp32, --quant static|dynamic, --act-abs-max, --seq,"
-        + " --no-progress. Every command, option and default: docs/cli.md."},
+    footer = {"",
+        "Shared options: one name, one meaning, one default wherever they appear",
+        "(every command and option: docs/cli.md).",
+        "  option        gemm tune compile run        bench      generate",
+        "  --dpus        2048 2048 2048    2048       2048 list  2048",
+        "  --variant(s)  -    -    pimllm  pimllm     all 8      cpu,cpu-peak,pimllm",
+        "  --precision   int8 int8 int8    int8 (1)   int8 fixed int8 fixed",
+        "  --quant       -    -    static  static     static     static fixed",
+        "  --act-abs-max -    -    8.0     inputs (2) 8.0 fixed  8.0 fixed",
+        "  --seq         -    -    128     input (3)  128 list   128 (--prompt-len)",
+        "  --hw          upmem-2560-450 everywhere (microbench: PrIM's upmem-2556-350)",
+        "  (1) an ONNX model stored as int8 (minilm-l6-q) runs its own int8 GEMMs",
+        "      as built, and says so on stderr",
+        "  (2) run has real inputs: without --act-abs-max, static ranges are",
+        "      calibrated on them",
+        "  (3) run's sequence length is its input's (--text, --tokens)",
+        "Variants, one pass list each in every command: cpu, cpu-peak, naive, base,",
+        "ts, ts+adj, ts+adj+qkv, pimllm. --json, --debug and --no-progress (progress",
+        "bars are off anyway when not on a terminal) mean the same everywhere."},
     subcommandsRepeatable = false)
 public final class Main implements Callable<Integer> {
 
@@ -69,10 +84,19 @@ public final class Main implements Callable<Integer> {
     cl.setErr(err);
     try {
       return cl.execute(args);
-    } catch (OutOfMemoryError | StackOverflowError e) {
-      // Errors pass picocli's handlers; still one line at the user (a bug of ours: commands check sizes first)
-      err.println("internal error: " + (e instanceof OutOfMemoryError ? "out of memory (" + e.getMessage() + ")"
-          : "stack overflow (input nested too deeply)"));
+    } catch (OutOfMemoryError e) {
+      // a last resort: commands check what they can up front (e.g. gemm --functional); name the way out
+      err.println("error: the Java heap is full (" + e.getMessage() + ", at most "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); use a smaller problem or raise the heap, e.g."
+          + " PIMLLM_JAVA_OPTS=-Xmx16g ./pimllm ...");
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    } catch (StackOverflowError e) {
+      // Errors pass picocli's handlers; still one line at the user (a bug of ours: parsers check depth first)
+      err.println("internal error: stack overflow (input nested too deeply)");
       if (debug) {
         e.printStackTrace(err);
       } else {
@@ -124,11 +148,13 @@ public final class Main implements Callable<Integer> {
 
   /**
    * Whether to draw a progress bar: not with --no-progress, and not when the console is not a terminal (a pipe or
-   * file would receive its control codes).
+   * file would receive its control codes). The bar goes to stderr, which the JVM cannot test itself: the launcher
+   * passes -Dpimllm.stderrTerminal=false when stderr is redirected.
    */
   static boolean showProgress(boolean noProgress) {
     java.io.Console console = System.console();
-    return !noProgress && console != null && console.isTerminal();
+    return !noProgress && console != null && console.isTerminal()
+        && !"false".equals(System.getProperty("pimllm.stderrTerminal"));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -50,7 +50,7 @@ public final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "FILE", description = "A .safetensors or .gguf checkpoint to check against one MODEL.")
   Path checkpoint;
 
-  @Option(names = "--print-ir", description = "Print the graph of one MODEL in the IR text form (constants summarized).")
+  @Option(names = "--print-ir", description = "Print the graph of one MODEL in the IR text form; its weights are seeded synthetic descriptors, so `pimllm compile --ir FILE` loads it back.")
   boolean printIr;
 
   @Option(names = "--seq", defaultValue = "128", description = "Sequence length of the graph for --print-ir (default ${DEFAULT-VALUE}).")
@@ -128,7 +128,7 @@ public final class ModelsCommand implements Callable<Integer> {
     }
     ModelConfig c = CompileCommand.withLayers(models.getFirst(), layers);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(Printer.print(ModelZoo.build(c, seq), PrintOptions.SUMMARY));
+    out.print(Printer.print(ModelZoo.build(c, seq), PrintOptions.LISTING));
     out.flush();
     return 0;
   }

@@ -68,12 +68,15 @@ public final class RunCommand implements Callable<Integer> {
   String hw;
   @Option(names = "--variant", defaultValue = "pimllm", description = "Pass configuration (default ${DEFAULT-VALUE}).")
   String variant;
-  @Option(names = "--precision", defaultValue = "fp32", description = "fp32: the model as stored (the quantized "
-      + "model keeps its own int8 GEMMs); int8: quantize an fp32 model with our QuantizeInt8 pass (default ${DEFAULT-VALUE}).")
+  @Option(names = "--precision", defaultValue = "int8", paramLabel = "int8|fp32", description = "int8: quantize an"
+      + " fp32 model's GEMMs with our QuantizeInt8 pass, as every command does; an already int8 model (minilm-l6-q)"
+      + " runs its own int8 GEMMs as built; fp32: the model as stored, e.g. to match ONNX Runtime to 1e-4"
+      + " (default ${DEFAULT-VALUE}).")
   String precision;
   @Option(names = "--quant", paramLabel = "static|dynamic", description = "With --precision int8:"
-      + " dynamic: each GEMM input quantized at run time from its batch's range (uint8 with a zero point, like ONNX"
-      + " Runtime's dynamic quantization); static: symmetric int8 with compile-time ranges (default dynamic).")
+      + " static: symmetric int8 with fixed ranges, --act-abs-max or calibrated on the run's own inputs (the paper's"
+      + " setting, as compile and bench); dynamic: each GEMM input quantized at run time from its batch's range"
+      + " (uint8 with a zero point, like ONNX Runtime's dynamic quantization; closer to fp32) (default static).")
   String quant;
   @Option(names = "--quant-attention", paramLabel = "fp32|int8", description = "With --precision"
       + " int8: whether the GEMMs of two activations (attention's batch matmuls) stay fp32 or are quantized too"
@@ -100,6 +103,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object (fields include maxAbsDiff, meanCosine, sentences).")
   boolean json;
 
+  /** --precision int8 on a model that is int8 already: it runs as built. */
+  private boolean asBuiltInt8;
+
   @Override
   public Integer call() throws Exception {
     OnnxInputs.Model model = OnnxInputs.resolve(onnx, tokenizer);
@@ -116,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
       CompileCommand.checkActAbsMax(actAbsMax);
     }
     boolean quantGiven = quant != null || quantAttention != null || actAbsMax != null;
-    quant = quant == null ? "dynamic" : quant;
+    quant = quant == null ? "static" : quant;
     quantAttention = quantAttention == null ? "int8" : quantAttention;
     if (prec == CompileOptions.Precision.INT8) {
       scheme();          // bad --quant / --quant-attention values fail before the import
@@ -131,8 +137,7 @@ public final class RunCommand implements Callable<Integer> {
             + " it runs as built, so --quant, --quant-attention and --act-abs-max do not apply");
       }
       prec = CompileOptions.Precision.AS_BUILT; // int8 asked, int8 given: run its own int8 GEMMs as they are
-      spec.commandLine().getErr().println("note: " + model.file().getFileName() + " is already int8 (MatMulInteger);"
-          + " it runs as built");
+      asBuiltInt8 = true;
     }
     OnnxInputs.Batch batch = inputs.tokens != null ? OnnxInputs.fromTokens(inputs.tokens, model, OnnxInputs.maxTokens(parsed))
         : OnnxInputs.fromTexts(inputs.sentences != null ? OnnxInputs.builtin(inputs.sentences) : inputs.texts, model,
@@ -148,6 +153,10 @@ public final class RunCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--ort-graph-opt must be none or all, got '" + ortGraphOpt + "'");
     };
 
+    if (asBuiltInt8) { // said once the inputs are known to be good
+      spec.commandLine().getErr().println("note: " + model.file().getFileName() + " is already int8 (MatMulInteger);"
+          + " it runs as built");
+    }
     List<OnnxInputs.Hidden> hidden = new ArrayList<>();
     List<RunReport> reports = new ArrayList<>();
     for (OnnxInputs.Batch b : batches) {
@@ -277,7 +286,7 @@ public final class RunCommand implements Callable<Integer> {
     String shape = reports.size() == 1 ? batch.count() + " sequence(s) padded to " + batch.length() + " tokens"
         : batch.count() + " sequence(s), one inference each";
     out.printf(Locale.ROOT, "%s: %s, precision %s, variant %s, %d DPUs, %s%n",
-        model.file().getFileName(), shape, precision, variant, dpus, hw);
+        model.file().getFileName(), shape, precisionText(), variant, dpus, hw);
     List<float[]> emb = embeddings(hidden);
     for (int s = 0; s < batch.count(); s++) {
       float[] e = emb.get(s);
@@ -288,6 +297,12 @@ public final class RunCommand implements Callable<Integer> {
         reports.size() == 1 ? "one batch inference" : "the " + reports.size() + " inferences",
         reports.stream().mapToDouble(RunReport::totalSeconds).sum() * 1e3,
         reports.stream().mapToLong(RunReport::pimGemms).sum(), reports.stream().mapToLong(RunReport::cpuGemms).sum());
+    long pim = reports.stream().mapToLong(RunReport::pimGemms).sum();
+    if (pim == 0 && !variant.startsWith("cpu")) {
+      out.printf(Locale.ROOT, "note: no GEMM ran on PIM: at these sizes (%d tokens) the placement (PartitionCpuPim) estimates"
+          + " the host faster for each; --variant ts+adj keeps every GEMM on PIM, and `pimllm compile` shows both"
+          + " estimates per GEMM%n", batch.length());
+    }
     for (Map.Entry<TimeCategory, Double> e : byCategory(reports).entrySet()) {
       if (e.getValue() > 0) {
         out.printf(Locale.ROOT, "  %-12s %10.3f ms%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() * 1e3);
@@ -302,12 +317,25 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** What ran, in words: int8 with its scheme and where the ranges came from, int8 as built, or fp32. */
+  private String precisionText() {
+    if (asBuiltInt8) {
+      return "int8 as built (the model's own quantized GEMMs)";
+    }
+    if (!precision.equalsIgnoreCase("int8")) {
+      return "fp32 (as stored)";
+    }
+    return quant.equalsIgnoreCase("dynamic") ? "int8 (--quant dynamic: ranges per batch at run time)"
+        : "int8 (--quant static: " + (actAbsMax == null ? "ranges calibrated on these inputs" : "|x| <= " + actAbsMax) + ")";
+  }
+
   private Map<String, Object> toJson(OnnxInputs.Model model, OnnxInputs.Batch batch, List<OnnxInputs.Hidden> hidden,
       List<RunReport> reports, OnnxInputs.Comparison cmp) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model.file().getFileName().toString());
     m.put("precision", precision);
-    boolean int8 = precision.equalsIgnoreCase("int8");
+    m.put("asBuilt", asBuiltInt8);
+    boolean int8 = precision.equalsIgnoreCase("int8") && !asBuiltInt8;
     boolean dynamic = quant.equalsIgnoreCase("dynamic");
     m.put("quant", int8 ? quant.toLowerCase(Locale.ROOT) : null);
     m.put("quantAttention", int8 ? quantAttention.toLowerCase(Locale.ROOT) : null);

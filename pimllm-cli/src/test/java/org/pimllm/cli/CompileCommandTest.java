@@ -35,7 +35,8 @@ class CompileCommandTest {
     JsonNode j = json(MainTest.run("compile", "--ir", f.toString(), "--dpus", "256", "--hw", "upmem-2556-350",
         "--precision", "fp32", "--disable-pass", "PartitionCpuPim", "--json"));
     JsonNode g = j.get("gemms").get(0);
-    assertEquals(List.of("name", "b", "m", "k", "n", "placement", "plan", "estimatedMs"), names(g));
+    assertEquals(List.of("name", "b", "m", "k", "n", "placement", "plan", "estimatedMs", "cpuEstimatedMs", "pimEstimatedMs", "why"),
+        names(g));
     assertEquals("c_attn.weight.T", g.get("name").asText());
     assertEquals(16, g.get("m").asInt());
     assertEquals(64, g.get("k").asInt());

@@ -124,4 +124,36 @@ class GemmCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("GEMM dimension M must be >= 1"), r.err());
   }
+
+  /** The heap check compares a computed need with a given limit, so it is tested without depending on -Xmx. */
+  @Test
+  void functionalMemoryNeedIsCheckedAgainstTheHeapUpFront() {
+    org.pimllm.sim.HardwareConfig cfg = org.pimllm.sim.HardwareConfig.preset("upmem-2560-450").withDpus(64);
+    org.pimllm.pgemm.GemmShape shape = org.pimllm.pgemm.GemmShape.of(1, 64, 256, 128);
+    org.pimllm.pgemm.TilingPlan plan = new org.pimllm.tileselector.TileSelector(cfg).select(shape,
+        org.pimllm.pgemm.GemmDType.INT8, 64, org.pimllm.tileselector.CallOptions.POOLED,
+        org.pimllm.tileselector.Restriction.NONE).plan();
+    GemmCommand.FunctionalMemory need = GemmCommand.FunctionalMemory.of(plan, org.pimllm.pgemm.Layout.COL_MAJOR);
+    // host: A 64x256 int8, B 256x128 int8, C and its reference 64x128 int32, plus at least one packed copy of A and B
+    // and the gathered C (padding can only add)
+    long a = 64 * 256;
+    long b = 256 * 128;
+    long c = 64 * 128 * 4;
+    assertTrue(need.hostBytes() >= 2 * a + 2 * b + 3 * c, need.toString());
+    // MRAM: every DPU of the plan writes at least one 4 KiB page
+    assertTrue(need.mramBytes() >= 4096L * plan.dpus(), need.toString());
+    GemmCommand.checkFunctionalMemory(need, need.totalBytes()); // exactly enough: accepted
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> GemmCommand.checkFunctionalMemory(need, need.totalBytes() - 1));
+    assertTrue(e.getMessage().contains("--functional needs about") && e.getMessage().contains("-Xmx"), e.getMessage());
+  }
+
+  @Test
+  void functionalGemmTooBigForAnyHeapIsRefusedAtOnce() {
+    // C of 32768 x 32768 int32 is 4 GiB: a legal plan on 2048 DPUs, but more than one Java array holds
+    MainTest.Result r = MainTest.run("gemm", "--m", "32768", "--k", "1024", "--n", "32768", "--strategy", "auto",
+        "--functional");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: --functional holds A, B and C each in one Java array"), r.err());
+  }
 }

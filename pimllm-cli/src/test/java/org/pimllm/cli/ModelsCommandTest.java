@@ -56,6 +56,31 @@ class ModelsCommandTest {
     assertTrue(r.out().contains("32000") && !r.out().contains("model.layers.1."), r.out());
   }
 
+  /**
+   * What `models --print-ir` prints is what `compile --ir` loads: the zoo's weights are printed as seeded synthetic
+   * descriptors (meta[Constant][i] = synthetic(type, dist, seed=.., scale=..)), so the text parses back to the very
+   * graph ModelZoo builds, and compiling the file gives the placement table of compiling the model.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"bert-tiny, 2, 32", "gpt2, 1, 16", "llama-7b, 1, 16"})
+  void printedIrLoadsBackAsTheSameGraph(String model, int layers, int seq) throws Exception {
+    MainTest.Result r = MainTest.run("models", model, "--print-ir", "--layers", "" + layers, "--seq", "" + seq);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("= synthetic(Tensor["), r.out());
+    org.pimllm.ir.IRModule built = org.pimllm.models.zoo.ModelZoo.build(
+        CompileCommand.withLayers(org.pimllm.models.zoo.ModelZoo.get(model), layers), seq);
+    org.pimllm.ir.IRModule parsed = org.pimllm.ir.text.Parser.parse(r.out());
+    assertTrue(org.pimllm.ir.StructuralEqual.equal(built, parsed),
+        () -> org.pimllm.ir.StructuralEqual.mismatch(built, parsed).orElse(""));
+
+    Path file = Files.writeString(dir.resolve(model + ".relay"), r.out());
+    MainTest.Result fromFile = MainTest.run("compile", "--ir", file.toString(), "--dpus", "256", "--json");
+    MainTest.Result fromZoo = MainTest.run("compile", "--model", model, "--layers", "" + layers, "--seq", "" + seq,
+        "--dpus", "256", "--json");
+    assertEquals(0, fromFile.code(), fromFile.err());
+    assertEquals(fromZoo.out(), fromFile.out());
+  }
+
   @Test
   void unknownModelIsAOneLineError() {
     MainTest.Result r = MainTest.run("models", "llama-70b");

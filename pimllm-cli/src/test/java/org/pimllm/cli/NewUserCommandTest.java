@@ -222,7 +222,10 @@ class NewUserCommandTest {
   @Test
   void mainHelpPointsToTheSharedOptionsPage() {
     MainTest.Result r = MainTest.run("--help");
-    assertTrue(r.out().contains("docs/cli.md") && r.out().contains("--precision int8|fp32"), r.out());
+    assertTrue(r.out().contains("docs/cli.md"), r.out());
+    // the one table of shared defaults: the same precision and quantization in every command
+    assertTrue(r.out().contains("  --precision   int8 int8 int8    int8 (1)   int8 fixed int8 fixed"), r.out());
+    assertTrue(r.out().contains("  --quant       -    -    static  static     static     static fixed"), r.out());
   }
 
   @Test
@@ -256,7 +259,8 @@ class NewUserCommandTest {
     assertFalse(r.err().contains("Error:"), r.err());
 
     MainTest.Result help = MainTest.run("--help");
-    String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length());
+    String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length(),
+        help.out().indexOf("Shared options:")); // the footer's table follows the commands
     // one row per command ("  name  summary"), continuation lines indented deeper
     List<String> rows = new ArrayList<>();
     for (String line : commands.split("\n")) {
@@ -268,6 +272,36 @@ class NewUserCommandTest {
     }
     assertTrue(rows.size() >= 8, help.out());
     rows.forEach(row -> assertTrue(row.endsWith("."), "summary cut mid-sentence: " + row));
+  }
+
+  /** One family: run's defaults are compile's and bench's (int8, static), and said in the output. */
+  @Test
+  void runDefaultsToTheFamilysInt8Static() throws Exception {
+    MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6", "--tokens", "101,7592,102", "--variant", "cpu", "--json");
+    assertEquals(0, r.code(), r.err());
+    com.fasterxml.jackson.databind.JsonNode j = HwCommand.JSON.readTree(r.out());
+    assertEquals("int8", j.get("precision").asText());
+    assertEquals("static", j.get("quant").asText());
+    assertEquals("calibrated on the inputs", j.get("activationRanges").asText());
+    assertFalse(j.get("asBuilt").asBoolean());
+    // a model stored as int8 runs as built, and the first line says so
+    r = MainTest.run("run", "--onnx", "minilm-l6-q", "--tokens", "101,7592,102", "--variant", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().findFirst().orElse("").contains("precision int8 as built"), r.out());
+  }
+
+  /** The other commands' names work too: --precision in gemm/tune, --model/--variant in bench, --seq/--variant in generate. */
+  @Test
+  void sharedOptionNamesWorkInEveryCommand() {
+    assertEquals(0, MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "16", "--dpus", "4", "--precision", "fp32",
+        "--json").code());
+    assertEquals(0, MainTest.run("tune", "--m", "8", "--k", "64", "--n", "16", "--dpus", "4", "--precision", "int8").code());
+    MainTest.Result b = MainTest.run("bench", "--model", "bert-tiny", "--variant", "cpu", "--seq", "16");
+    assertEquals(0, b.code(), b.err());
+    MainTest.Result g = MainTest.run("generate", "--model", "gpt2-tiny", "--seq", "8", "--tokens", "2", "--variant", "cpu",
+        "--dpus", "64");
+    assertEquals(0, g.code(), g.err());
+    assertTrue(g.out().contains("prompt 8 tokens"), g.out());
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -33,7 +33,7 @@ class RunCommandTest {
   void builtinSentencesMatchOnnxRuntime(String model, double bound) throws Exception {
     // one inference per sentence, against ONNX Runtime running the graph as written (docs/onnx.md, "Accuracy")
     MainTest.Result r = MainTest.run("run", "--onnx", model, "--sentences", "builtin", "--batching", "each",
-        "--ort-graph-opt", "none", "--compare-ort", "--json");
+        "--precision", "fp32", "--ort-graph-opt", "none", "--compare-ort", "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals(24, j.get("sentences").asInt());
@@ -88,7 +88,7 @@ class RunCommandTest {
   void fp32MiniLmOnTokensMatchesOnnxRuntimeWithin1e4() throws Exception {
     // [CLS] hello world [SEP] in the BERT uncased vocabulary
     MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6", "--tokens", "101,7592,2088,102", "--dpus", "256",
-        "--compare-ort", "--json");
+        "--precision", "fp32", "--compare-ort", "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertTrue(j.get("maxAbsDiff").asDouble() <= 1e-4, r.out());
@@ -96,11 +96,11 @@ class RunCommandTest {
 
   @Test
   void fp32MiniLmQuantizedByOurPassKeepsCosine099AgainstOnnxRuntimeFp32() throws Exception {
-    // the target for QuantizeInt8, on the 24 built-in sentences (one inference each) with run's default int8
-    // scheme (dynamic activations, attention quantized too); variant cpu: the same numbers as any variant (int8
+    // the target for QuantizeInt8, on the 24 built-in sentences (one inference each) with the dynamic int8
+    // scheme (activations quantized at run time, attention quantized too); variant cpu: the same numbers as any variant (int8
     // GEMMs on PIM are bit-exact with the host's), without compiling PIM plans 24 times
     MainTest.Result r = MainTest.run("run", "--onnx", "minilm-l6", "--sentences", "builtin", "--batching", "each",
-        "--precision", "int8", "--variant", "cpu", "--compare-ort", "--json");
+        "--precision", "int8", "--quant", "dynamic", "--variant", "cpu", "--compare-ort", "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals("dynamic", j.get("quant").asText());
@@ -149,9 +149,9 @@ class RunCommandTest {
         "--quant must be static or dynamic");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "int8", "--quant-attention", "int4",
         "--text", "hi"), "--quant-attention must be fp32 or int8");
-    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "int8", "--act-abs-max", "8",
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--quant", "dynamic", "--act-abs-max", "8",
         "--text", "hi"), "needs --quant static");
-    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--quant", "static", "--text", "hi"),
+    assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6", "--precision", "fp32", "--quant", "static", "--text", "hi"),
         "add --precision int8");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--batching", "both"), "padded or each");
     assertOneLineError(MainTest.run("run", "--onnx", "minilm-l6-q", "--text", "hi", "--ort-graph-opt", "some"), "none or all");

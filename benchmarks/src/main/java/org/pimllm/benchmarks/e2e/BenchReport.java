@@ -236,31 +236,32 @@ public final class BenchReport {
         om.writeValue(file.toFile(), root);
     }
 
-    private static boolean onHost(TimeCategory c) {
+    /** Whether a span of this category runs on the host CPU (the trace's host thread) rather than on PIM. */
+    public static boolean onHost(TimeCategory c) {
         return c == TimeCategory.HOST_OPS || c == TimeCategory.CPU_GEMM || c == TimeCategory.TRANSPOSE || c == TimeCategory.REDUCE
                 || c == TimeCategory.ZERO_POINT;
     }
 
-    /** A bar chart (PNG) of the speedup over base per model and variant, for the first (seq, dpus). */
+    /**
+     * A bar chart (PNG) of the speedup over base per model and variant, for the first (seq, dpus): log axis from 1x
+     * (a slowdown hangs below the 1x line), every bar labelled (Charts.logBars).
+     */
     public void writePlot(Path file) throws IOException {
         BenchConfig cfg = results.config();
         int seq = cfg.seqs().getFirst(), dpus = cfg.dpus().getFirst();
         String base = cfg.variants().contains("base") ? "base" : cfg.variants().getFirst();
-        var ds = new org.jfree.data.category.DefaultCategoryDataset();
+        Map<String, Map<String, Double>> values = new java.util.LinkedHashMap<>();
         for (String v : cfg.variants()) {
-            for (String m : cfg.models()) ds.addValue(speedup(m, seq, dpus, v, base), v, m);
-            ds.addValue(geomeanSpeedup(seq, dpus, v, base), v, "geomean");
+            Map<String, Double> row = new java.util.LinkedHashMap<>();
+            for (String m : cfg.models()) row.put(m, speedup(m, seq, dpus, v, base));
+            if (cfg.models().size() > 1) row.put("geomean", geomeanSpeedup(seq, dpus, v, base));
+            values.put(v, row);
         }
-        var chart = org.jfree.chart.ChartFactory.createBarChart(
-                "Speedup over " + base + " (seq " + seq + ", " + dpus + " DPUs, " + cfg.hw() + ", simulated)",
-                "model", "speedup over " + base + " (log scale)", ds);
-        var plot = chart.getCategoryPlot();
-        var axis = new org.jfree.chart.axis.LogAxis("speedup over " + base + " (log scale)");
-        axis.setSmallestValue(1e-3);
-        plot.setRangeAxis(axis);
-        plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
-        writeParent(file);
-        org.jfree.chart.ChartUtils.saveChartAsPNG(file.toFile(), chart, 1400, 700);
+        var chart = Charts.logBars("Speedup over " + base + " (seq " + seq + ", " + dpus + " DPUs, " + cfg.hw()
+                        + "; simulated by pimllm bench)", "model", "speedup over " + base + " (log scale)", values, 1.0, "x",
+                Map.of("1x = " + base, 1.0));
+        int bars = cfg.variants().size() * (cfg.models().size() + 1);
+        Charts.savePng(chart, file, Math.max(1000, Math.min(2400, 300 + bars * 28)), 720);
     }
 
     private static void writeParent(Path file) throws IOException {

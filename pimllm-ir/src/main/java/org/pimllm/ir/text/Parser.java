@@ -614,6 +614,10 @@ public final class Parser {
 
     private Constant constantDef() {
         Token kind = expect(Kind.IDENT, "tensor(...), synthetic(...) or lazy(...)");
+        if (kind.text().equals("elided")) {
+            throw error(kind, "this constant was printed without its data (elided(...): a listing shows the data of"
+                    + " small tensors only); load a file printed in full, e.g. as pimllm compile --dump-dir writes it");
+        }
         if (!Set.of("tensor", "synthetic", "lazy").contains(kind.text())) {
             throw error(kind, "expected tensor(...), synthetic(...) or lazy(...) but found " + kind.describe());
         }

@@ -269,6 +269,8 @@ public final class Printer {
             sb.append("meta[Constant][").append(i).append("] = ");
             List<String> extra = new ArrayList<>();
             switch (c.source()) {
+                case TensorSource.Materialized m when c.type().numElements() > options.maxDataElements() ->
+                    sb.append("elided(").append(c.type()); // the parser names this entry if the text is loaded
                 case TensorSource.Materialized m -> {
                     sb.append("tensor(").append(c.type()).append(", ");
                     appendValues(m.tensor());

@@ -212,4 +212,30 @@ class PrinterParserTest {
         e = parseError("def @main(%x: float32) { " + "(".repeat(5000) + " }");
         assertTrue(e.getMessage().contains("nesting deeper"), e.getMessage());
     }
+
+    /**
+     * LISTING, the form the CLI prints: synthetic weights as one-line descriptors (seed, distribution, scale), so the
+     * listing parses back to the same module; only materialized data over 64 elements is elided, and loading such a
+     * listing names the elided entry.
+     */
+    @Test
+    void listingKeepsSyntheticWeightsAndElidesOnlyBigMaterializedData() {
+        Var x = b.var("x", DType.FP32, 4, 256);
+        Constant w = b.weight("w", 256, 256);                     // synthetic: 65536 elements, one line
+        Constant bias = b.constant(Tensor.ofFloats(new float[] {1, 2, 3, 4}, 4, 1), "bias"); // small: printed
+        IRModule m = b.module(b.function(b.add(b.dense(x, w, new org.pimllm.ir.attrs.DenseAttrs(256, null)),
+                b.constant(Tensor.ofFloats(new float[256], 1, 256), "zeros")), x));
+        String text = Printer.print(m, PrintOptions.LISTING);
+        assertTrue(text.contains("= synthetic(Tensor[(256, 256), float32], "), text);
+        assertTrue(text.contains("= elided(Tensor[(1, 256), float32], name=\"zeros\");"), text);
+        ParseException e = assertThrows(ParseException.class, () -> Parser.parse(text));
+        assertTrue(e.getMessage().contains("printed without its data"), e.getMessage());
+
+        IRModule small = b.module(b.function(b.add(b.dense(x, w, new org.pimllm.ir.attrs.DenseAttrs(256, null)), bias), x));
+        String listing = Printer.print(small, PrintOptions.LISTING);
+        assertTrue(listing.contains("tensor(Tensor[(4, 1), float32], [1.0, 2.0, 3.0, 4.0], name=\"bias\")"), listing);
+        IRModule back = Parser.parse(listing);
+        assertTrue(StructuralEqual.equal(small, back), listing);
+        assertEquals(listing, Printer.print(back, PrintOptions.LISTING));
+    }
 }
