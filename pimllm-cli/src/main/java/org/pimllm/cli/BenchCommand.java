@@ -118,8 +118,6 @@ public final class BenchCommand implements Callable<Integer> {
       for (EndToEnd.NamedModel m : toRun) {
         for (int seq : cfg.seqs()) MeasuredCpu.checkFits(m.name(), m.build().apply(seq));
       }
-      org.pimllm.hostblas.OneDnn.Availability a = org.pimllm.hostblas.OneDnn.availability();
-      if (!a.loaded()) out.println(a.reason() + "; cpu-measured times them instead");
     }
     if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);

@@ -151,9 +151,11 @@ public final class BenchReport {
                 .filter(r -> r.dpus() == results.config().dpus().getFirst()).toList();
         if (measured.isEmpty()) return;
         MeasuredCpu.Measurement first = measured.getFirst().measurement();
+        boolean java = measured.stream().anyMatch(r -> r.measurement().hostGemms().startsWith("Vector API"));
         out.printf(Locale.ROOT, "%nMEASURED ON THIS MACHINE (cpu-measured): wall-clock time of one inference of the cpu pipeline,"
-                + " GEMMs through oneDNN, other ops on the runtime's Vector API host kernels; median of %d after %d warmup;"
-                + " next to the SIMULATED cpu / cpu-peak of preset %s (a different, modelled host)%n", first.reps(),
+                + " GEMMs %s, other ops on the runtime's Vector API host kernels; median of %d after %d warmup;"
+                + " next to the SIMULATED cpu / cpu-peak of preset %s (a different, modelled host)%n",
+                java ? "on the Vector API kernels (oneDNN did not load: see below)" : "through oneDNN", first.reps(),
                 first.warmup(), results.config().hw());
         out.println("machine: " + first.machine());
         out.printf(Locale.ROOT, "%-13s %5s %12s %21s %7s %16s %16s%n", "model", "seq", "measured ms", "min..max ms", "spread",
