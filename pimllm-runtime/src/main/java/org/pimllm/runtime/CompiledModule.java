@@ -401,7 +401,7 @@ public final class CompiledModule implements AutoCloseable {
         }
     }
 
-    /** Frees the DPU pool and the native copies of the weights. */
+    /** Frees the DPU pool (native weight copies stay with their arrays: see OneDnnKernels). */
     @Override
     public void close() {
         if (pool != null) pool.close();

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * asked ({@code fp32}): oneDNN's FMA and summation order round differently from the fixed eight-lane order.
  *
  * <p>Weights: an operand array registered in {@code weights} (the module's constants) is copied into native memory
- * the first time it is multiplied and reused by every later call; any other operand (a GEMM of two activations) is
- * copied for that call only. Which path each call took is counted ({@link #paths()}).
+ * the first time it is multiplied and reused by every later call, of this module and of any other module holding
+ * the same array (constants are shared across modules by the runtime's ConstantCache, e.g. the decode step compiled
+ * per cache length): the native copies are kept process-wide, keyed by the array's identity and held weakly, so a
+ * copy lives exactly as long as its Java array (JavaCPP frees the native memory once the copy is collected). Any
+ * other operand (a GEMM of two activations) is copied for that call only. Which path each call took is counted
+ * ({@link #paths()}).
  */
 public final class OneDnnKernels implements HostKernels, AutoCloseable {
 
@@ -33,14 +37,20 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
     public static final String FP32_ONEDNN = "oneDNN fp32 (sgemm)";
     public static final String FP32_VECTOR = "Vector API fp32";
 
-    /** A record compares its array component with the array's equals and hashCode: identity, as wanted. */
-    private record Key(Object array, int offset, int n, int k) {}
+    /** Where in its array a weight matrix starts, and its shape. */
+    private record Slice(int offset, int n, int k) {}
+
+    /**
+     * Native copies by Java array: a WeakHashMap compares arrays with their own equals and hashCode, i.e. identity,
+     * and drops an entry once its array is collected.
+     */
+    private static final Map<Object, Map<Slice, AutoCloseable>> NATIVE = new java.util.WeakHashMap<>();
 
     private final HostKernels rest = VectorKernels.INSTANCE;
     private final boolean fp32;
     private final Set<Object> weights;
-    private final Map<Key, NativeInt8Weights> int8 = new java.util.HashMap<>();
-    private final Map<Key, NativeFp32Weights> float32 = new java.util.HashMap<>();
+    /** The native copies this module used (for its report). */
+    private final Set<Object> used = identitySet();
     private final Map<String, Long> paths = new LinkedHashMap<>();
     private long nativeBytes;
 
@@ -77,7 +87,7 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
     public void gemmInt8(byte[] a, int aOff, byte[] w, int wOff, int[] c, int cOff, int m, int k, int n) {
         NativeInt8Weights.Path p;
         if (weights.contains(w)) {
-            NativeInt8Weights nw = int8.computeIfAbsent(new Key(w, wOff, n, k), key -> keep(new NativeInt8Weights(w, wOff, n, k)));
+            NativeInt8Weights nw = shared(w, new Slice(wOff, n, k), () -> new NativeInt8Weights(w, wOff, n, k));
             p = nw.multiply(a, aOff, m, c, cOff);
         } else {
             try (NativeInt8Weights once = new NativeInt8Weights(w, wOff, n, k)) {
@@ -95,8 +105,7 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
             return;
         }
         if (weights.contains(w)) {
-            float32.computeIfAbsent(new Key(w, wOff, n, k), key -> keep(new NativeFp32Weights(w, wOff, n, k)))
-                    .multiply(a, aOff, m, c, cOff);
+            shared(w, new Slice(wOff, n, k), () -> new NativeFp32Weights(w, wOff, n, k)).multiply(a, aOff, m, c, cOff);
         } else {
             try (NativeFp32Weights once = new NativeFp32Weights(w, wOff, n, k)) {
                 once.multiply(a, aOff, m, c, cOff);
@@ -105,8 +114,18 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
         count(FP32_ONEDNN);
     }
 
-    private <T> T keep(T nw) {
-        nativeBytes += nw instanceof NativeInt8Weights i ? i.nativeBytes() : ((NativeFp32Weights) nw).nativeBytes();
+    /** The process-wide native copy of this slice of {@code array}, made on first use. */
+    @SuppressWarnings("unchecked")
+    private <T extends AutoCloseable> T shared(Object array, Slice slice, java.util.function.Supplier<T> copy) {
+        T nw;
+        synchronized (NATIVE) {
+            nw = (T) NATIVE.computeIfAbsent(array, x -> new java.util.HashMap<>()).computeIfAbsent(slice, x -> copy.get());
+        }
+        synchronized (this) {
+            if (used.add(nw)) {
+                nativeBytes += nw instanceof NativeInt8Weights i ? i.nativeBytes() : ((NativeFp32Weights) nw).nativeBytes();
+            }
+        }
         return nw;
     }
 
@@ -119,11 +138,19 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
         return Collections.unmodifiableMap(new LinkedHashMap<>(paths));
     }
 
-    /** Bytes of weights held in native memory. */
-    public long nativeWeightBytes() { return nativeBytes; }
+    /** Native copies kept for {@code array} (one per slice multiplied), for tests. */
+    static int nativeCopiesOf(Object array) {
+        synchronized (NATIVE) {
+            Map<Slice, AutoCloseable> m = NATIVE.get(array);
+            return m == null ? 0 : m.size();
+        }
+    }
 
-    /** Weight matrices held in native memory. */
-    public int nativeWeightMatrices() { return int8.size() + float32.size(); }
+    /** Bytes of the native weight copies this module used. */
+    public synchronized long nativeWeightBytes() { return nativeBytes; }
+
+    /** Weight matrices in native memory this module used. */
+    public synchronized int nativeWeightMatrices() { return used.size(); }
 
     @Override
     public float dotFloat(float[] x, int xOff, float[] y, int yOff, int n) { return rest.dotFloat(x, xOff, y, yOff, n); }
@@ -144,13 +171,13 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
         rest.rmsNormRows(x, y, rows, n, gamma, eps);
     }
 
-    /** Frees the native weights. */
+    /**
+     * Forgets this module's bookkeeping. The native copies stay with their arrays (other modules may share them) and
+     * are freed when the arrays are collected.
+     */
     @Override
-    public void close() {
-        int8.values().forEach(NativeInt8Weights::close);
-        float32.values().forEach(NativeFp32Weights::close);
-        int8.clear();
-        float32.clear();
+    public synchronized void close() {
+        used.clear();
         nativeBytes = 0;
     }
 }

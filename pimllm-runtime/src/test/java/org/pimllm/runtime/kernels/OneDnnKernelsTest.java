@@ -86,6 +86,31 @@ class OneDnnKernelsTest {
     }
 
     @Test
+    void modulesSharingAWeightArrayShareItsNativeCopy() {
+        SplittableRandom r = new SplittableRandom(8);
+        int m = 2, kk = 32, n = 16;
+        byte[] w = bytes(r, n * kk);
+        byte[] a = bytes(r, m * kk);
+        Set<Object> first = OneDnnKernels.identitySet();
+        Set<Object> second = OneDnnKernels.identitySet();
+        first.add(w);
+        second.add(w);
+        int[] c1 = new int[m * n];
+        int[] c2 = new int[m * n];
+        try (OneDnnKernels k1 = kernels(false, first); OneDnnKernels k2 = kernels(false, second)) {
+            k1.gemmInt8(a, 0, w, 0, c1, 0, m, kk, n);
+            k1.close(); // a module closing does not free what others may use
+            k2.gemmInt8(a, 0, w, 0, c2, 0, m, kk, n);
+            assertEquals(1, OneDnnKernels.nativeCopiesOf(w), "one native copy for both modules");
+            assertEquals(1, k2.nativeWeightMatrices());
+        }
+        assertArrayEquals(c1, c2);
+        int[] expected = new int[m * n];
+        ScalarKernels.INSTANCE.gemmInt8(a, 0, w, 0, expected, 0, m, kk, n);
+        assertArrayEquals(expected, c2);
+    }
+
+    @Test
     void fp32OnTheVectorKernelsStaysBitIdenticalToTheReference() {
         SplittableRandom r = new SplittableRandom(5);
         int m = 6, kk = 100, n = 10;
