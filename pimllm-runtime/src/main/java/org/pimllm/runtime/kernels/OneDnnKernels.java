@@ -85,6 +85,10 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
 
     @Override
     public void gemmInt8(byte[] a, int aOff, byte[] w, int wOff, int[] c, int cOff, int m, int k, int n) {
+        if (m == 0 || k == 0 || n == 0) { // nothing to multiply (oneDNN rejects empty shapes)
+            rest.gemmInt8(a, aOff, w, wOff, c, cOff, m, k, n);
+            return;
+        }
         NativeInt8Weights.Path p;
         if (weights.contains(w)) {
             NativeInt8Weights nw = shared(w, new Slice(wOff, n, k), () -> new NativeInt8Weights(w, wOff, n, k));
@@ -99,7 +103,7 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
 
     @Override
     public void gemmFp32(float[] a, int aOff, float[] w, int wOff, float[] c, int cOff, int m, int k, int n) {
-        if (!fp32) {
+        if (!fp32 || m == 0 || k == 0 || n == 0) {
             rest.gemmFp32(a, aOff, w, wOff, c, cOff, m, k, n);
             count(FP32_VECTOR);
             return;
