@@ -255,7 +255,7 @@ public final class CompiledModule implements AutoCloseable {
 
     /**
      * Which kernels computed the host GEMMs so far, one line: the GEMM calls by path (oneDNN int8 and its exact
-     * formulation, oneDNN fp32, Vector API), or why oneDNN was not used.
+     * formulation, oneDNN fp32, Vector API), counted over every run of this module, or why oneDNN was not used.
      */
     public String hostGemms() {
         if (kernels instanceof OneDnnKernels k) {

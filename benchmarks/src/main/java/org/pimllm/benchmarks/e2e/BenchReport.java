@@ -151,7 +151,7 @@ public final class BenchReport {
                 .filter(r -> r.dpus() == results.config().dpus().getFirst()).toList();
         if (measured.isEmpty()) return;
         MeasuredCpu.Measurement first = measured.getFirst().measurement();
-        boolean java = measured.stream().anyMatch(r -> r.measurement().hostGemms().startsWith("Vector API"));
+        boolean java = measured.stream().anyMatch(r -> r.measurement().hostGemms().contains("Vector API kernels ("));
         out.printf(Locale.ROOT, "%nMEASURED ON THIS MACHINE (cpu-measured): wall-clock time of one inference of the cpu pipeline,"
                 + " GEMMs %s, other ops on the runtime's Vector API host kernels; median of %d after %d warmup;"
                 + " next to the SIMULATED cpu / cpu-peak of preset %s (a different, modelled host)%n",

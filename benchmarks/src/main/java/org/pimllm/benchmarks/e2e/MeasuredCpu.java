@@ -124,7 +124,7 @@ public final class MeasuredCpu {
             Timing t = Timing.measure(() -> last[0] = m.run(inputs), s.warmup(), s.reps());
             String check = expected == null ? null : check(expected, last[0].output());
             Measurement meas = new Measurement(t.minSeconds() * 1e3, t.maxSeconds() * 1e3, s.warmup(), s.reps(),
-                    m.hostGemms(), machine());
+                    "GEMM calls of " + (1 + s.warmup() + s.reps()) + " inferences: " + m.hostGemms(), machine());
             return new BenchRecord(model, seq, dpus, VARIANT, t.medianSeconds() * 1e3, Map.of(), 0,
                     0, last[0].report().cpuGemms(), compileSeconds, null, check, BenchRecord.MEASURED, meas);
         }
