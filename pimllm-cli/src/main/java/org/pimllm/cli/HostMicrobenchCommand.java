@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pimllm.hostblas.HostBench;
 import org.pimllm.hostblas.HostCpu;
+import org.pimllm.hostblas.HostFractions;
 import org.pimllm.hostblas.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,13 @@ final class HostMicrobenchCommand implements Callable<Integer> {
       description = "Size of each STREAM array in MiB, well above the caches (default: ${DEFAULT-VALUE}).")
   int streamMib;
 
+  @Option(names = "--hw", defaultValue = "upmem-2560-450", description = "Preset whose hostCpu efficiencies the measured"
+      + " fractions are printed next to (default: ${DEFAULT-VALUE}).")
+  String hw;
+
+  /** Load average per core above which the figures describe other processes more than this CPU. */
+  static final double IDLE_LOAD_PER_CORE = 0.5;
+
   @Override
   public Integer call() throws Exception {
     MicrobenchCommand.positive("--reps", reps);
@@ -48,7 +56,9 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     if (warmup < 0) throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
     for (int m : ms) MicrobenchCommand.positive("--m", m);
     PrintWriter out = spec.commandLine().getOut();
+    org.pimllm.sim.HardwareConfig preset = org.pimllm.sim.HardwareConfig.presetOrFile(hw);
     HostCpu cpu = HostCpu.detect();
+    double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     OneDnn.Availability dnnl = OneDnn.availability();
     List<HostBench.GemmResult> gemms = new ArrayList<>();
     if (dnnl.loaded()) {
@@ -60,6 +70,10 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     }
     long elements = (long) streamMib * 1024 * 1024 / Double.BYTES;
     List<HostBench.StreamResult> stream = HostBench.stream(elements, cpu.cores(), warmup, reps);
+    double loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double load = Math.max(loadBefore, loadAfter);
+    boolean idle = load >= 0 && load <= IDLE_LOAD_PER_CORE * cpu.cores();
+    HostFractions fractions = HostFractions.of(gemms, stream, preset.hostCpu().peak().memoryEfficiency());
     if (json) {
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("measured", "on this machine (wall clock)");
@@ -71,6 +85,9 @@ final class HostMicrobenchCommand implements Callable<Integer> {
       all.put("onednn", dnnl);
       all.put("gemms", gemms);
       all.put("stream", stream);
+      all.put("loadAverage", load);
+      all.put("idleEnoughToCite", idle);
+      all.put("hostModelFractions", fractions);
       out.println(HwCommand.JSON.writeValueAsString(all));
       return 0;
     }
@@ -95,6 +112,28 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "%n  %d warmup run(s), %d measured repetition(s) each; spread = (max - min) / median;"
         + " int8 activations 0..127, weights -128..127%n", warmup, reps);
+    printFractions(out, fractions, preset, load, idle, cpu.cores());
     return 0;
+  }
+
+  /** The measured fractions next to the preset's hostCpu efficiencies they stand for (docs/host-baseline.md). */
+  private static void printFractions(PrintWriter out, HostFractions f, org.pimllm.sim.HardwareConfig preset, double load,
+      boolean idle, int cores) {
+    var peak = preset.hostCpu().peak();
+    out.printf(Locale.ROOT, "%nHost-model fractions measured here, next to preset %s's hostCpu values%n", preset.name());
+    out.printf(Locale.ROOT, "  %-28s preset %5.2f   measured %s (best prefill int8 GEMM over this CPU's int8 peak%s)%n",
+        "peakComputeEfficiency", peak.computeEfficiency(), frac(f.prefillComputeFraction()),
+        f.prefillShape().isEmpty() ? "" : ", " + f.prefillShape());
+    out.printf(Locale.ROOT, "  %-28s preset %5.2f   measured %s (int8 GEMV %s streams %.2f GB/s of weights = %s of STREAM"
+        + " triad, x peakMemoryEfficiency %.2f)%n", "peakGemvMemoryEfficiency", peak.gemvMemoryEfficiency(),
+        frac(f.gemvMemoryFraction()), f.gemvShape(), f.gemvGbPerSecond(), frac(f.gemvStreamFraction()),
+        f.streamMemoryEfficiency());
+    out.printf(Locale.ROOT, "  load average %.2f on %d cores: %s%n", load, cores, idle
+        ? "idle enough to cite (docs/host-baseline.md says how they transfer to the modelled host)"
+        : "NOT idle (above " + IDLE_LOAD_PER_CORE + " per core): these figures describe the load, do not cite them");
+  }
+
+  private static String frac(double x) {
+    return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.3f", x);
   }
 }

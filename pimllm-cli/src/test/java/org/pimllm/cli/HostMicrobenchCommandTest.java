@@ -27,6 +27,13 @@ class HostMicrobenchCommandTest {
       assertTrue(g.get("gops").asDouble() > 0, g.toString());
     }
     assertEquals(2, j.get("stream").size());
+    JsonNode f = j.get("hostModelFractions");
+    assertEquals(0.8, f.get("streamMemoryEfficiency").asDouble(), 1e-12, "upmem-2560-450's peakMemoryEfficiency");
+    if (OneDnn.available()) {
+      assertEquals("llama-7b ffn 4096x11008 M=1", f.get("gemvShape").asText(), "the GEMV with the largest weights");
+      assertEquals(f.get("gemvStreamFraction").asDouble() * 0.8, f.get("gemvMemoryFraction").asDouble(), 1e-9);
+    }
+    assertTrue(j.get("idleEnoughToCite").isBoolean());
     for (JsonNode s : j.get("stream")) {
       assertTrue(s.get("gbPerSecond").asDouble() > 0, s.toString());
     }

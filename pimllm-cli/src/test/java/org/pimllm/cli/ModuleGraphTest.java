@@ -85,6 +85,14 @@ class ModuleGraphTest {
                     "org.pimllm.driver..")
             .because("the runtime runs lowered modules; compiling them is the driver's job");
 
+    /** oneDNN (pimllm-hostblas) is the runtime's host GEMM provider: nothing below the runtime may reach it. */
+    static final ArchRule HOSTBLAS_USERS = noClasses().that().resideInAnyPackage("org.pimllm.sim..", "org.pimllm.pgemm..",
+                    "org.pimllm.ir..", "org.pimllm.target..", "org.pimllm.passes..", "org.pimllm.tileselector..",
+                    "org.pimllm.models..")
+            .should().dependOnClassesThat().resideInAPackage("org.pimllm.hostblas..")
+            .because("host GEMMs through oneDNN are a run-time choice (runtime's OneDnnKernels), not part of the IR,"
+                    + " the passes or the simulator");
+
     static final ArchRule NO_CYCLES = slices().matching("org.pimllm.(*)..").should().beFreeOfCycles();
 
     @Test
@@ -113,6 +121,9 @@ class ModuleGraphTest {
 
     @Test
     void hostBlasImportsNothingOfOurs() { HOSTBLAS.check(MAIN); }
+
+    @Test
+    void onlyTheRuntimeAndAboveUseHostBlas() { HOSTBLAS_USERS.check(MAIN); }
 
     @Test
     void modulesAreFreeOfCycles() { NO_CYCLES.check(MAIN); }

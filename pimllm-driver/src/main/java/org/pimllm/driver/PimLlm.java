@@ -3,6 +3,7 @@ package org.pimllm.driver;
 import org.pimllm.ir.IRModule;
 import org.pimllm.passes.QuantizeInt8;
 import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.HostGemm;
 import org.pimllm.target.HostCpuModel;
 import org.pimllm.target.Target;
 
@@ -40,9 +41,22 @@ public final class PimLlm {
         return compile(module, target, options, Pipelines.forVariant(options.variant()).withQuantization(quantization));
     }
 
+    /**
+     * {@link #compile} with the host GEMMs of FUNCTIONAL runs computed by {@code hostGemm} instead of the default
+     * ({@link HostGemm#AUTO}: int8 through oneDNN when it loads, fp32 on the Vector API kernels).
+     */
+    public static CompiledModule compile(IRModule module, Target target, CompileOptions options, HostGemm hostGemm) {
+        return compile(module, target, options, pipeline(options), hostGemm);
+    }
+
     private static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
+        return compile(module, target, options, p, HostGemm.AUTO);
+    }
+
+    private static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p,
+                                          HostGemm hostGemm) {
         Target t = target(target, options);
-        return new CompiledModule(p.run(module, target, options), t, options.runOptions(), t.hostModel());
+        return new CompiledModule(p.run(module, target, options), t, options.runOptions().withHostGemm(hostGemm), t.hostModel());
     }
 
     /** The module after the variant's passes, without preparing it to run (what {@code pimllm compile --print-ir} shows). */

@@ -104,7 +104,9 @@ public record HostCpu(String model, int cores, double ghz, String clockSource, S
 
   /** How the peaks were obtained, one line. */
   public String peakNote() {
-    return String.format(Locale.ROOT, "%d cores x %.3f GHz (%s) x %d-bit SIMD%s x %d vector pipes per core (assumed)",
-        cores, ghz, clockSource, simdBits(), int8Vnni() ? " with VNNI" : " without VNNI", VECTOR_PIPES);
+    return String.format(Locale.ROOT, "%d cores x %.3f GHz (%s) x %d-bit SIMD%s x %d vector pipes per core (assumed)%s",
+        cores, ghz, clockSource, simdBits(), int8Vnni() ? " with VNNI" : " without VNNI", VECTOR_PIPES,
+        flags.contains("amx_int8") ? "; AMX tiles not counted (oneDNN may use them: ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI"
+            + " keeps it to the vector units this peak counts)" : "");
   }
 }

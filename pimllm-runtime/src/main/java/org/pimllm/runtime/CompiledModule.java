@@ -26,6 +26,8 @@ import org.pimllm.pgemm.ZeroPoints;
 import org.pimllm.ir.eval.Interpreter;
 import org.pimllm.ir.eval.Value;
 import org.pimllm.runtime.exec.ConstantCache;
+import org.pimllm.ir.eval.HostKernels;
+import org.pimllm.runtime.kernels.OneDnnKernels;
 import org.pimllm.runtime.kernels.VectorKernels;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.Event;
@@ -71,8 +73,12 @@ public final class CompiledModule implements AutoCloseable {
     private final PimSystem data;
     private final PgemmLib dataLib;
     private final Map<Constant, Tensor> constants = new IdentityHashMap<>();
-    /** The IR's evaluator on the Vector API kernels: host ops compute what their op defines, as the reference does. */
-    private final Interpreter eval = new Interpreter(VectorKernels.INSTANCE, this::constant);
+    /** Arrays holding this module's constants: the host GEMM kernels keep those in native memory (oneDNN). */
+    private final java.util.Set<Object> constantArrays = OneDnnKernels.identitySet();
+    /** The host kernels: Vector API, with GEMMs through oneDNN in FUNCTIONAL runs when it loads ({@link HostGemm}). */
+    private final HostKernels kernels;
+    /** The IR's evaluator on those kernels: host ops compute what their op defines, as the reference does. */
+    private final Interpreter eval;
     private final List<Call> calls;
     private final DpuSet pool;
     private final Map<Integer, DpuSet> views = new HashMap<>();
@@ -90,6 +96,9 @@ public final class CompiledModule implements AutoCloseable {
         boolean functional = options.mode() == Mode.FUNCTIONAL;
         this.data = functional ? new PimSystem(target.hw(), Mode.FUNCTIONAL) : null;
         this.dataLib = functional ? new PgemmLib(data) : null;
+        this.kernels = !functional || options.hostGemm() == HostGemm.JAVA ? VectorKernels.INSTANCE
+                : OneDnnKernels.create(options.hostGemm() == HostGemm.ONEDNN, constantArrays);
+        this.eval = new Interpreter(kernels, this::constant);
         this.calls = ExprVisitor.postOrder(module.main().body()).stream()
                 .filter(e -> e instanceof Call).map(e -> (Call) e).toList();
         checkPlans();
@@ -236,7 +245,29 @@ public final class CompiledModule implements AutoCloseable {
     }
 
     private Tensor constant(Constant c) {
-        return constants.computeIfAbsent(c, ConstantCache::data);
+        return constants.computeIfAbsent(c, k -> {
+            Tensor t = ConstantCache.data(k);
+            if (t.dtype() == org.pimllm.ir.DType.INT8) constantArrays.add(t.bytes());
+            else if (t.dtype() == org.pimllm.ir.DType.FP32) constantArrays.add(t.floats());
+            return t;
+        });
+    }
+
+    /**
+     * Which kernels computed the host GEMMs so far, one line: the GEMM calls by path (oneDNN int8 and its exact
+     * formulation, oneDNN fp32, Vector API), counted over every run of this module, or why oneDNN was not used.
+     */
+    public String hostGemms() {
+        if (kernels instanceof OneDnnKernels k) {
+            StringBuilder sb = new StringBuilder();
+            k.paths().forEach((path, n) -> sb.append(sb.isEmpty() ? "" : "; ").append(path).append(" x ").append(n));
+            return (sb.isEmpty() ? "no host GEMM ran" : sb.toString()) + String.format(java.util.Locale.ROOT,
+                    " (%s; %d weight matrices, %.1f MiB, kept in native memory)", org.pimllm.hostblas.OneDnn.availability().reason(),
+                    k.nativeWeightMatrices(), k.nativeWeightBytes() / 1048576.0);
+        }
+        if (options.mode() != Mode.FUNCTIONAL) return "none (TIMING_ONLY: no data is computed)";
+        if (options.hostGemm() == HostGemm.JAVA) return "Vector API kernels (asked for)";
+        return "Vector API kernels (" + org.pimllm.hostblas.OneDnn.availability().reason() + ")";
     }
 
     private OpRecord runHost(int index, Call c, Map<Expr, Value> values, List<Span> spans, double start, boolean functional) {
@@ -370,9 +401,10 @@ public final class CompiledModule implements AutoCloseable {
         }
     }
 
-    /** Frees the DPU pool. */
+    /** Frees the DPU pool (native weight copies stay with their arrays: see OneDnnKernels). */
     @Override
     public void close() {
         if (pool != null) pool.close();
+        if (kernels instanceof OneDnnKernels k) k.close();
     }
 }

@@ -12,7 +12,8 @@ import org.pimllm.driver.CompileOptions;
  * @param models      zoo model names
  * @param seqs        sequence lengths (batch 1, prefill)
  * @param dpus        DPU budgets
- * @param variants    compile variants, in table order
+ * @param variants    compile variants, in table order; {@code cpu-measured} ({@link MeasuredCpu}) is the cpu pipeline
+ *                    run and timed on this machine instead of simulated
  * @param hw          hardware preset name or JSON path
  * @param functional  run with real data and check every output against the reference executor
  * @param measureHost also time the host kernels on this machine
@@ -38,7 +39,9 @@ public record BenchConfig(List<String> models, List<Integer> seqs, List<Integer>
         if (models.isEmpty() || seqs.isEmpty() || dpus.isEmpty() || variants.isEmpty()) {
             throw new IllegalArgumentException("the benchmark needs at least one model, sequence length, DPU count and variant");
         }
-        variants.forEach(Pipelines::forVariant); // an unknown variant is an error listing the known ones
+        for (String v : variants) {
+            if (!v.equals(MeasuredCpu.VARIANT)) Pipelines.forVariant(v); // an unknown variant is an error listing the known ones
+        }
         for (int s : seqs) if (s < 1) throw new IllegalArgumentException("sequence length must be >= 1, got " + s);
         for (int d : dpus) if (d < 1) throw new IllegalArgumentException("DPU count must be >= 1, got " + d);
     }

@@ -82,7 +82,9 @@ public final class BenchReport {
         List<String> vs = cfg.variants();
         for (int[] g : groups()) {
             int seq = g[0], dpus = g[1];
-            out.printf(Locale.ROOT, "%nSimulated time of one inference (ms): preset %s, batch 1, seq %d, %d DPUs, %s%n",
+            out.printf(Locale.ROOT, "%n%s of one inference (ms): preset %s, batch 1, seq %d, %d DPUs, %s%n",
+                    vs.contains(MeasuredCpu.VARIANT) ? "Time (simulated; cpu-measured: MEASURED ON THIS MACHINE, wall clock)"
+                            : "Simulated time",
                     cfg.hw(), seq, dpus, cfg.functional() ? "FUNCTIONAL (checked against the reference executor)" : "TIMING_ONLY");
             header(out, vs);
             for (String m : cfg.models()) {
@@ -97,7 +99,9 @@ public final class BenchReport {
                 out.printf("%-13s", "check");
                 for (String v : vs) {
                     boolean all = cfg.models().stream().map(m -> find(m, seq, dpus, v)).allMatch(r -> r != null && "exact".equals(r.check()));
-                    out.printf(" %11s", all ? "exact" : "MISMATCH");
+                    boolean close = cfg.models().stream().map(m -> find(m, seq, dpus, v))
+                            .allMatch(r -> r != null && ("exact".equals(r.check()) || "within 1e-3".equals(r.check())));
+                    out.printf(" %11s", all ? "exact" : close ? "within 1e-3" : "MISMATCH");
                 }
                 out.println();
             }
@@ -121,6 +125,7 @@ public final class BenchReport {
             for (String c : cats) out.printf(Locale.ROOT, " %9s", c);
             out.printf(Locale.ROOT, " %12s%n", "one-time ms");
             for (String v : vs) {
+                if (v.equals(MeasuredCpu.VARIANT)) continue; // measured as a whole, not by category
                 out.printf(Locale.ROOT, "%-11s", v);
                 for (String c : cats) out.printf(Locale.ROOT, " %9s", pct(meanShare(seq, dpus, v, c)));
                 double oneTime = cfg.models().stream().map(m -> find(m, seq, dpus, v)).filter(Objects::nonNull)
@@ -133,7 +138,37 @@ public final class BenchReport {
                         pct(meanShare(seq, dpus, "naive", "alloc")) + "%", pct(meanShare(seq, dpus, "naive", "transpose")) + "%");
             }
         }
+        printMeasured(out);
         out.flush();
+    }
+
+    /**
+     * The cpu-measured runs next to the simulated CPU baselines of the same (model, seq): median wall-clock time on
+     * this machine, its spread, and which kernels computed the GEMMs.
+     */
+    private void printMeasured(PrintWriter out) {
+        List<BenchRecord> measured = results.records().stream().filter(BenchRecord::measured)
+                .filter(r -> r.dpus() == results.config().dpus().getFirst()).toList();
+        if (measured.isEmpty()) return;
+        MeasuredCpu.Measurement first = measured.getFirst().measurement();
+        boolean java = measured.stream().anyMatch(r -> r.measurement().hostGemms().contains("Vector API kernels ("));
+        out.printf(Locale.ROOT, "%nMEASURED ON THIS MACHINE (cpu-measured): wall-clock time of one inference of the cpu pipeline,"
+                + " GEMMs %s, other ops on the runtime's Vector API host kernels; median of %d after %d warmup;"
+                + " next to the SIMULATED cpu / cpu-peak of preset %s (a different, modelled host)%n",
+                java ? "on the Vector API kernels (oneDNN did not load: see below)" : "through oneDNN", first.reps(),
+                first.warmup(), results.config().hw());
+        out.println("machine: " + first.machine());
+        out.printf(Locale.ROOT, "%-13s %5s %12s %21s %7s %16s %16s%n", "model", "seq", "measured ms", "min..max ms", "spread",
+                "simulated cpu", "simulated cpu-peak");
+        for (BenchRecord r : measured) {
+            MeasuredCpu.Measurement m = r.measurement();
+            BenchRecord cpu = find(r.model(), r.seq(), r.dpus(), "cpu");
+            BenchRecord peak = find(r.model(), r.seq(), r.dpus(), "cpu-peak");
+            out.printf(Locale.ROOT, "%-13s %5d %12s %21s %6.0f%% %16s %16s%n", r.model(), r.seq(), fmt(r.totalMs()),
+                    fmt(m.minMs()) + ".." + fmt(m.maxMs()), m.spreadPct(r.totalMs()), cpu == null ? "-" : fmt(cpu.totalMs()),
+                    peak == null ? "-" : fmt(peak.totalMs()));
+        }
+        for (BenchRecord r : measured) out.println("host GEMMs of " + r.model() + " seq " + r.seq() + ": " + r.measurement().hostGemms());
     }
 
     private static void header(PrintWriter out, List<String> vs) {
@@ -165,6 +200,9 @@ public final class BenchReport {
         ObjectNode root = om.createObjectNode();
         root.put("hw", results.config().hw());
         root.put("mode", results.config().functional() ? "FUNCTIONAL" : "TIMING_ONLY");
+        root.put("timing", results.records().stream().anyMatch(BenchRecord::measured)
+                ? "simulated, except records whose timing is '" + BenchRecord.MEASURED + "' (cpu-measured: wall clock)"
+                : BenchRecord.SIMULATED);
         root.set("records", om.valueToTree(results.records()));
         ArrayNode geo = root.putArray("geomeans");
         for (int[] g : groups()) {
@@ -187,7 +225,7 @@ public final class BenchReport {
         List<String> cats = EndToEnd.categoryKeys();
         StringBuilder sb = new StringBuilder("model,seq,dpus,variant,total_ms,");
         for (String c : cats) sb.append(c).append("_ms,");
-        sb.append("one_time_ms,pim_gemms,cpu_gemms,compile_s,measured_host_ms,check\n");
+        sb.append("one_time_ms,pim_gemms,cpu_gemms,compile_s,measured_host_ms,check,timing,measured_min_ms,measured_max_ms,measured_reps\n");
         for (BenchRecord r : results.records()) {
             sb.append(r.model()).append(',').append(r.seq()).append(',').append(r.dpus()).append(',').append(r.variant())
                     .append(',').append(num(r.totalMs())).append(',');
@@ -195,7 +233,10 @@ public final class BenchReport {
             sb.append(num(r.oneTimeMs())).append(',').append(r.pimGemms()).append(',').append(r.cpuGemms()).append(',')
                     .append(num(r.compileSeconds())).append(',')
                     .append(r.measuredHostMs() == null ? "" : num(r.measuredHostMs())).append(',')
-                    .append(r.check() == null ? "" : r.check()).append('\n');
+                    .append(r.check() == null ? "" : r.check()).append(',').append(r.timing()).append(',');
+            MeasuredCpu.Measurement m = r.measurement();
+            sb.append(m == null ? "" : num(m.minMs())).append(',').append(m == null ? "" : num(m.maxMs())).append(',')
+                    .append(m == null ? "" : String.valueOf(m.reps())).append('\n');
         }
         writeParent(file);
         Files.writeString(file, sb.toString());
@@ -252,6 +293,7 @@ public final class BenchReport {
         String base = cfg.variants().contains("base") ? "base" : cfg.variants().getFirst();
         Map<String, Map<String, Double>> values = new java.util.LinkedHashMap<>();
         for (String v : cfg.variants()) {
+            if (v.equals(MeasuredCpu.VARIANT)) continue; // the chart is of simulated speedups
             Map<String, Double> row = new java.util.LinkedHashMap<>();
             for (String m : cfg.models()) row.put(m, speedup(m, seq, dpus, v, base));
             if (cfg.models().size() > 1) row.put("geomean", geomeanSpeedup(seq, dpus, v, base));

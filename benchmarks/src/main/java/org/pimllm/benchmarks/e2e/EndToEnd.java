@@ -86,6 +86,12 @@ public final class EndToEnd {
 
     /** Runs the benchmark on {@code models}, whose names must be {@code cfg.models()} in that order. */
     public static Results run(BenchConfig cfg, List<NamedModel> models, Consumer<BenchRecord> onRunDone) {
+        return run(cfg, models, MeasuredCpu.Settings.DEFAULT, onRunDone);
+    }
+
+    /** As {@link #run(BenchConfig, List, Consumer)}, with the repetitions of cpu-measured runs. */
+    public static Results run(BenchConfig cfg, List<NamedModel> models, MeasuredCpu.Settings measured,
+                              Consumer<BenchRecord> onRunDone) {
         if (!models.stream().map(NamedModel::name).toList().equals(cfg.models())) {
             throw new IllegalArgumentException("the benchmark's model names " + cfg.models() + " do not match the models given");
         }
@@ -96,13 +102,31 @@ public final class EndToEnd {
             for (int seq : cfg.seqs()) {
                 IRModule graph = model.build().apply(seq);
                 if (cfg.functional()) checkFunctionalSize(model.name(), graph);
-                Map<String, Tensor> inputs = cfg.functional() ? model.sampleInputs().apply(seq) : Map.of();
+                boolean realData = cfg.functional() || cfg.variants().contains(MeasuredCpu.VARIANT);
+                Map<String, Tensor> inputs = realData ? model.sampleInputs().apply(seq) : Map.of();
                 // the reference graph (cpu pipeline: type inference, folding, quantization) does not depend on the
                 // DPU count, so one reference run serves every DPU count of this (model, seq)
                 Tensor expected = null;
+                BenchRecord measuredOnce = null;
                 for (int dpus : cfg.dpus()) {
                     Target target = new Target(hw, dpus);
                     for (String variant : cfg.variants()) {
+                        if (variant.equals(MeasuredCpu.VARIANT)) {
+                            if (cfg.functional() && expected == null) {
+                                expected = new ReferenceExecutor().runTensor(PimLlm.referenceGraph(graph, target,
+                                        CompileOptions.variant("cpu").withPrecision(model.precision()).withMode(Mode.FUNCTIONAL)
+                                                .withFloatGemms(cfg.floatGemms())), inputs);
+                            }
+                            // the CPU path uses no DPU: measured once per (model, seq), the same record for every --dpus
+                            BenchRecord rec = measuredOnce != null ? measuredOnce.withDpus(dpus)
+                                    : MeasuredCpu.measure(model.name(), seq, dpus, graph, inputs, model.precision(),
+                                            target, measured, cfg.functional() ? expected : null);
+                            measuredOnce = rec;
+                            LOG.debug("{} seq {} cpu-measured: {} ms on this machine", model.name(), seq, rec.totalMs());
+                            out.add(rec);
+                            onRunDone.accept(rec);
+                            continue;
+                        }
                         CompileOptions opts = CompileOptions.variant(variant).withPrecision(model.precision())
                                 .withMode(cfg.functional() ? Mode.FUNCTIONAL : Mode.TIMING_ONLY)
                                 .withMeasureHost(cfg.measureHost()).withFloatGemms(cfg.floatGemms());
