@@ -44,7 +44,8 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
    * rounded up to a multiple of Tile_K, nLoc is nPart rounded up to even (so each C row is a multiple of 8
    * bytes). Padding is zeros, so results stay exact.
    *
-   * <p>MRAM layout: B first (an nLoc x kLoc column-major slice per batch entry, so resident weights stay put
+   * <p>MRAM layout: B first (an nLoc x kLoc column-major slice per batch entry; an int4 B column is a run of
+   * tile records, see {@link Int4Weights}, so resident weights stay put
    * whatever M is), then A (mLoc x kLoc row-major), then C (mLoc x nLoc row-major int32/fp32).
    */
   public record DpuSlice(int bLoc, int mLoc, int kPart, int kLoc, int nPart, int nLoc, long bBytes, long aBytes,
@@ -63,7 +64,7 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       int kLoc = roundUp(kPart, tileK);
       int nPart = Math.ceilDiv(s.n(), f.fN());
       int nLoc = roundUp(nPart, 2);
-      long bBytes = (long) bLoc * nLoc * kLoc * es;
+      long bBytes = t.isInt4() ? bLoc * nLoc * Int4Weights.columnBytes(t, kLoc, tileK) : (long) bLoc * nLoc * kLoc * es;
       long aBytes = (long) bLoc * mLoc * kLoc * es;
       long cBytes = (long) bLoc * mLoc * nLoc * t.accumulatorBytes();
       return new DpuSlice(bLoc, mLoc, kPart, kLoc, nPart, nLoc, bBytes, aBytes, cBytes);
