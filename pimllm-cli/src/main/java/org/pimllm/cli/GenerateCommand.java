@@ -65,6 +65,9 @@ public final class GenerateCommand implements Callable<Integer> {
       + " dense layers with an integer multiplier per group of 128 K elements; int4-g64, int4-g32 for smaller groups);"
       + " activations int8 (default ${DEFAULT-VALUE}).")
   String weights;
+  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch off a pass of every variant's pipeline by name (repeatable),"
+      + " e.g. PartitionCpuPim to keep every GEMM PGEMMlib can run on the DPUs.")
+  List<String> disabledPasses = new ArrayList<>();
   @Option(names = "--functional", description = "Generate real tokens (FUNCTIONAL mode, small models only) and check them against full-sequence runs.")
   boolean functional;
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the random prompt (default ${DEFAULT-VALUE}).")
@@ -94,7 +97,8 @@ public final class GenerateCommand implements Callable<Integer> {
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
     for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v).withPrecision(precision));
+      Generator g = new Generator(graphs, target,
+          CompileOptions.variant(v).withPrecision(precision).disable(disabledPasses.toArray(String[]::new)));
       results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
     }
     if (json) {

@@ -52,7 +52,7 @@ public final class PlanEnumerator {
       int tileK = tileBytes / dtype.bytes();
       if (dtype.isInt4()) {
         int g = dtype.int4Group();
-        if (tileK % g != 0 || tileK > Math.max(g, TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), g))
+        if (tileK % g != 0 || tileK > Math.max(g, TilingPlan.DpuSlice.kPart(shape.k(), p.fK(), dtype))
             || Int4Weights.tileRecordBytes(dtype, tileK) > lim.dmaMaxBytes()) {
           continue; // int4 tiles hold whole groups
         }

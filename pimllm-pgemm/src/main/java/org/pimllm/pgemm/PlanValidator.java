@@ -90,9 +90,10 @@ public final class PlanValidator {
       if (kp.tileK() % g != 0) {
         v.add("int4 groups: Tile_K = " + kp.tileK() + " is not a multiple of the group of " + g + " K elements");
       }
-      if (f.fK() > 1 && Math.ceilDiv(s.k(), f.fK()) % g != 0) {
-        v.add("int4 groups: fK = " + f.fK() + " cuts K = " + s.k() + " into parts of " + Math.ceilDiv(s.k(), f.fK())
-            + ", not a multiple of the group of " + g + " K elements");
+      int kPart = TilingPlan.DpuSlice.kPart(s.k(), f.fK(), t);
+      if (f.fK() > 1 && (long) (f.fK() - 1) * kPart >= s.k()) {
+        v.add("partition: fK = " + f.fK() + " cuts K = " + s.k() + " into parts of " + kPart + " (whole int4 groups of "
+            + g + "), leaving DPUs with no data");
       }
       int bTile = kp.bTileBytes(t);
       if (bTile > lim.dmaMaxBytes()) {

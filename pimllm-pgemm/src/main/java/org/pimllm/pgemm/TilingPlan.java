@@ -60,7 +60,7 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       int es = t.bytes();
       int bLoc = Math.ceilDiv(s.b(), f.fB());
       int mLoc = Math.ceilDiv(s.m(), f.fM());
-      int kPart = Math.ceilDiv(s.k(), f.fK());
+      int kPart = kPart(s.k(), f.fK(), t);
       int kLoc = roundUp(kPart, tileK);
       int nPart = Math.ceilDiv(s.n(), f.fN());
       int nLoc = roundUp(nPart, 2);
@@ -68,6 +68,12 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       long aBytes = (long) bLoc * mLoc * kLoc * es;
       long cBytes = (long) bLoc * mLoc * nLoc * t.accumulatorBytes();
       return new DpuSlice(bLoc, mLoc, kPart, kLoc, nPart, nLoc, bBytes, aBytes, cBytes);
+    }
+
+    /** The K part of one DPU: ceil(K / fK), rounded up to whole groups for int4 (a group's multiplier is per DPU). */
+    public static int kPart(int k, int fK, GemmDType t) {
+      int part = Math.ceilDiv(k, fK);
+      return t.isInt4() && fK > 1 ? roundUp(part, t.int4Group()) : part;
     }
 
     public long bOffset() {

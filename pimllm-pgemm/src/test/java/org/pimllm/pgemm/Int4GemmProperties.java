@@ -71,7 +71,7 @@ class Int4GemmProperties {
         .filter(c -> c != null);
   }
 
-  /** Bends the random values to a legal int4 plan: with fK > 1, K is made of whole-group parts. */
+  /** Bends the random values to a legal int4 plan (with fK > 1, K parts are rounded up to whole groups). */
   static Case toCase(GemmDType t, Strategy st, int[] d, int[] f, int[] k, Layout bLayout, int otherM, long seed) {
     int g = t.int4Group();
     int b = st == Strategy.BATCHED ? Math.max(2, d[0]) : d[0];
@@ -81,9 +81,11 @@ class Int4GemmProperties {
       default -> 1;
     };
     int kDim = d[2];
-    if (fK > 1) {
-      int kPart = g * (1 + d[2] % 2);
+    if (fK > 1 && d[2] % 2 == 0) {
+      int kPart = g * (1 + d[2] % 4 / 2); // K parts of whole groups, the last one ragged
       kDim = kPart * (fK - 1) + 1 + d[2] % kPart;
+    } else if (fK > 1) {
+      kDim = d[2] + g; // any K: the parts are rounded up to whole groups (the validator rejects empty ones)
     }
     GemmShape shape = GemmShape.of(b, d[1], kDim, d[3]);
     int fN = switch (st) {
