@@ -263,7 +263,7 @@ public final class Generator {
     private static long storedBytes(Call gemm, Constant w) {
         if (gemm.is(PimOps.GEMM) && gemm.attrs(PimGemmAttrs.class).plan().dtype().isInt4()) {
             var plan = gemm.attrs(PimGemmAttrs.class).plan();
-            return org.pimllm.pgemm.HostCosts.bBytes(plan.shape(), plan.dtype());
+            return plan.shape().b() * plan.dtype().bBytes(plan.shape().k(), plan.shape().n());
         }
         if (gemm.is(Ops.DENSE) && gemm.attrs() instanceof org.pimllm.ir.attrs.DenseAttrs d && d.int4Weight()
                 && w.type() instanceof TensorType t) {

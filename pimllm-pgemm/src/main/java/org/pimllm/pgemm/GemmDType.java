@@ -67,6 +67,14 @@ public enum GemmDType {
     throw new IllegalArgumentException("int4 weight groups are 32, 64 or 128 K elements, got " + group);
   }
 
+  /**
+   * Bytes of a K x N B of this type as stored: K x N elements, or for int4 two weights per byte plus one
+   * multiplier byte per group and column (without the 8-byte padding of the DPUs' tile records).
+   */
+  public long bBytes(int k, int n) {
+    return isInt4() ? (long) n * (Math.ceilDiv(k, 2) + Math.ceilDiv(k, int4Group)) : (long) k * n * bytes;
+  }
+
   /** The element type of A: INT8 for the int4 types, else this type. */
   public GemmDType aType() {
     return isInt4() ? INT8 : this;

@@ -21,10 +21,7 @@ public final class HostCosts {
 
   /** Bytes of the whole B of a shape (what a row-major B's transposition moves). */
   public static long bBytes(GemmShape s, GemmDType t) {
-    if (t.isInt4()) {
-      return (long) s.b() * s.n() * (Math.ceilDiv(s.k(), 2) + Int4Weights.groups(s.k(), t));
-    }
-    return (long) s.b() * s.k() * s.n() * t.bytes();
+    return s.b() * t.bBytes(s.k(), s.n());
   }
 
   /** Bytes of the partial C blocks of fK K parts that the host sums. */

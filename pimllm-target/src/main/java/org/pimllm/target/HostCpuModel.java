@@ -3,7 +3,6 @@ package org.pimllm.target;
 import java.util.Objects;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
-import org.pimllm.pgemm.HostCosts;
 import org.pimllm.sim.HardwareConfig;
 
 /**
@@ -57,14 +56,14 @@ public final class HostCpuModel {
   }
 
   /**
-   * C = A x B on the host (an int4 B counted by its packed bytes, HostCosts.bBytes): MACs at the profile's fraction of peak, or reading A and B and writing the int32/fp32
+   * C = A x B on the host (an int4 B counted by its packed bytes, GemmDType.bBytes): MACs at the profile's fraction of peak, or reading A and B and writing the int32/fp32
    * C once at the profile's fraction of DRAM bandwidth, whichever is longer, plus the call cost.
    */
   public double gemmSeconds(GemmShape shape, GemmDType dtype) {
     if (shape.m() == 1) return gemvSeconds(shape, dtype);
     double compute = shape.macs() / (peakMacsPerSecond(dtype) * prof.computeEfficiency());
     double bytes = (double) shape.b() * ((double) shape.m() * shape.k() * dtype.bytes()
-        + (double) shape.m() * shape.n() * dtype.accumulatorBytes()) + HostCosts.bBytes(shape, dtype);
+        + (double) shape.m() * shape.n() * dtype.accumulatorBytes()) + (double) shape.b() * dtype.bBytes(shape.k(), shape.n());
     double memory = bytes / memoryBytesPerSecond();
     return prof.callSeconds() + Math.max(compute, memory);
   }
@@ -79,7 +78,7 @@ public final class HostCpuModel {
   public double gemvSeconds(GemmShape shape, GemmDType dtype) {
     if (shape.m() != 1) throw new IllegalArgumentException("gemvSeconds needs M = 1, got " + shape);
     double bytes = (double) shape.b() * ((double) shape.k() * dtype.bytes() + (double) shape.n() * dtype.accumulatorBytes())
-        + HostCosts.bBytes(shape, dtype);
+        + (double) shape.b() * dtype.bBytes(shape.k(), shape.n());
     return prof.callSeconds() + bytes / (cpu.memoryBytesPerSecond() * prof.gemvMemoryEfficiency());
   }
 
