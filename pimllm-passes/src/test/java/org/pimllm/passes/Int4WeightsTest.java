@@ -126,6 +126,21 @@ class Int4WeightsTest {
         GraphPassesTest.assertStructEq(m, Parser.parse(text));
     }
 
+    /** Lazy int4 weights of synthetic weights print as keys and recompute when the text is read back. */
+    @Test
+    void lazyInt4WeightsParseBackWithTheirData() {
+        Builder b = new Builder(21);
+        Var x = b.var("x", DType.FP32, 3, 64);
+        IRModule m = b.module(b.function(b.dense(x, b.weight("w", 16, 64)), x));
+        IRModule q = Sequential.of(QuantizeInt8.pass(QuantizeInt8.Config.ranges(2.0).withInt4Weights(32)))
+                .run(m, PassContext.defaults());
+        String text = Printer.print(q);
+        assertTrue(text.contains("qnn.int4_weight[group=32]") && text.contains("qnn.int4_scale[group=32]"), text);
+        IRModule back = Parser.parse(text, org.pimllm.passes.eval.DerivedConstants.resolver(Parser.NO_LOADERS));
+        Tensor in = QuantizeInt8Test.random(new SplittableRandom(3), 1.0, 3, 64);
+        assertTrue(GraphInterpreter.run(q.main(), Map.of("x", in)).contentEquals(GraphInterpreter.run(back.main(), Map.of("x", in))));
+    }
+
     @Test
     void anInt4WeightNeedsInt8DataAndAnInt16Weight() {
         Builder b = new Builder();
