@@ -28,11 +28,11 @@ class Int4GenerationTest {
     private static final Target TARGET = Target.of("upmem-2556-350", 64);
     private static final int[] PROMPT = {3, 17, 250, 9, 101, 42};
 
-    @ParameterizedTest(name = "llama {0} {1}")
-    @CsvSource({"pimllm, INT4", "pimllm, INT4_G32", "cpu, INT4"})
-    void int4DecodeStepsAreBitExactAgainstFullRuns(String variant, CompileOptions.Precision precision) {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"llama, pimllm, INT4", "llama, pimllm, INT4_G32", "llama, cpu, INT4", "gpt2, pimllm, INT4_G64"})
+    void int4DecodeStepsAreBitExactAgainstFullRuns(String model, String variant, CompileOptions.Precision precision) {
         CompileOptions o = GeneratorTest.onPim(CompileOptions.variant(variant).withActivationAbsMax(6.0).withPrecision(precision));
-        Generator.Result r = new Generator(GeneratorTest.graphs(LLAMA), TARGET, o).generate(PROMPT, 4, true, 0.0);
+        Generator.Result r = new Generator(GeneratorTest.graphs(GeneratorTest.model(model)), TARGET, o).generate(PROMPT, 4, true, 0.0);
         assertEquals(4, r.generated().size());
         assertTrue(r.matchesReference(), () -> "max |logit difference| " + r.maxAbsLogitError());
         assertEquals(0.0, r.maxAbsLogitError());

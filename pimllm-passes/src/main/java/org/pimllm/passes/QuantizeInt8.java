@@ -98,8 +98,8 @@ public final class QuantizeInt8 {
      * @param absMaxByGemm    STATIC: ranges of the A operand of GEMMs, by the GEMM's label (its weight's name)
      * @param runner          STATIC: executor for calibration (null: no calibration)
      * @param samples         STATIC: calibration inputs by parameter name (used with the runner)
-     * @param int4Group       null: int8 weights; else STATIC only: constant 2-D weights of {@code nn.dense} become int4
-     *                        weights with an integer multiplier per group of this many K elements (32, 64 or 128;
+     * @param int4Group       null: int8 weights; else STATIC only: constant 2-D weights of {@code nn.dense} and
+     *                        {@code nn.matmul} become int4 weights (in an {@code nn.dense}) with an integer multiplier per group of this many K elements (32, 64 or 128;
      *                        {@link Int4Quant}); other GEMMs keep int8 weights
      */
     public record Config(Scheme scheme, ActivationGemms activationGemms, Double defaultAbsMax,
@@ -253,12 +253,17 @@ public final class QuantizeInt8 {
         Expr qa = quantize(a, sa);
         Expr qb;
         Constant deqScale;
-        if (int4Group != null && g.call().is(Ops.DENSE) && g.b() instanceof Constant w && w.type().rank() == 2) {
-            // int4 weights held as their effective int16 values; dequantized per output channel with S_n
-            Constant sw = int4RowScales(w, int4Group);
+        if (int4Group != null && (g.call().is(Ops.DENSE) || g.call().is(Ops.MATMUL)) && g.b() instanceof Constant w
+                && w.type().rank() == 2) {
+            // int4 weights held as their effective int16 values (N, K), in an nn.dense (a row-major (K, N) weight of
+            // nn.matmul, e.g. GPT-2's Conv1D, transposed at compile time); dequantized per output channel with S_n
+            Constant wNk = g.bLayout() == Layout.COL_MAJOR ? w
+                    : DerivedConstants.fold(new Call(Ops.TRANSPOSE, List.of(w), new AxesAttrs(List.of(1, 0))),
+                            w.name() == null ? null : w.name() + "_T");
+            Constant sw = int4RowScales(wNk, int4Group);
             Call scale = new Call(Ops.MULTIPLY, List.of(Constant.scalar(sa), sw));
-            DenseAttrs d = g.call().attrs(DenseAttrs.class);
-            Call acc = new Call(Ops.DENSE, List.of(qa, int4Weight(w, int4Group)), new DenseAttrs(d.units(), DType.INT32, int4Group));
+            Integer units = g.call().attrs() instanceof DenseAttrs d ? d.units() : null;
+            Call acc = new Call(Ops.DENSE, List.of(qa, int4Weight(wNk, int4Group)), new DenseAttrs(units, DType.INT32, int4Group));
             return new Call(Ops.DEQUANTIZE, List.of(acc, DerivedConstants.fold(scale, null), zeroPoint()), new AxisAttrs(-1));
         }
         if (g.b() instanceof Constant w) {

@@ -126,6 +126,28 @@ class Int4WeightsTest {
         GraphPassesTest.assertStructEq(m, Parser.parse(text));
     }
 
+    /** A row-major (K, N) weight of nn.matmul (GPT-2's Conv1D) is transposed and quantized like nn.dense's (N, K). */
+    @Test
+    void aMatmulWeightBecomesAnInt4DenseOnItsTranspose() {
+        SplittableRandom r = new SplittableRandom(5);
+        Tensor wKn = QuantizeInt8Test.random(r, 0.2, 64, 16);
+        float[] t = new float[64 * 16];
+        for (int k = 0; k < 64; k++) for (int n = 0; n < 16; n++) t[n * 64 + k] = wKn.floats()[k * 16 + n];
+        Builder b = new Builder(1);
+        Var x = b.var("x", DType.FP32, 3, 64);
+        IRModule mm = b.module(b.function(b.matmul(x, b.constant(wKn, "w")), x));
+        Var x2 = b.var("x", DType.FP32, 3, 64);
+        IRModule dense = b.module(b.function(b.dense(x2, b.constant(Tensor.ofFloats(t, 16, 64), "wT")), x2));
+        QuantizeInt8.Config cfg = QuantizeInt8.Config.ranges(3.0).withInt4Weights(32);
+        IRModule qmm = Sequential.of(QuantizeInt8.pass(cfg)).run(mm, PassContext.defaults());
+        IRModule qdense = Sequential.of(QuantizeInt8.pass(cfg)).run(dense, PassContext.defaults());
+        long int4Dense = ExprVisitor.postOrder(qmm.main()).stream()
+                .filter(e -> e instanceof Call c && c.is(Ops.DENSE) && c.attrs(DenseAttrs.class).int4Weight()).count();
+        assertEquals(1, int4Dense);
+        Tensor in = QuantizeInt8Test.random(r, 1.0, 3, 64);
+        assertTrue(GraphInterpreter.run(qmm.main(), Map.of("x", in)).contentEquals(GraphInterpreter.run(qdense.main(), Map.of("x", in))));
+    }
+
     /** Lazy int4 weights of synthetic weights print as keys and recompute when the text is read back. */
     @Test
     void lazyInt4WeightsParseBackWithTheirData() {
