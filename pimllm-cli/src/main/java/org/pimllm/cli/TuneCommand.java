@@ -35,7 +35,7 @@ public final class TuneCommand implements Callable<Integer> {
   Integer k;
   @Option(names = "--n", description = "Columns of B and C.")
   Integer n;
-  @Option(names = "--dtype", defaultValue = "int8", description = "int8, int16, int32 or fp32 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--dtype", defaultValue = "int8", description = "int8, int16, int32, fp32 or int4 (int8 x int4 weights with group multipliers; int4_g64, int4_g32) (default ${DEFAULT-VALUE}).")
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;
