@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
       + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
       + " batch 1 and each --seq. An fp32 model is quantized to int8 like the zoo models; a quantized one runs as built.")
   String onnx;
+  @Option(names = "--weights", defaultValue = "int8", paramLabel = "int8|int4", description = "Weight precision of the"
+      + " static quantization: int8, or int4 weights of the dense layers with an integer multiplier per group of 128 K"
+      + " elements (int4-g64, int4-g32) (default ${DEFAULT-VALUE}).")
+  String weights;
   @Option(names = "--quant", paramLabel = "static|dynamic", description = "How fp32 models are quantized to int8:"
       + " static: symmetric int8 activations with one fixed range (the paper's setting); dynamic: uint8 activations"
       + " with a scale and zero point from each inference's values at run time (qnn.dynamic_quantize on the host,"
@@ -91,11 +95,16 @@ public final class BenchCommand implements Callable<Integer> {
     if (onnx != null && models != null) {
       throw new IllegalArgumentException("--onnx and --models both name the models to run; give one of them");
     }
-    CompileOptions.Precision int8 = switch (quant == null ? "static" : quant.toLowerCase(java.util.Locale.ROOT)) {
+    CompileOptions.Precision quantized = switch (quant == null ? "static" : quant.toLowerCase(java.util.Locale.ROOT)) {
       case "static" -> CompileOptions.Precision.INT8;
       case "dynamic" -> CompileOptions.Precision.INT8_DYNAMIC;
       default -> throw new IllegalArgumentException("--quant must be static or dynamic, got '" + quant + "'");
     };
+    CompileOptions.Precision weightsPrecision = CompileOptions.Precision.ofWeights(weights);
+    if (weightsPrecision.int4Group() != null && quantized != CompileOptions.Precision.INT8) {
+      throw new IllegalArgumentException("--weights " + weights + " needs --quant static");
+    }
+    CompileOptions.Precision int8 = weightsPrecision.int4Group() != null ? weightsPrecision : quantized;
     List<EndToEnd.NamedModel> named = onnx != null ? List.of(onnxModel(onnx, int8)) : null;
     if (named != null && quant != null && named.getFirst().precision() == CompileOptions.Precision.AS_BUILT) {
       throw new IllegalArgumentException("--quant quantizes fp32 models; " + onnx + " is already quantized and runs as built");

@@ -77,6 +77,10 @@ public final class CompileCommand implements Callable<Integer> {
   /** The former switch; int8 is now the default, so it only says so again. */
   @Option(names = "--int8", hidden = true, description = "Same as --precision int8 (the default).")
   boolean int8Flag;
+  @Option(names = "--weights", defaultValue = "int8", paramLabel = "int8|int4", description = "With --precision int8"
+      + " --quant static: int8 weights, or int4 weights of the dense layers with an integer multiplier per group of 128"
+      + " K elements (int4-g64, int4-g32: smaller groups) (default ${DEFAULT-VALUE}).")
+  String weights;
   @Option(names = "--quant", defaultValue = "static", paramLabel = "static|dynamic", description = "With --precision int8:"
       + " static: symmetric int8 activations with the range --act-abs-max (the paper's setting, bench's default); dynamic:"
       + " uint8 activations with ranges taken at run time (default ${DEFAULT-VALUE}).")
@@ -128,12 +132,16 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--calibrate takes at most " + MAX_CALIBRATION_SAMPLES + " samples, got "
           + calibrate);
     }
+    Integer int4Group = CompileOptions.Precision.ofWeights(weights).int4Group();
+    if (int4Group != null && (!int8 || dynamic)) {
+      throw new IllegalArgumentException("--weights " + weights + " needs --precision int8 --quant static");
+    }
     IRModule before = load();
     checkNoEmptyGemms(before);
     if (int8) {
       pipeline = pipeline.withQuantization(dynamic ? QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED)
-          : calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
-          : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), samples(calibrate)));
+          : (calibrate == null ? QuantizeInt8.Config.ranges(actAbsMax)
+          : QuantizeInt8.Config.calibrate(CalibrationRunner.reference(), samples(calibrate))).withInt4Weights(int4Group));
     }
     PassTiming passTiming = new PassTiming();
     List<PassInstrument> instruments = new ArrayList<>(List.of(passTiming));

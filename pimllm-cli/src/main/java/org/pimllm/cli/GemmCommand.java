@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.Int4Weights;
+import org.pimllm.pgemm.ReferenceGemm;
 import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.KernelStats;
@@ -49,8 +51,9 @@ public final class GemmCommand implements Callable<Integer> {
   int k;
   @Option(names = "--n", required = true, description = "Columns of B and C.")
   int n;
-  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32", description = "Element type:"
-      + " int8 (int32 accumulation, as every command's default), int16, int32 or fp32 (default ${DEFAULT-VALUE}; --dtype is the old name).")
+  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32|int4", description = "Element type:"
+      + " int8 (int32 accumulation, as every command's default), int16, int32, fp32, or int4 (int8 x int4 weights with a"
+      + " multiplier per group of 128 K elements; int4_g64, int4_g32) (default ${DEFAULT-VALUE}; --dtype is the old name).")
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPUs the machine offers (the plan uses at most this many; default ${DEFAULT-VALUE}).")
   int dpus;
@@ -98,8 +101,9 @@ public final class GemmCommand implements Callable<Integer> {
 
     PimSystem sys = new PimSystem(cfg, functional ? Mode.FUNCTIONAL : Mode.TIMING_ONLY);
     PgemmLib lib = new PgemmLib(sys);
-    Matrix a = functional ? Matrix.random(type, b, m, k, Layout.ROW_MAJOR, seed) : null;
-    Matrix bm = functional ? Matrix.random(type, b, k, n, layout, seed + 1) : null;
+    Matrix a = functional ? Matrix.random(type.aType(), b, m, k, Layout.ROW_MAJOR, seed) : null;
+    Matrix bm = functional && !type.isInt4() ? Matrix.random(type, b, k, n, layout, seed + 1) : null;
+    Int4Weights w4 = functional && type.isInt4() ? Int4Weights.random(type, b, k, n, layout, seed + 1) : null;
 
     Map<String, Object> out = new LinkedHashMap<>();
     double allocS;
@@ -113,10 +117,10 @@ public final class GemmCommand implements Callable<Integer> {
       PgemmLib.load(set, plan);
       loadS = sys.timeline().totalSince(mark, Category.LOAD);
       if (residentB) {
-        resident = lib.prepareResident(set, plan, bm, layout);
+        resident = type.isInt4() ? lib.prepareResidentInt4(set, plan, w4) : lib.prepareResident(set, plan, bm, layout);
         r = lib.gemm(resident, m, a);
       } else {
-        r = lib.gemm(set, plan, a, bm, layout);
+        r = type.isInt4() ? lib.gemmInt4(set, plan, a, w4) : lib.gemm(set, plan, a, bm, layout);
       }
       freeMark = sys.timeline().mark();
     }
@@ -124,7 +128,10 @@ public final class GemmCommand implements Callable<Integer> {
 
     Boolean verified = null;
     String verifyDetail = null;
-    if (functional) {
+    if (functional && type.isInt4()) {
+      verified = java.util.Arrays.equals(ReferenceGemm.multiplyInt4(a, w4).data(), r.c().data());
+      verifyDetail = verified ? "bit-identical to the CPU reference (int8 x int4 with group multipliers)" : "differs from the CPU reference";
+    } else if (functional) {
       ResultCheck.Outcome o = ResultCheck.check(plan, a, bm, r.c());
       verified = o.ok();
       verifyDetail = o.detail();

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
         + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
         + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
-        "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); int8"
-            + " static quantization; synthetic weights (nothing materialized in timing runs).",
+        "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); static"
+            + " quantization (int8 activations; int8 or --weights int4 weights); synthetic weights (nothing materialized in timing runs).",
         "--functional (small models: --layers, or llama-tiny / gpt2-tiny): generate real tokens and check each step's"
             + " logits against a full-sequence run without cache (int8: bit-exact)."})
 public final class GenerateCommand implements Callable<Integer> {
@@ -61,6 +61,13 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--timing-samples", defaultValue = "3", description = "Cache lengths at which a decode step is compiled"
       + " and timed; the other steps are interpolated linearly (exact when tokens - 1 <= this; default ${DEFAULT-VALUE}).")
   int timingSamples;
+  @Option(names = "--weights", defaultValue = "int8", description = "Weight precision: int8, or int4 (int4 weights of the"
+      + " dense layers with an integer multiplier per group of 128 K elements; int4-g64, int4-g32 for smaller groups);"
+      + " activations int8 (default ${DEFAULT-VALUE}).")
+  String weights;
+  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch off a pass of every variant's pipeline by name (repeatable),"
+      + " e.g. PartitionCpuPim to keep every GEMM PGEMMlib can run on the DPUs.")
+  List<String> disabledPasses = new ArrayList<>();
   @Option(names = "--functional", description = "Generate real tokens (FUNCTIONAL mode, small models only) and check them against full-sequence runs.")
   boolean functional;
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the random prompt (default ${DEFAULT-VALUE}).")
@@ -95,6 +102,9 @@ public final class GenerateCommand implements Callable<Integer> {
     if (functional) {
       checkFunctionalSize(cfg);
     }
+    CompileOptions.Precision precision = CompileOptions.Precision.ofWeights(weights);
+    java.util.function.Function<String, CompileOptions> options = v -> CompileOptions.variant(v).withPrecision(precision)
+        .disable(disabledPasses.toArray(String[]::new));
     Target target = Target.of(hw, dpus);
     if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
@@ -109,12 +119,12 @@ public final class GenerateCommand implements Callable<Integer> {
     try (Progress progress = Progress.of("generate", variants.size() * graphsPerVariant + (trace != null ? 1 : 0),
         noProgress)) {
       for (String v : variants) {
-        Generator g = new Generator(progress.counting(graphs, v), target, CompileOptions.variant(v));
+        Generator g = new Generator(progress.counting(graphs, v), target, options.apply(v));
         results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
       }
       if (trace != null) {
         progress.message("trace");
-        GenerateOutputs.writeTrace(trace, graphs, target, variants, promptLen, cfg.name());
+        GenerateOutputs.writeTrace(trace, graphs, target, variants, options, promptLen, cfg.name());
         progress.step();
       }
     }
@@ -184,7 +194,7 @@ public final class GenerateCommand implements Callable<Integer> {
       m.put("model", cfg.name());
       m.put("variant", v);
       m.put("decodeVariant", Generator.decodeVariant(v));
-      m.put("weights", "int8");
+      m.put("weights", CompileOptions.Precision.ofWeights(weights).weightsName());
       m.put("dpus", dpus);
       m.put("hw", hw);
       m.put("promptLen", promptLen);
@@ -204,8 +214,8 @@ public final class GenerateCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, ModelConfig cfg, Map<String, Generator.Result> results) {
-    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, int8, KV cache on the host%n", cfg.name(),
-        promptLen, tokens, dpus, hw);
+    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, %s weights, int8 activations, KV cache on the host%n",
+        cfg.name(), promptLen, tokens, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName());
     out.printf(Locale.ROOT, "%-12s %-12s %12s %12s %10s %12s %10s %10s%n", "variant", "decodes as", "TTFT ms", "ms/token",
         "tokens/s", "one-time ms", "vs cpu", "vs peak");
     Generator.Result cpu = results.get("cpu");

@@ -54,15 +54,15 @@ final class GenerateOutputs {
    * show the prefill of {@code promptLen} tokens, then the first decode step (cache length promptLen) right after
    * it, and a phase thread naming the two. Compiled again here in TIMING_ONLY, as Generator.simulate compiles them.
    */
-  static void writeTrace(Path file, Generator.Graphs graphs, Target target, List<String> variants, int promptLen,
-      String modelName) throws IOException {
+  static void writeTrace(Path file, Generator.Graphs graphs, Target target, List<String> variants,
+      java.util.function.Function<String, CompileOptions> options, int promptLen, String modelName) throws IOException {
     ObjectMapper om = new ObjectMapper();
     ObjectNode root = om.createObjectNode();
     ArrayNode evs = root.putArray("traceEvents");
     int pid = 1;
     for (String v : variants) {
-      RunReport prefill = simulate(graphs.prefill(promptLen), target, CompileOptions.variant(v));
-      RunReport step = simulate(graphs.decode(promptLen), target, CompileOptions.variant(Generator.decodeVariant(v)));
+      RunReport prefill = simulate(graphs.prefill(promptLen), target, options.apply(v));
+      RunReport step = simulate(graphs.decode(promptLen), target, options.apply(Generator.decodeVariant(v)));
       String proc = modelName + " prompt " + promptLen + ", " + target.dpus() + " DPUs: " + v
           + (Generator.decodeVariant(v).equals(v) ? "" : " (decodes as " + Generator.decodeVariant(v) + ")");
       meta(evs, pid, 0, "process_name", proc);

@@ -35,8 +35,9 @@ public final class TuneCommand implements Callable<Integer> {
   Integer k;
   @Option(names = "--n", description = "Columns of B and C.")
   Integer n;
-  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32", description = "Element type:"
-      + " int8, int16, int32 or fp32 (default ${DEFAULT-VALUE}, as every command; --dtype is the old name).")
+  @Option(names = {"--precision", "--dtype"}, defaultValue = "int8", paramLabel = "int8|int16|int32|fp32|int4", description = "Element type:"
+      + " int8, int16, int32, fp32 or int4 (int8 x int4 weights with group multipliers; int4_g64, int4_g32)"
+      + " (default ${DEFAULT-VALUE}, as every command; --dtype is the old name).")
   String dtype;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;

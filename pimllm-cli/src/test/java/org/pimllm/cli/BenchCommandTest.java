@@ -52,6 +52,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void int4WeightsRunFunctionallyExactAndNeedStaticQuantization() {
+    MainTest.Result r = MainTest.run("bench", "--models", "bert-tiny", "--seq", "8", "--dpus", "64", "--hw", "upmem-2556-350",
+        "--variants", "cpu,base", "--functional", "--weights", "int4", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("exact") && !r.out().contains("MISMATCH"), r.out());
+    r = MainTest.run("bench", "--models", "bert-tiny", "--weights", "int4", "--quant", "dynamic");
+    assertTrue(r.code() != 0 && r.err().contains("--weights int4 needs --quant static"), r.err());
+  }
+
+  @Test
   void onnxModelsAreBenchmarkedLikeZooModels(@TempDir Path dir) throws Exception {
     System.setProperty("pimllm.home", ".."); // surefire runs in pimllm-cli/; the bundled models are in ../models
     Path json = dir.resolve("q.json");

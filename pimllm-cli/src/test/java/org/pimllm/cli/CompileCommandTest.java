@@ -29,6 +29,19 @@ class CompileCommandTest {
   }
 
   @Test
+  void int4WeightsGiveInt4PlansAndNeedStaticInt8() throws Exception {
+    JsonNode j = json(MainTest.run("compile", "--model", "llama-7b", "--layers", "1", "--seq", "16", "--weights", "int4",
+        "--disable-pass", "PartitionCpuPim", "--json"));
+    long int4 = 0;
+    for (JsonNode g : j.get("gemms")) {
+      if (g.get("plan").asText().endsWith("int4_g128")) int4++;
+    }
+    assertEquals(5, int4, j.toString()); // fused QKV, output projection, fused gate/up, down, lm_head
+    MainTest.Result r = MainTest.run("compile", "--model", "llama-7b", "--layers", "1", "--weights", "int4", "--precision", "fp32");
+    assertTrue(r.code() != 0 && r.err().contains("--weights int4 needs --precision int8 --quant static"), r.err());
+  }
+
+  @Test
   void irFileCompilesToAPlacementTableInJson(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("proj.relay");
     Files.writeString(f, IR);

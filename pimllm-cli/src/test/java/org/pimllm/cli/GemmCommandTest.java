@@ -16,6 +16,21 @@ class GemmCommandTest {
   }
 
   @Test
+  void int4RunsAreVerifiedAndMoveHalfTheBytesOfB() throws Exception {
+    JsonNode i4 = json(MainTest.run("gemm", "--m", "3", "--k", "512", "--n", "64", "--dpus", "8", "--strategy", "ntile",
+        "--fn", "8", "--dtype", "int4", "--functional", "--json"));
+    assertTrue(i4.get("verified").asBoolean(), i4.toString());
+    assertEquals("int4_g128", i4.get("dtype").asText());
+    JsonNode i8 = json(MainTest.run("gemm", "--m", "3", "--k", "512", "--n", "64", "--dpus", "8", "--strategy", "ntile",
+        "--fn", "8", "--json"));
+    // per DPU: B 8 columns x 512 / Tile_K records of (Tile_K / 2 packed bytes + 8 bytes of multipliers) vs 8 x 512;
+    // A 3 x 512; args 64
+    int tileK = i4.get("plan").get("tileK").asInt();
+    assertEquals(8 * (8 * (512 / tileK) * (tileK / 2 + 8) + 3 * 512 + 64), i4.get("bytesToDpus").asLong());
+    assertEquals(8 * (8 * 512 + 3 * 512 + 64), i8.get("bytesToDpus").asLong());
+  }
+
+  @Test
   void functionalRunIsVerifiedAgainstTheCpuReference() throws Exception {
     JsonNode j = json(MainTest.run("gemm", "--m", "5", "--k", "72", "--n", "11", "--dpus", "64", "--strategy", "ntile",
         "--fn", "3", "--functional", "--json"));
@@ -108,9 +123,9 @@ class GemmCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("Tile_K * element size must be >= 64 bytes"), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
-    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--dtype", "int4");
+    r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--dtype", "int3");
     assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("error: unknown GEMM dtype 'int4'; known: int8, int16, int32, fp32"), r.err());
+    assertTrue(r.err().startsWith("error: unknown GEMM dtype 'int3'; known: int8, int16, int32, fp32, int4_g32"), r.err());
     r = MainTest.run("gemm", "--m", "8", "--k", "64", "--n", "64", "--strategy", "ntile", "--fn", "1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("NtileGEMM needs fN >= 2"), r.err());

@@ -28,6 +28,23 @@ class GenerateCommandTest {
   }
 
   @Test
+  void int4WeightsMatchTheReferenceAndAreNamedInTheRecords() throws Exception {
+    MainTest.Result r = MainTest.run("generate", "--model", "llama-tiny", "--prompt-len", "5", "--tokens", "3",
+        "--variants", "cpu,base", "--dpus", "64", "--functional", "--weights", "int4", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode list = HwCommand.JSON.readTree(r.out());
+    for (JsonNode rec : list) {
+      assertEquals("int4", rec.get("weights").asText());
+      assertTrue(rec.get("matchesReference").asBoolean(), rec.toString());
+    }
+    // the DPUs' int4 kernel (base runs every GEMM on PIM) and the host's integer dense give the same tokens
+    assertEquals(list.get(0).get("generated"), list.get(1).get("generated"));
+    assertTrue(list.get(1).get("decodePimGemms").asInt() > 0);
+    r = MainTest.run("generate", "--model", "llama-tiny", "--weights", "int2");
+    assertTrue(r.code() != 0 && r.err().contains("unknown weights 'int2'"), r.err());
+  }
+
+  @Test
   void textReportHasSpeedupsOverBothBaselines() {
     MainTest.Result r = MainTest.run("generate", "--model", "gpt2-tiny", "--prompt-len", "8", "--tokens", "4",
         "--variants", "cpu,cpu-peak,pimllm", "--dpus", "64");

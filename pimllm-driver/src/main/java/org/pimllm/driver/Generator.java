@@ -231,7 +231,7 @@ public final class Generator {
         for (Call c : calls) {
             boolean gemm = c.is(PimOps.GEMM) || c.is(Ops.DENSE) || c.is(Ops.MATMUL);
             if (!gemm || c.args().size() < 2 || !(c.arg(1) instanceof Constant w)) continue;
-            total += w.type() instanceof TensorType t ? t.sizeInBytes() : 0;
+            total += storedBytes(c, w);
             if (total > capacity) {
                 throw new IllegalArgumentException(String.format("the model's weights do not fit the DPUs' MRAM: with"
                         + " weight '%s' (%s) the decode step's weights reach %.2f GiB but %d DPUs have %.2f GiB of MRAM;"
@@ -257,6 +257,19 @@ public final class Generator {
             }
             used += bytes;
         }
+    }
+
+    /** Bytes a GEMM weight takes where it is stored: an int4 weight (held as int16 in the IR) by its packed bytes. */
+    private static long storedBytes(Call gemm, Constant w) {
+        if (gemm.is(PimOps.GEMM) && gemm.attrs(PimGemmAttrs.class).plan().dtype().isInt4()) {
+            var plan = gemm.attrs(PimGemmAttrs.class).plan();
+            return plan.shape().b() * plan.dtype().bBytes(plan.shape().k(), plan.shape().n());
+        }
+        if (gemm.is(Ops.DENSE) && gemm.attrs() instanceof org.pimllm.ir.attrs.DenseAttrs d && d.int4Weight()
+                && w.type() instanceof TensorType t) {
+            return (long) t.dim(0) * (Math.ceilDiv(t.dim(1), 2) + Math.ceilDiv(t.dim(1), d.weightInt4Group()));
+        }
+        return w.type() instanceof TensorType t ? t.sizeInBytes() : 0;
     }
 
     private static final double MIB = 1024.0 * 1024;

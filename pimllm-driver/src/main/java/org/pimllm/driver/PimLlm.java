@@ -91,6 +91,8 @@ public final class PimLlm {
             case INT8 -> p.withQuantization(QuantizeInt8.Config.ranges(options.activationAbsMax()));
             case INT8_DYNAMIC -> p.withQuantization(QuantizeInt8.Config.dynamic(QuantizeInt8.ActivationGemms.QUANTIZED));
             case AS_BUILT -> p;
+            case INT4, INT4_G64, INT4_G32 -> p.withQuantization(QuantizeInt8.Config.ranges(options.activationAbsMax())
+                    .withInt4Weights(options.precision().int4Group()));
         };
     }
 }

@@ -136,6 +136,15 @@ public final class Relations {
         TensorType w = r.tensor(1);
         if (x.rank() < 1) throw r.fail("data must have rank >= 1, got " + x);
         if (w.rank() != 2) throw r.fail("weight must have rank 2 (units, in_features), got " + w);
+        if (a.int4Weight()) {
+            if (x.dtype() != DType.INT8 || w.dtype() != DType.INT16 || a.outDtype() != DType.INT32) {
+                throw r.fail("an int4 weight (weight_int4_group=" + a.weightInt4Group() + ") takes int8 data, an int16"
+                        + " weight of effective values and out_dtype=int32, got " + x + ", " + w + " and out_dtype="
+                        + a.outDtype());
+            }
+            if (a.weightInt4Group() < 1) throw r.fail("weight_int4_group must be >= 1, got " + a.weightInt4Group());
+            return denseShape(r, x, w, a.units(), DType.INT32);
+        }
         sameDtype(r, 0, 1);
         return denseShape(r, x, w, a.units(), outDtype(r, x.dtype(), a.outDtype()));
     }
@@ -557,6 +566,7 @@ public final class Relations {
 
     /** qnn.dense: (data - data_zp) x (weight - weight_zp)^T with int8/uint8 operands, integer output. */
     public static Type qnnDense(Rel r, DenseAttrs a) {
+        if (a.int4Weight()) throw r.fail("weight_int4_group is an attribute of nn.dense only");
         TensorType x = r.tensor(0);
         TensorType w = r.tensor(1);
         for (int i = 0; i < 2; i++) {

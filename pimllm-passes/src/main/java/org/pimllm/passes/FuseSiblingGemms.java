@@ -88,7 +88,7 @@ public final class FuseSiblingGemms {
         List<Object> extra = extraArgsKey(g.call());
         if (extra == null) return null;
         Attrs a = g.call().attrs();
-        if (a instanceof DenseAttrs d) a = new DenseAttrs(null, d.outDtype());
+        if (a instanceof DenseAttrs d) a = new DenseAttrs(null, d.outDtype(), d.weightInt4Group());
         return new GroupKey(g.a(), g.call().op(), a, g.bLayout(), extra);
     }
 
@@ -138,7 +138,7 @@ public final class FuseSiblingGemms {
         }
         Call concat = new Call(Ops.CONCATENATE, weights, new AxisAttrs(colMajor ? 0 : 1));
         Constant fusedW = DerivedConstants.fold(concat, String.join("+", names));
-        Attrs attrs = first.attrs() instanceof DenseAttrs d ? new DenseAttrs(null, d.outDtype()) : first.attrs();
+        Attrs attrs = first.attrs() instanceof DenseAttrs d ? new DenseAttrs(null, d.outDtype(), d.weightInt4Group()) : first.attrs();
         List<Expr> args = new ArrayList<>(List.of(input, fusedW));
         for (int i = 2; i < firstArgs.size(); i++) { // zero points: shared (see GroupKey), or per feature: concatenated
             final int arg = i;

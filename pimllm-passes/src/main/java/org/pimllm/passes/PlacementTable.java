@@ -121,7 +121,8 @@ public record PlacementTable(List<Row> gemms, Integer dpuPool) {
 
     /** A one-line plan: {@code ntile fB=1 fM=16 fK=1 fN=128 tasklets=16 tileK=256 block=2x8 on 2048 DPUs}. */
     public static String planText(TilingPlan p) {
-        return p.strategy().cliName() + " " + p.partition() + " " + p.kernel() + " on " + p.dpus() + " DPUs";
+        return p.strategy().cliName() + " " + p.partition() + " " + p.kernel() + " on " + p.dpus() + " DPUs"
+                + (p.dtype().isInt4() ? " " + p.dtype().cliName() : "");
     }
 
     public long pimCount() { return gemms.stream().filter(r -> r.placement().equals("pim")).count(); }

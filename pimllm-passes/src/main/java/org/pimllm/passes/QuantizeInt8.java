@@ -28,6 +28,7 @@ import org.pimllm.ir.attrs.QuantizeAttrs;
 import org.pimllm.ir.attrs.ReduceAttrs;
 import org.pimllm.ir.attrs.RequantizeAttrs;
 import org.pimllm.passes.eval.DerivedConstants;
+import org.pimllm.passes.eval.Int4Quant;
 import org.pimllm.passes.eval.WeightScales;
 import org.pimllm.passes.pim.GemmMatch;
 import org.pimllm.pgemm.GemmDType;
@@ -97,10 +98,25 @@ public final class QuantizeInt8 {
      * @param absMaxByGemm    STATIC: ranges of the A operand of GEMMs, by the GEMM's label (its weight's name)
      * @param runner          STATIC: executor for calibration (null: no calibration)
      * @param samples         STATIC: calibration inputs by parameter name (used with the runner)
+     * @param int4Group       null: int8 weights; else STATIC only: constant 2-D weights of {@code nn.dense} and
+     *                        {@code nn.matmul} become int4 weights (in an {@code nn.dense}) with an integer multiplier per group of this many K elements (32, 64 or 128;
+     *                        {@link Int4Quant}); other GEMMs keep int8 weights
      */
     public record Config(Scheme scheme, ActivationGemms activationGemms, Double defaultAbsMax,
-                         Map<String, Double> absMaxByGemm, CalibrationRunner runner, List<Map<String, Tensor>> samples) {
+                         Map<String, Double> absMaxByGemm, CalibrationRunner runner, List<Map<String, Tensor>> samples,
+                         Integer int4Group) {
+        public Config(Scheme scheme, ActivationGemms activationGemms, Double defaultAbsMax,
+                      Map<String, Double> absMaxByGemm, CalibrationRunner runner, List<Map<String, Tensor>> samples) {
+            this(scheme, activationGemms, defaultAbsMax, absMaxByGemm, runner, samples, null);
+        }
+
         public Config {
+            if (int4Group != null && int4Group != 32 && int4Group != 64 && int4Group != 128) {
+                throw new IllegalArgumentException("int4 weight groups are 32, 64 or 128 K elements, got " + int4Group);
+            }
+            if (int4Group != null && scheme != Scheme.STATIC) {
+                throw new IllegalArgumentException("int4 weights are built with static activation quantization only");
+            }
             Objects.requireNonNull(scheme, "scheme");
             Objects.requireNonNull(activationGemms, "activationGemms");
             absMaxByGemm = Map.copyOf(absMaxByGemm);
@@ -133,7 +149,12 @@ public final class QuantizeInt8 {
 
         /** The same config with GEMMs of two activations quantized or left fp32. */
         public Config withActivationGemms(ActivationGemms g) {
-            return new Config(scheme, g, defaultAbsMax, absMaxByGemm, runner, samples);
+            return new Config(scheme, g, defaultAbsMax, absMaxByGemm, runner, samples, int4Group);
+        }
+
+        /** The same config with int4 weights in groups of {@code group} K elements (null: int8 weights). */
+        public Config withInt4Weights(Integer group) {
+            return new Config(scheme, activationGemms, defaultAbsMax, absMaxByGemm, runner, samples, group);
         }
     }
 
@@ -172,7 +193,7 @@ public final class QuantizeInt8 {
             protected Expr rewriteCall(Call c, List<Expr> args) {
                 GemmMatch g = byCall.get(c);
                 if (g == null) return c.withArgs(args);
-                return config.scheme() == Scheme.STATIC ? quantizeGemm(g, args.get(0), args.get(1), absMax)
+                return config.scheme() == Scheme.STATIC ? quantizeGemm(g, args.get(0), args.get(1), absMax, config.int4Group())
                         : quantizeGemmDynamic(g, args.get(0), args.get(1));
             }
         }.mutateFunction(f);
@@ -227,11 +248,24 @@ public final class QuantizeInt8 {
 
     // ---- rewriting one GEMM ----
 
-    private static Expr quantizeGemm(GemmMatch g, Expr a, Expr b, Map<Expr, Double> absMax) {
+    private static Expr quantizeGemm(GemmMatch g, Expr a, Expr b, Map<Expr, Double> absMax, Integer int4Group) {
         float sa = WeightScales.scaleOf(absMax.get(g.a()));
         Expr qa = quantize(a, sa);
         Expr qb;
         Constant deqScale;
+        if (int4Group != null && (g.call().is(Ops.DENSE) || g.call().is(Ops.MATMUL)) && g.b() instanceof Constant w
+                && w.type().rank() == 2) {
+            // int4 weights held as their effective int16 values (N, K), in an nn.dense (a row-major (K, N) weight of
+            // nn.matmul, e.g. GPT-2's Conv1D, transposed at compile time); dequantized per output channel with S_n
+            Constant wNk = g.bLayout() == Layout.COL_MAJOR ? w
+                    : DerivedConstants.fold(new Call(Ops.TRANSPOSE, List.of(w), new AxesAttrs(List.of(1, 0))),
+                            w.name() == null ? null : w.name() + "_T");
+            Constant sw = int4RowScales(wNk, int4Group);
+            Call scale = new Call(Ops.MULTIPLY, List.of(Constant.scalar(sa), sw));
+            Integer units = g.call().attrs() instanceof DenseAttrs d ? d.units() : null;
+            Call acc = new Call(Ops.DENSE, List.of(qa, int4Weight(wNk, int4Group)), new DenseAttrs(units, DType.INT32, int4Group));
+            return new Call(Ops.DEQUANTIZE, List.of(acc, DerivedConstants.fold(scale, null), zeroPoint()), new AxisAttrs(-1));
+        }
         if (g.b() instanceof Constant w) {
             int channelAxis = w.type().rank() - (g.bLayout() == Layout.COL_MAJOR ? 2 : 1);
             Constant sw = weightScales(w, channelAxis);
@@ -306,6 +340,24 @@ public final class QuantizeInt8 {
     private static Constant int8Weight(Constant w, Constant scales, int axis) {
         Call q = new Call(Ops.QUANTIZE, List.of(w, scales, zeroPoint()), new QuantizeAttrs(axis, DType.INT8));
         return DerivedConstants.fold(q, w.name() == null ? null : w.name() + ".int8");
+    }
+
+    /** The effective int16 values of {@code w}'s int4 weights (N, K), named {@code <name>.int4}, lazy for synthetic weights. */
+    private static Constant int4Weight(Constant w, int group) {
+        TensorType type = TensorType.of(DType.INT16, w.type().dim(0), w.type().dim(1));
+        java.util.function.Supplier<Tensor> compute = () -> Int4Quant.effective(w.data(), group);
+        String name = w.name() == null ? null : w.name() + ".int4";
+        if (w.isMaterialized()) return Constant.of(compute.get(), name);
+        return DerivedConstants.lazy(type, "qnn.int4_weight[group=" + group + "](" + DerivedConstants.key(w) + ")", compute, name);
+    }
+
+    /** The per-output-channel scales S_n of {@code w}'s int4 weights. */
+    private static Constant int4RowScales(Constant w, int group) {
+        TensorType type = TensorType.of(DType.FP32, w.type().dim(0));
+        java.util.function.Supplier<Tensor> compute = () -> Int4Quant.rowScales(w.data(), group);
+        String name = w.name() == null ? null : w.name() + ".int4_scale";
+        if (w.isMaterialized()) return Constant.of(compute.get(), name);
+        return DerivedConstants.lazy(type, "qnn.int4_scale[group=" + group + "](" + DerivedConstants.key(w) + ")", compute, name);
     }
 
     /** Per-channel scales max|W| / 127 along {@code axis} of a weight (lazy for synthetic weights). */

@@ -68,7 +68,7 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
     int bc = a.blockCols();
     int accBytes = br * bc * 4;
     WramBuffer aTiles = t.wramAlloc(br * tileBytes);
-    WramBuffer bTiles = t.wramAlloc(bc * tileBytes);
+    WramBuffer bTiles = t.wramAlloc(bc * bTileBytes(a));
     WramBuffer acc = kSplit > 1 ? t.wramShared("pgemm_acc", t.nrTasklets() * accBytes) : t.wramAlloc(accBytes);
     int mine = kSplit > 1 ? t.me() * accBytes : 0;
     t.instructions(KernelCost.TASKLET_PROLOGUE);
@@ -132,6 +132,8 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
       int lane, WramBuffer aTiles, WramBuffer bTiles, WramBuffer acc, int mine) {
     int es = dtype.bytes();
     int tileBytes = a.tileK() * es;
+    int bTile = bTileBytes(a);
+    long colBytes = dtype.isInt4() ? Int4Weights.columnBytes(dtype, a.kLoc(), a.tileK()) : (long) a.kLoc() * es;
     int bc = a.blockCols();
     long tileInstr = KernelCost.tileInstructions(dtype, rows, cols, a.tileK());
     long tileMacs = (long) rows * cols * a.tileK();
@@ -143,7 +145,7 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
       }
       for (int c = 0; c < cols; c++) {
         long col = (long) lb * a.nLoc() + col0 + c;
-        t.mramRead(a.bOffset() + (col * a.kLoc() + k0) * es, bTiles, c * tileBytes, tileBytes);
+        t.mramRead(a.bOffset() + col * colBytes + (long) kt * bTile, bTiles, c * bTile, bTile);
       }
       t.instructions(tileInstr);
       chargeSoftwareOps(t, tileMacs);
@@ -151,11 +153,16 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
         for (int r = 0; r < rows; r++) {
           for (int c = 0; c < cols; c++) {
             int accOff = mine + (r * bc + c) * 4;
-            multiplyTile(aTiles.array(), r * tileBytes, bTiles.array(), c * tileBytes, a.tileK(), acc, accOff);
+            multiplyTile(aTiles.array(), r * tileBytes, bTiles.array(), c * bTile, a.tileK(), acc, accOff);
           }
         }
       }
     }
+  }
+
+  /** Bytes of one B tile DMA: Tile_K elements, or an int4 tile record (packed weights and multipliers). */
+  private int bTileBytes(GemmKernelArgs a) {
+    return dtype.isInt4() ? Int4Weights.tileRecordBytes(dtype, a.tileK()) : a.tileK() * dtype.bytes();
   }
 
   /** Lane 0 of a group adds lanes 1..kSplit-1's partial blocks (the next slots) to its own, in lane order. */
@@ -177,7 +184,7 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
 
   private void chargeSoftwareOps(Tasklet t, long macs) {
     switch (dtype) {
-      case INT8, INT16 -> { }
+      case INT8, INT16, INT4_G32, INT4_G64, INT4_G128 -> { }
       case INT32 -> t.compute(OpClass.MUL, DType.INT32, macs);
       case FP32 -> {
         t.compute(OpClass.MUL, DType.FLOAT, macs);
@@ -193,6 +200,8 @@ public record GemmKernel(GemmDType dtype, int tasklets, int kSplit) implements D
       case INT16 -> acc.putInt(accOff, acc.getInt(accOff) + TileDot.int16(a, aOff, b, bOff, n));
       case INT32 -> acc.putInt(accOff, acc.getInt(accOff) + TileDot.int32(a, aOff, b, bOff, n));
       case FP32 -> acc.putFloat(accOff, TileDot.fp32(acc.getFloat(accOff), a, aOff, b, bOff, n));
+      case INT4_G32, INT4_G64, INT4_G128 ->
+          acc.putInt(accOff, acc.getInt(accOff) + TileDot.int4(a, aOff, b, bOff, n, dtype.int4Group()));
     }
   }
 }

@@ -21,7 +21,7 @@ public final class HostCosts {
 
   /** Bytes of the whole B of a shape (what a row-major B's transposition moves). */
   public static long bBytes(GemmShape s, GemmDType t) {
-    return (long) s.b() * s.k() * s.n() * t.bytes();
+    return s.b() * t.bBytes(s.k(), s.n());
   }
 
   /** Bytes of the partial C blocks of fK K parts that the host sums. */

@@ -71,12 +71,13 @@ public final class KernelCost {
       case INT16 -> 38;
       case INT32 -> 2 + 2 * 4;
       case FP32 -> 2 + 2 * 6;
+      case INT4_G32, INT4_G64, INT4_G128 -> INT4_STEP;
     };
   }
 
   /** MACs one step performs. */
   public static int stepMacs(GemmDType t) {
-    return STEP_BYTES / t.bytes();
+    return t.isInt4() ? INT4_STEP_MACS : STEP_BYTES / t.bytes();
   }
 
   /** Software multiplies per MAC taken from the preset's op table (int32 and fp32), else 0. */
@@ -95,7 +96,7 @@ public final class KernelCost {
    */
   public static double softInstructionsPerMac(GemmDType t, HardwareConfig hw) {
     DType st = switch (t) {
-      case INT8 -> DType.INT8;
+      case INT8, INT4_G32, INT4_G64, INT4_G128 -> DType.INT8;
       case INT16 -> DType.INT16;
       case INT32 -> DType.INT32;
       case FP32 -> DType.FLOAT;
@@ -108,6 +109,7 @@ public final class KernelCost {
     int body = 420; // prologue, item/tile/pair loops, an unrolled x4 step, DMA calls
     return switch (t) {
       case INT8, INT16 -> body;
+      case INT4_G32, INT4_G64, INT4_G128 -> body + INT4_IRAM_EXTRA;
       case INT32 -> body + 60;   // __mulsi3 (mul_step loop)
       case FP32 -> body + 650;   // __mulsf3 + __addsf3 with normalisation and rounding
     };
@@ -115,6 +117,9 @@ public final class KernelCost {
 
   /** Explicit instructions of one K tile of a work item covering rows x cols outputs. */
   public static long tileInstructions(GemmDType t, int rows, int cols, int tileK) {
+    if (t.isInt4()) {
+      return (long) rows * cols * int4PairInstructions(t, tileK) + (long) (rows + cols) * DMA_ISSUE + TILE_OVERHEAD;
+    }
     int steps = tileK * t.bytes() / STEP_BYTES;
     int loops = (steps + UNROLL - 1) / UNROLL;
     long perPair = PAIR_OVERHEAD + (long) steps * stepInstructions(t) + (long) loops * LOOP_CONTROL;
@@ -131,8 +136,69 @@ public final class KernelCost {
     return (long) rows * cols * (kSplit - 1) * COMBINE_PER_PARTIAL;
   }
 
+  // ---- int8 x int4 (docs/pgemm.md, "int4 weights") ----
+
+  /**
+   * One int4 step, 16 MACs, 49 instructions: 16 bytes of A, 8 bytes of B (16 packed weights; byte j of each
+   * 4-byte word holds w[j] in its low and w[j + 4] in its high nibble).
+   * <pre>
+   *   ld  d0, pa, off      ; a0..a7   -> r0:r1
+   *   ld  d2, pa, off + 8  ; a8..a15  -> r2:r3
+   *   ld  d4, pb, off      ; w0..w15  -> r4:r5 (packed)
+   *   per B word (r4, then r5): 3 instructions
+   *     and  bh, rb, 0xF0F0F0F0  ; bytes 16*w4..16*w7 (signed int8: the nibble in the top half)
+   *     lsl  bl, rb, 4
+   *     and  bl, bl, 0xF0F0F0F0  ; bytes 16*w0..16*w3
+   *   per (A word, B' word) pair, (r0,bl) (r1,bh) (r2,bl') (r3,bh'): the int8 word sequence, 10 instructions
+   *     mul_sl_sl t, ra, rb ; add p, p, t ; mul_sh_sh t, ra, rb ; add p, p, t ; lsr ra, ra, 16 ; lsr rb, rb, 16
+   *     mul_sl_sl t, ra, rb ; add p, p, t ; mul_sh_sh t, ra, rb ; add p, p, t
+   *   = 3 + 2 x 3 + 4 x 10 = 49
+   * </pre>
+   * p collects 16 x the group's sum: each product is within 128 x 128, so |p| <= 2^14 x G <= 2^21 (no wrap).
+   */
+  public static final int INT4_STEP = 49;
+  /** MACs of one int4 step. */
+  public static final int INT4_STEP_MACS = 16;
+  /**
+   * Per group of G weights per (row, column) pair: the G/16 steps are unrolled; then the group's sum p times
+   * its multiplier m (unsigned byte) added to the accumulator modulo 2^32, and the loop closed:
+   * <pre>
+   *   asr  p, p, 4            ; the exact sum (p was 16 x it)
+   *   lbu  m, pm, g           ; the group's multiplier from the B tile in WRAM
+   *   mul_ul_ul t0, p, m      ; byte 0 of p x m
+   *   mul_uh_ul t1, p, m      ; byte 1 of p x m
+   *   lsr  p, p, 16
+   *   mul_ul_ul t2, p, m      ; byte 2
+   *   mul_uh_ul t3, p, m      ; byte 3
+   *   add  acc, acc, t0
+   *   lsl_add acc, acc, t1, 8
+   *   lsl_add acc, acc, t2, 16
+   *   lsl_add acc, acc, t3, 24 ; acc += p * m (mod 2^32)
+   *   move p, 0
+   *   add pa, pa, G ; add pb, pb, G/2 ; add g, g, 1 ; jltu g, gend, group   = 16
+   * </pre>
+   */
+  public static final int INT4_GROUP_OVERHEAD = 16;
+  /** IRAM of the int4 body beyond the shared kernel: the unrolled group of up to 8 steps and its epilogue. */
+  public static final int INT4_IRAM_EXTRA = 8 * INT4_STEP + INT4_GROUP_OVERHEAD;
+
+  /** Instructions of one (row, column) pair over one int4 K tile: pair overhead + per group (steps + epilogue). */
+  public static long int4PairInstructions(GemmDType t, int tileK) {
+    int g = t.int4Group();
+    int groups = Math.ceilDiv(tileK, g);
+    return PAIR_OVERHEAD + (long) groups * ((long) (g / INT4_STEP_MACS) * INT4_STEP + INT4_GROUP_OVERHEAD);
+  }
+
   /** The irreducible explicit instructions per MAC: the step body alone (no loop control or overheads). */
   public static double coreInstructionsPerMac(GemmDType t) {
     return (double) stepInstructions(t) / stepMacs(t);
+  }
+
+  /** Instructions per MAC of the inner loop with its per-group (int4) or per-iteration loop control. */
+  public static double loopInstructionsPerMac(GemmDType t) {
+    if (t.isInt4()) {
+      return (double) (t.int4Group() / INT4_STEP_MACS * INT4_STEP + INT4_GROUP_OVERHEAD) / t.int4Group();
+    }
+    return coreInstructionsPerMac(t) + (double) LOOP_CONTROL / (UNROLL * stepMacs(t));
   }
 }

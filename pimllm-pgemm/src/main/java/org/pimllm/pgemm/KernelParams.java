@@ -43,9 +43,14 @@ public record KernelParams(int tasklets, int tileK, int blockRows, int blockCols
     return tileK * t.bytes();
   }
 
+  /** Bytes of one DMA block of B: an A tile's size, or an int4 tile record (packed weights and multipliers). */
+  public int bTileBytes(GemmDType t) {
+    return t.isInt4() ? Int4Weights.tileRecordBytes(t, tileK) : tileBytes(t);
+  }
+
   /** WRAM one tasklet's buffers take: A tiles, B tiles, accumulators. */
   public int wramBuffersPerTasklet(GemmDType t) {
-    return (blockRows + blockCols) * tileBytes(t) + blockRows * blockCols * t.accumulatorBytes();
+    return blockRows * tileBytes(t) + blockCols * bTileBytes(t) + blockRows * blockCols * t.accumulatorBytes();
   }
 
   @Override

@@ -28,6 +28,9 @@ public final class Matrix {
   public Matrix(GemmDType type, int batch, int rows, int cols, Layout layout, byte[] data) {
     this.type = Objects.requireNonNull(type, "type");
     this.layout = Objects.requireNonNull(layout, "layout");
+    if (type.isInt4()) {
+      throw new IllegalArgumentException("no Matrix of " + type.cliName() + ": an int4 B is an Int4Weights, its A int8");
+    }
     int bytes = byteSize(type, batch, rows, cols);
     if (data.length != bytes) {
       throw new IllegalArgumentException("matrix data has " + data.length + " bytes, expected " + bytes
@@ -129,6 +132,7 @@ public final class Matrix {
       case INT16 -> (short) SHORT.get(data, off);
       case INT32 -> (int) INT.get(data, off);
       case FP32 -> throw new IllegalStateException("getInt on an fp32 matrix");
+      case INT4_G32, INT4_G64, INT4_G128 -> throw new IllegalStateException("no int4 Matrix");
     };
   }
 

@@ -26,6 +26,35 @@ public final class Packing {
         (bi, col, k0) -> b.byteOffset(bi, k0, col));
   }
 
+  /**
+   * The int4 B slice of DPU block (gb, gk, gn): bLoc x nLoc columns, each kLoc / Tile_K tile records (packed
+   * weights, then the tile's group multipliers; {@link Int4Weights}). Padding is zero weights and multipliers.
+   */
+  public static byte[] packBInt4(Int4Weights w, TilingPlan plan, int gb, int gk, int gn) {
+    TilingPlan.DpuSlice s = plan.slice();
+    GemmShape sh = plan.shape();
+    GemmDType t = plan.dtype();
+    int tileK = plan.kernel().tileK();
+    int rec = Int4Weights.tileRecordBytes(t, tileK);
+    long colBytes = Int4Weights.columnBytes(t, s.kLoc(), tileK);
+    byte[] out = new byte[Math.toIntExact(s.bBytes())];
+    int k0 = gk * s.kPart();
+    int kEnd = Math.min(sh.k(), k0 + s.kPart());
+    for (int lb = 0; lb < s.bLoc(); lb++) {
+      int bi = gb * s.bLoc() + lb;
+      if (bi >= sh.b()) {
+        break;
+      }
+      for (int i = 0; i < s.nPart() && gn * s.nPart() + i < sh.n(); i++) {
+        long col = (long) lb * s.nLoc() + i;
+        for (int kt = 0; kt < s.kLoc() / tileK; kt++) {
+          w.packTile(bi, gn * s.nPart() + i, k0 + kt * tileK, kEnd, tileK, out, Math.toIntExact(col * colBytes + (long) kt * rec));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Where the K run of row/column {@code index} of batch entry {@code bi} starts at element {@code k0}. */
   private interface RunStart {
     int byteOffset(int bi, int index, int k0);

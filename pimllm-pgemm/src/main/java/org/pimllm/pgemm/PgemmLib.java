@@ -119,6 +119,57 @@ public final class PgemmLib {
     return new ResidentB(dpus, plan, since(mark), toDpus);
   }
 
+  // ---- int8 activations x int4 weights ----
+
+  /**
+   * {@code C = sum_k A[k] * q[k] * m[k / G]} (int32, wrapping) for an int4 plan: A int8 row-major, B int4 weights
+   * with group multipliers ({@link Int4Weights}), packed on the host into tile records and pushed like any B
+   * (the packing, like every slice copy, is not charged). Bit-identical to {@link ReferenceGemm#multiplyInt4}.
+   */
+  public GemmResult gemmInt4(DpuSet dpus, TilingPlan plan, Matrix a, Int4Weights b) {
+    validate(plan);
+    checkSet(dpus, plan);
+    checkInt4(plan, b);
+    checkOperands(plan, a, null, true, false);
+    long mark = system.timeline().mark();
+    ensureLoaded(dpus, GemmKernel.of(plan));
+    long toDpus = pushInt4(dpus, plan, b);
+    return runWithB(dpus, plan, a, mark, toDpus);
+  }
+
+  /** Places constant int4 weights in the set's MRAM once; {@link #gemm(ResidentB, Matrix)} then moves A and C only. */
+  public ResidentB prepareResidentInt4(DpuSet dpus, TilingPlan plan, Int4Weights b) {
+    validate(plan);
+    checkSet(dpus, plan);
+    checkInt4(plan, b);
+    long mark = system.timeline().mark();
+    ensureLoaded(dpus, GemmKernel.of(plan));
+    long toDpus = pushInt4(dpus, plan, b);
+    return new ResidentB(dpus, plan, since(mark), toDpus);
+  }
+
+  private long pushInt4(DpuSet dpus, TilingPlan plan, Int4Weights b) {
+    Partition f = plan.partition();
+    TilingPlan.DpuSlice s = plan.slice();
+    Int4Weights src = functional() ? b : null;
+    return sendSlices(dpus, f, s.bOffset(), s.bBytes(), f.bSlices(), g -> (g[0] * f.fK() + g[2]) * f.fN() + g[3],
+        src == null ? null : g -> Packing.packBInt4(src, plan, g[0], g[2], g[3]));
+  }
+
+  private void checkInt4(TilingPlan plan, Int4Weights b) {
+    if (!plan.dtype().isInt4()) {
+      throw new IllegalArgumentException("int4 weights need an int4 plan, got " + plan.dtype().cliName());
+    }
+    if (functional() && b == null) {
+      throw new IllegalArgumentException("FUNCTIONAL mode needs the operand B; pass its data or use TIMING_ONLY");
+    }
+    GemmShape s = plan.shape();
+    if (b != null && (b.dtype() != plan.dtype() || b.batch() != s.b() || b.k() != s.k() || b.n() != s.n())) {
+      throw new IllegalArgumentException("B is " + b.dtype().cliName() + "[" + b.batch() + "][" + b.k() + "]["
+          + b.n() + "] but the plan needs " + plan.dtype().cliName() + "[" + s.b() + "][" + s.k() + "][" + s.n() + "]");
+    }
+  }
+
   /** C = A x B with B resident: moves only A and C. A may have another M than the prepared plan. */
   public GemmResult gemm(ResidentB resident, Matrix a) {
     TilingPlan plan = resident.plan();
@@ -249,6 +300,12 @@ public final class PgemmLib {
 
   /** Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices. */
   private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
+    if (plan.dtype().isInt4()) {
+      if (b != null) {
+        throw new IllegalArgumentException("an int4 plan takes its B as Int4Weights (gemmInt4, prepareResidentInt4)");
+      }
+      return pushInt4(dpus, plan, null);
+    }
     Partition f = plan.partition();
     TilingPlan.DpuSlice s = plan.slice();
     Matrix bCol = b;
@@ -401,7 +458,7 @@ public final class PgemmLib {
           + "; pass its data or use TIMING_ONLY");
     }
     if (a != null) {
-      expect("A", a, plan.dtype(), s.b(), s.m(), s.k());
+      expect("A", a, plan.dtype().aType(), s.b(), s.m(), s.k());
       if (a.layout() != Layout.ROW_MAJOR) {
         throw new IllegalArgumentException("A must be row-major (Layout.ROW_MAJOR)");
       }

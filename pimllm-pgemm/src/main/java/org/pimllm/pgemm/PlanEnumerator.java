@@ -50,6 +50,15 @@ public final class PlanEnumerator {
         continue;
       }
       int tileK = tileBytes / dtype.bytes();
+      if (dtype.isInt4()) {
+        int g = dtype.int4Group();
+        if (tileK % g != 0 || tileK > Math.max(g, TilingPlan.DpuSlice.kPart(shape.k(), p.fK(), dtype))
+            || Int4Weights.tileRecordBytes(dtype, tileK) > lim.dmaMaxBytes()) {
+          continue; // int4 tiles hold whole groups
+        }
+        out.add(tileK);
+        continue;
+      }
       if (tileK > Math.max(PlanValidator.MIN_TILE_BYTES / dtype.bytes(), TilingPlan.roundUp(Math.ceilDiv(shape.k(), p.fK()), 8))) {
         continue; // a tile longer than the K slice only adds padding
       }

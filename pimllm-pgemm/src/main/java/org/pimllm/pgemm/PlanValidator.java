@@ -85,6 +85,21 @@ public final class PlanValidator {
     if (tileBytes < lim.dmaMinBytes()) {
       v.add("DMA size: a Tile_K block is " + tileBytes + " B < the " + lim.dmaMinBytes() + " B minimum");
     }
+    if (t.isInt4()) {
+      int g = t.int4Group();
+      if (kp.tileK() % g != 0) {
+        v.add("int4 groups: Tile_K = " + kp.tileK() + " is not a multiple of the group of " + g + " K elements");
+      }
+      int kPart = TilingPlan.DpuSlice.kPart(s.k(), f.fK(), t);
+      if (f.fK() > 1 && (long) (f.fK() - 1) * kPart >= s.k()) {
+        v.add("partition: fK = " + f.fK() + " cuts K = " + s.k() + " into parts of " + kPart + " (whole int4 groups of "
+            + g + "), leaving DPUs with no data");
+      }
+      int bTile = kp.bTileBytes(t);
+      if (bTile > lim.dmaMaxBytes()) {
+        v.add("DMA size: an int4 B tile record is " + bTile + " B > the " + lim.dmaMaxBytes() + " B maximum");
+      }
+    }
     if (kp.tasklets() % kp.kSplit() != 0) {
       v.add("kSplit: " + kp.kSplit() + " tasklets per work item must divide the " + kp.tasklets() + " tasklets");
     }

@@ -102,6 +102,33 @@ public final class ReferenceGemm {
     return c;
   }
 
+  /**
+   * int8 activations x int4 weights: {@code C[b][i][n] = sum_k A[b][i][k] * q[b][k][n] * m[b][k / G][n]} in int32
+   * with wrap-around ({@link Int4Weights}); A int8 in any layout.
+   */
+  public static Matrix multiplyInt4(Matrix a, Int4Weights w) {
+    if (a.type() != GemmDType.INT8) {
+      throw new IllegalArgumentException("the int4 GEMM takes int8 activations, got " + a.type().cliName());
+    }
+    if (a.batch() != w.batch() || a.cols() != w.k()) {
+      throw new IllegalArgumentException("A is " + a.batch() + " x " + a.rows() + " x " + a.cols() + " but the int4 B is "
+          + w.batch() + " x " + w.k() + " x " + w.n());
+    }
+    Matrix c = Matrix.zeros(GemmDType.INT32, a.batch(), a.rows(), w.n(), Layout.ROW_MAJOR);
+    for (int bi = 0; bi < a.batch(); bi++) {
+      for (int i = 0; i < a.rows(); i++) {
+        for (int n = 0; n < w.n(); n++) {
+          int acc = 0;
+          for (int k = 0; k < a.cols(); k++) {
+            acc += a.getInt(bi, i, k) * w.weight(bi, k, n) * w.multiplier(bi, k, n);
+          }
+          c.setInt(bi, i, n, acc);
+        }
+      }
+    }
+    return c;
+  }
+
   static void checkOperands(Matrix a, Matrix b) {
     if (a.type() != b.type()) {
       throw new IllegalArgumentException("A is " + a.type().cliName() + " but B is " + b.type().cliName());

@@ -49,6 +49,29 @@ final class TileDot {
     return s;
   }
 
+  /**
+   * One int4 tile record against an int8 A tile, as the kernel's sequence computes it (KernelCost.INT4_STEP):
+   * per group, the products of A with the weights shifted into the top nibble of a byte (16 x w as a signed
+   * byte) summed, the sum divided by 16 (exact), times the group's unsigned multiplier, added modulo 2^32.
+   */
+  static int int4(byte[] a, int aOff, byte[] rec, int recOff, int tileK, int group) {
+    int acc = 0;
+    for (int g0 = 0; g0 < tileK; g0 += group) {
+      int p = 0;
+      for (int s = g0; s < g0 + group; s += 8) {
+        for (int j = 0; j < 4; j++) {
+          int packed = rec[recOff + s / 2 + j];
+          byte lo = (byte) (packed << 4);      // (lsl 4) and 0xF0: 16 x w[s + j]
+          byte hi = (byte) (packed & 0xF0);    // and 0xF0: 16 x w[s + j + 4]
+          p += a[aOff + s + j] * lo + a[aOff + s + j + 4] * hi;
+        }
+      }
+      int m = rec[recOff + tileK / 2 + g0 / group] & 0xFF;
+      acc += (p >> 4) * m;
+    }
+    return acc;
+  }
+
   static float fp32(float acc, byte[] a, int aOff, byte[] b, int bOff, int n) {
     float s = acc;
     for (int i = 0; i < n; i++) {

@@ -44,7 +44,8 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
    * rounded up to a multiple of Tile_K, nLoc is nPart rounded up to even (so each C row is a multiple of 8
    * bytes). Padding is zeros, so results stay exact.
    *
-   * <p>MRAM layout: B first (an nLoc x kLoc column-major slice per batch entry, so resident weights stay put
+   * <p>MRAM layout: B first (an nLoc x kLoc column-major slice per batch entry; an int4 B column is a run of
+   * tile records, see {@link Int4Weights}, so resident weights stay put
    * whatever M is), then A (mLoc x kLoc row-major), then C (mLoc x nLoc row-major int32/fp32).
    */
   public record DpuSlice(int bLoc, int mLoc, int kPart, int kLoc, int nPart, int nLoc, long bBytes, long aBytes,
@@ -59,14 +60,20 @@ public record TilingPlan(Strategy strategy, GemmShape shape, GemmDType dtype, Pa
       int es = t.bytes();
       int bLoc = Math.ceilDiv(s.b(), f.fB());
       int mLoc = Math.ceilDiv(s.m(), f.fM());
-      int kPart = Math.ceilDiv(s.k(), f.fK());
+      int kPart = kPart(s.k(), f.fK(), t);
       int kLoc = roundUp(kPart, tileK);
       int nPart = Math.ceilDiv(s.n(), f.fN());
       int nLoc = roundUp(nPart, 2);
-      long bBytes = (long) bLoc * nLoc * kLoc * es;
+      long bBytes = t.isInt4() ? bLoc * nLoc * Int4Weights.columnBytes(t, kLoc, tileK) : (long) bLoc * nLoc * kLoc * es;
       long aBytes = (long) bLoc * mLoc * kLoc * es;
       long cBytes = (long) bLoc * mLoc * nLoc * t.accumulatorBytes();
       return new DpuSlice(bLoc, mLoc, kPart, kLoc, nPart, nLoc, bBytes, aBytes, cBytes);
+    }
+
+    /** The K part of one DPU: ceil(K / fK), rounded up to whole groups for int4 (a group's multiplier is per DPU). */
+    public static int kPart(int k, int fK, GemmDType t) {
+      int part = Math.ceilDiv(k, fK);
+      return t.isInt4() && fK > 1 ? roundUp(part, t.int4Group()) : part;
     }
 
     public long bOffset() {

@@ -42,7 +42,7 @@ class GemmProperties {
 
   @Provide
   Arbitrary<Case> cases() {
-    Arbitrary<GemmDType> dtypes = Arbitraries.of(GemmDType.values());
+    Arbitrary<GemmDType> dtypes = Arbitraries.of(GemmDType.values()).filter(t -> !t.isInt4()); // Int4GemmProperties
     Arbitrary<Strategy> strategies = Arbitraries.of(Strategy.values());
     Arbitrary<int[]> dims = Combinators.combine(
         Arbitraries.integers().between(1, 3),

@@ -15,7 +15,9 @@ import org.pimllm.ir.Function;
 import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
+import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmResult;
+import org.pimllm.pgemm.Int4Weights;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.Matrix;
@@ -84,6 +86,8 @@ public final class CompiledModule implements AutoCloseable {
     private final Map<Integer, DpuSet> views = new HashMap<>();
     private final Map<Call, ResidentB> resident = new IdentityHashMap<>();
     private final Map<Call, ResidentU8S8> residentU8S8 = new IdentityHashMap<>();
+    /** int4 weights factored from their effective int16 tensors, once per weight tensor (FUNCTIONAL mode). */
+    private final Map<Tensor, Int4Weights> int4Weights = new IdentityHashMap<>();
     private final List<Span> oneTime = new ArrayList<>();
 
     public CompiledModule(IRModule module, Target target, RunOptions options, HostCpuModel host) {
@@ -351,8 +355,16 @@ public final class CompiledModule implements AutoCloseable {
         var s = plan.shape();
         Tensor at = values.get(c.arg(0)).tensor();
         Tensor bt = values.get(c.arg(1)).tensor();
-        var bm = TensorMatrix.of(bt, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
         GemmResult r;
+        if (plan.dtype().isInt4()) {
+            var w = int4Weights.computeIfAbsent(bt, t -> TensorMatrix.int4Weights(t, plan.dtype(), s.k(), s.n()));
+            try (DpuSet set = data.allocate(plan.dpus())) {
+                PgemmLib.load(set, plan);
+                r = dataLib.gemmInt4(set, plan, TensorMatrix.of(at, GemmDType.INT8, s.b(), s.m(), s.k(), Layout.ROW_MAJOR), w);
+            }
+            return TensorMatrix.toTensor(r.c(), c.tensorType());
+        }
+        var bm = TensorMatrix.of(bt, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
         try (DpuSet set = data.allocate(plan.dpus())) {
             PgemmLib.load(set, plan);
             if (PimOps.hasZeroPoints(c)) {

@@ -6,6 +6,7 @@ import org.pimllm.ir.DType;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
 import org.pimllm.pgemm.GemmDType;
+import org.pimllm.pgemm.Int4Weights;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.Matrix;
 
@@ -37,8 +38,17 @@ final class TensorMatrix {
                 bb.asFloatBuffer().put(t.floats());
                 yield bb.array();
             }
+            case INT4_G32, INT4_G64, INT4_G128 -> throw new IllegalArgumentException("an int4 B is int4Weights(...)");
         };
         return new Matrix(type, batch, rows, cols, layout, bytes);
+    }
+
+    /**
+     * The (N, K) int16 tensor of effective int4 weight values (q * m) of an int4 pim.gemm as PGEMMlib's int4 B:
+     * factored back into 4-bit weights and group multipliers (same products, so the same C).
+     */
+    static Int4Weights int4Weights(Tensor t, GemmDType type, int k, int n) {
+        return Int4Weights.fromEffective(of(t, GemmDType.INT16, 1, k, n, Layout.COL_MAJOR), type);
     }
 
     /** A uint8 activation matrix (as PGEMMlib's byte matrix) and its zero point. */

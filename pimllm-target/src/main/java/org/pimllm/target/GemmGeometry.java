@@ -67,13 +67,14 @@ public record GemmGeometry(GemmShape shape, List<Integer> outShape) {
         };
     }
 
-    /** The IR dtype of a PGEMMlib element type. */
+    /** The IR dtype of a PGEMMlib element type (of A, for the int4 types). */
     public static DType irType(GemmDType t) {
         return switch (t) {
             case INT8 -> DType.INT8;
             case INT16 -> DType.INT16;
             case INT32 -> DType.INT32;
             case FP32 -> DType.FP32;
+            case INT4_G32, INT4_G64, INT4_G128 -> DType.INT8; // A's type; B is held as effective int16 values
         };
     }
 }

@@ -47,7 +47,7 @@ public final class HostCpuModel {
   /** Peak multiply-accumulates per second of the whole host for a dtype (fp32: one MAC = one FMA = 2 FLOP). */
   public double peakMacsPerSecond(GemmDType dtype) {
     double perCycle = switch (dtype) {
-      case INT8 -> cpu.int8MacsPerCycle();
+      case INT8, INT4_G32, INT4_G64, INT4_G128 -> cpu.int8MacsPerCycle(); // int4 unpacked to int8 for the MACs
       case INT16 -> cpu.int16MacsPerCycle();
       case INT32 -> cpu.int32MacsPerCycle();
       case FP32 -> cpu.fp32FlopsPerCycle() / 2;
@@ -56,14 +56,14 @@ public final class HostCpuModel {
   }
 
   /**
-   * C = A x B on the host: MACs at the profile's fraction of peak, or reading A and B and writing the int32/fp32
+   * C = A x B on the host (an int4 B counted by its packed bytes, GemmDType.bBytes): MACs at the profile's fraction of peak, or reading A and B and writing the int32/fp32
    * C once at the profile's fraction of DRAM bandwidth, whichever is longer, plus the call cost.
    */
   public double gemmSeconds(GemmShape shape, GemmDType dtype) {
     if (shape.m() == 1) return gemvSeconds(shape, dtype);
     double compute = shape.macs() / (peakMacsPerSecond(dtype) * prof.computeEfficiency());
     double bytes = (double) shape.b() * ((double) shape.m() * shape.k() * dtype.bytes()
-        + (double) shape.k() * shape.n() * dtype.bytes() + (double) shape.m() * shape.n() * dtype.accumulatorBytes());
+        + (double) shape.m() * shape.n() * dtype.accumulatorBytes()) + (double) shape.b() * dtype.bBytes(shape.k(), shape.n());
     double memory = bytes / memoryBytesPerSecond();
     return prof.callSeconds() + Math.max(compute, memory);
   }
@@ -77,8 +77,8 @@ public final class HostCpuModel {
    */
   public double gemvSeconds(GemmShape shape, GemmDType dtype) {
     if (shape.m() != 1) throw new IllegalArgumentException("gemvSeconds needs M = 1, got " + shape);
-    double bytes = (double) shape.b() * ((double) shape.k() * dtype.bytes() + (double) shape.k() * shape.n() * dtype.bytes()
-        + (double) shape.n() * dtype.accumulatorBytes());
+    double bytes = (double) shape.b() * ((double) shape.k() * dtype.bytes() + (double) shape.n() * dtype.accumulatorBytes())
+        + (double) shape.b() * dtype.bBytes(shape.k(), shape.n());
     return prof.callSeconds() + bytes / (cpu.memoryBytesPerSecond() * prof.gemvMemoryEfficiency());
   }
 

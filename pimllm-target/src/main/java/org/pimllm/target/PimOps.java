@@ -34,7 +34,9 @@ public final class PimOps {
      * int8/int16/int32 inputs give int32, fp32 gives fp32, as PGEMMlib's accumulators. With zero points it is
      * {@code qnn.dense}: C = (A - a_zp) x (B - b_zp)^T with uint8 (or int8) A, int8 B stored (N, K), an int32
      * scalar a_zp (may be a run-time value) and an int32 b_zp (scalar or one per output feature), int32 C;
-     * PGEMMlib runs an int8 plan plus a host zero-point correction ({@code PgemmLib.gemmU8S8}).
+     * PGEMMlib runs an int8 plan plus a host zero-point correction ({@code PgemmLib.gemmU8S8}). With an int4 plan
+     * it is {@code nn.dense(a, b, weight_int4_group=G)}: int8 A, B the (N, K) int16 effective values of int4 weights
+     * with group multipliers, which PGEMMlib factors and packs into 4-bit tile records ({@code PgemmLib.gemmInt4}).
      */
     public static final Op GEMM = Op.define("pim.gemm").args("a", "b").optionalArgs("a_zp", "b_zp")
             .attrs(PimGemmAttrs.class, null).relation(PimOps::gemmRelation).pattern(OpPattern.OUT_ELEMWISE_FUSABLE)
@@ -61,6 +63,8 @@ public final class PimOps {
      */
     public static Call hostEquivalent(List<Expr> args, PimGemmAttrs attrs) {
         if (args.size() == 4) return new Call(Ops.QNN_DENSE, args, DenseAttrs.INT32_OUT);
+        GemmDType gt = attrs.plan().dtype();
+        if (gt.isInt4()) return new Call(Ops.DENSE, args, new DenseAttrs(null, DType.INT32, gt.int4Group()));
         Expr a = args.get(0);
         Expr b = args.get(1);
         DType out = GemmGeometry.irType(attrs.plan().dtype().outputType());
@@ -80,6 +84,11 @@ public final class PimOps {
         DType in = GemmGeometry.irType(gt);
         if (r.size() == 4) {
             checkZeroPointOperands(r, attrs, a, b);
+        } else if (gt.isInt4()) {
+            if (a.dtype() != DType.INT8 || b.dtype() != DType.INT16 || b.rank() != 2 || attrs.bLayout() != Layout.COL_MAJOR) {
+                throw r.fail("an " + gt.cliName() + " plan takes int8 A and a 2-D int16 (N, K) weight of effective int4"
+                        + " values with b_layout=col_major, got " + a + " and " + b);
+            }
         } else if (a.dtype() != in || b.dtype() != in) {
             throw r.fail("the plan multiplies " + gt.cliName() + " but the operands are " + a + " and " + b);
         }

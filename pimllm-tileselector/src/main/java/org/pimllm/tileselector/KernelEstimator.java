@@ -84,7 +84,7 @@ final class KernelEstimator {
         sumI += count * laneInstructions(t, rows, cols, tilesPerLane, kp.tileK());
         sumD += count * laneDmaCycles(t, rows, cols, tilesPerLane, kp.tileK());
         sumTail += count * tailCycles(t, rows, cols, split);
-        sumFirst += count * (rows + cols) * (readAlpha + beta * kp.tileK() * t.bytes());
+        sumFirst += count * (rows * (readAlpha + beta * kp.tileBytes(t)) + cols * (readAlpha + beta * kp.bTileBytes(t)));
       }
     }
     // Per lane of an item (a lane = the one tasklet of an unsplit item, or one of kSplit sharing it).
@@ -134,8 +134,9 @@ final class KernelEstimator {
 
   /** DMA-engine cycles of one lane: its A and B tiles; an unsplit item also writes its C rows. */
   double laneDmaCycles(GemmDType t, int rows, int cols, int tiles, int tileK) {
-    double tileRead = readAlpha + beta * tileK * t.bytes();
-    return (double) tiles * (rows + cols) * tileRead + rows * (writeAlpha + beta * cols * t.accumulatorBytes());
+    KernelParams kp = new KernelParams(1, tileK, rows, cols);
+    double tileReads = rows * (readAlpha + beta * kp.tileBytes(t)) + cols * (readAlpha + beta * kp.bTileBytes(t));
+    return (double) tiles * tileReads + rows * (writeAlpha + beta * cols * t.accumulatorBytes());
   }
 
   /** With kSplit > 1, after the barrier: lane 0 adds the partial sums (at one issue per revolver period) and writes C. */

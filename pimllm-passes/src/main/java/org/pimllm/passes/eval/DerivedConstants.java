@@ -128,6 +128,10 @@ public final class DerivedConstants {
             int axis = Integer.parseInt(attrs.replace("axis=", ""));
             return WeightScales.of(args.get(0), axis);
         }
+        if (op.equals("qnn.int4_weight") || op.equals("qnn.int4_scale")) {
+            int group = Integer.parseInt(attrs.replace("group=", ""));
+            return op.equals("qnn.int4_weight") ? Int4Quant.effective(args.get(0), group) : Int4Quant.rowScales(args.get(0), group);
+        }
         StringBuilder text = new StringBuilder("def @main(");
         for (int i = 0; i < args.size(); i++) text.append(i > 0 ? ", " : "").append("%a").append(i).append(": ").append(args.get(i).type());
         text.append(") {\n  ").append(op).append('(');

@@ -10,6 +10,7 @@ import org.pimllm.ir.Expr;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
+import org.pimllm.ir.attrs.DenseAttrs;
 import org.pimllm.ir.attrs.MatmulAttrs;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.Layout;
@@ -64,10 +65,23 @@ public record GemmMatch(Call call, Expr a, Expr b, Layout bLayout, GemmGeometry 
         if (!(a.type() instanceof TensorType ta) || !(b.type() instanceof TensorType tb)) {
             return Optional.empty();
         }
+        if (c.is(Ops.DENSE) && c.attrs(DenseAttrs.class).int4Weight()) return int4(c, ta, tb);
         GemmDType gt = GemmGeometry.gemmType(ta.dtype());
         if (gt == null || tb.dtype() != ta.dtype()) return Optional.empty();
         if (c.dtype() != GemmGeometry.irType(gt.outputType())) return Optional.empty();
         return geometry(ta, tb, layout, c).map(g -> new GemmMatch(c, a, b, layout, g, gt, List.of()));
+    }
+
+    /**
+     * nn.dense(int8 A, int16 effective int4 weight (N, K), weight_int4_group = G) into int32: PGEMMlib's int4 GEMM
+     * for a group PGEMMlib has (32, 64, 128); other groups stay on the host.
+     */
+    private static Optional<GemmMatch> int4(Call c, TensorType a, TensorType b) {
+        int group = c.attrs(DenseAttrs.class).weightInt4Group();
+        if (group != 32 && group != 64 && group != 128) return Optional.empty();
+        if (a.dtype() != DType.INT8 || b.dtype() != DType.INT16 || c.dtype() != DType.INT32) return Optional.empty();
+        GemmDType gt = GemmDType.int4(group);
+        return geometry(a, b, Layout.COL_MAJOR, c).map(g -> new GemmMatch(c, c.arg(0), c.arg(1), Layout.COL_MAJOR, g, gt, List.of()));
     }
 
     /** qnn.dense(uint8 or int8 A, int8 B (N, K), a_zp, constant b_zp) into int32, as PGEMMlib's u8 x s8 GEMM. */
