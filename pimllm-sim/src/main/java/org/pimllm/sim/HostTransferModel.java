@@ -187,6 +187,28 @@ public final class HostTransferModel {
     return serial * Math.pow(dpusPerRankUsed, withinRank);
   }
 
+  /**
+   * Seconds one rank-transfer of a call to nrDpus DPUs on the first nrRanks ranks takes on its own (no other
+   * transfer sharing the host's cores): the rank's DPUs x bytesPerDpu at the per-rank rate, NUMA slowdown
+   * included. {@link #limits} is built from the same rank-time; {@link RankPipeline} schedules rank-transfers
+   * one by one with it.
+   */
+  public double rankTransferSeconds(Kind kind, Direction dir, int nrDpus, int nrRanks, long bytesPerDpu, int rank) {
+    double rankRate = rankRate(kind, dir, nrDpus, nrRanks);
+    double slowdown = remote(socketOf(rank)) ? cfg.host().remoteNumaSlowdown() : 1;
+    return (double) nrDpus / nrRanks * bytesPerDpu / rankRate * slowdown;
+  }
+
+  /** The socket of rank r (ranks sit on the sockets in order). */
+  public int socketOf(int rank) {
+    return rank / ranksPerSocket();
+  }
+
+  /** The DDR channel (0 .. pimChannelsPerSocket - 1) of rank r within its socket: a socket's ranks dealt in order. */
+  public int channelOf(int rank) {
+    return (rank - socketOf(rank) * ranksPerSocket()) % cfg.host().pimChannelsPerSocket();
+  }
+
   /** Ranks on each socket (the last may hold fewer). */
   private int ranksPerSocket() {
     return Math.ceilDiv(cfg.physicalRanks(), cfg.host().sockets());

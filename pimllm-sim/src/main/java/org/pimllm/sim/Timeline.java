@@ -40,6 +40,11 @@ public final class Timeline {
     record(c, label, now, seconds, bytes);
   }
 
+  /** Records an event at a given start (work scheduled off the host thread, e.g. a {@link RankPipeline}). */
+  void recordAt(Category c, String label, double start, double seconds, long bytes) {
+    record(c, label, start, seconds, bytes);
+  }
+
   /** Advances the host clock to at least {@code seconds} (waiting for asynchronous work). */
   void waitUntil(double seconds) {
     now = Math.max(now, seconds);
