@@ -1,6 +1,7 @@
 package org.pimllm.driver;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.pimllm.ir.TensorType;
 import org.pimllm.runtime.CompiledModule;
 import org.pimllm.runtime.RunReport;
 import org.pimllm.runtime.RunResult;
+import org.pimllm.runtime.TimeCategory;
+import org.pimllm.passes.ResidentWeights;
 import org.pimllm.sim.Mode;
 import org.pimllm.target.PimGemmAttrs;
 import org.pimllm.target.PimOps;
@@ -55,10 +58,27 @@ public final class Generator {
         IRModule full(int seq);
     }
 
-    /** One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times. */
+    /**
+     * One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times; the decode step's
+     * breakdown by category (mean of the timed steps; categories overlap when calls run asynchronously, by
+     * {@code stepOverlapSeconds} in all) and the roofline of a token ({@link Roofline}, mean over the steps).
+     */
     public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                          List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
-                         double maxAbsLogitError) {
+                         double maxAbsLogitError, Map<TimeCategory, Double> stepBreakdown, double stepOverlapSeconds,
+                         Roofline roofline) {
+
+        public Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
+                      List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
+                      double maxAbsLogitError) {
+            this(variant, promptLen, tokens, generated, ttftSeconds, stepSeconds, oneTimeSeconds, decodePimGemms,
+                    matchesReference, maxAbsLogitError, Map.of(), 0, null);
+        }
+
+        /** The bound of the mean decode step (null without steps or roofline). */
+        public Roofline.Bound bound() {
+            return roofline == null || stepBreakdown.isEmpty() ? null : roofline.boundOf(stepBreakdown);
+        }
 
         /** Mean simulated seconds of a decode step (0 if only one token is generated). */
         public double secondsPerToken() {
@@ -82,15 +102,35 @@ public final class Generator {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** The variant a decode step runs: {@code pimllm} keeps its weights resident ({@code pimllm+res}); others as given. */
+    /**
+     * The variant a decode step runs: {@code pimllm} is the full system, the last step of the decode ablation
+     * ({@code +host}: weights resident, asynchronous calls per rank, sibling fusion, host ops at the tuned profile);
+     * others as given.
+     */
     public static String decodeVariant(String variant) {
-        return variant.equals("pimllm") ? "pimllm+res" : variant;
+        return variant.equals("pimllm") ? Pipelines.DECODE_ABLATION.getLast() : variant;
+    }
+
+    /**
+     * The variant the prefill runs: the decode ablation's steps prefill as the paper's {@code pimllm} (their steps
+     * are about decode; a resident placement would hide the prefill's weight pushes in the one-time cost); others as
+     * given.
+     */
+    public static String prefillVariant(String variant) {
+        return Pipelines.DECODE_ABLATION.contains(variant) ? "pimllm" : variant;
     }
 
     private CompileOptions decodeOptions(Mode mode) {
-        CompileOptions o = options.withMode(mode);
-        return new CompileOptions(decodeVariant(o.variant()), o.precision(), o.activationAbsMax(), o.mode(),
-                o.disabledPasses(), o.optLevel(), o.measureHost(), o.floatGemms());
+        return withVariant(options.withMode(mode), decodeVariant(options.variant()));
+    }
+
+    private CompileOptions prefillOptions(Mode mode) {
+        return withVariant(options.withMode(mode), prefillVariant(options.variant()));
+    }
+
+    private static CompileOptions withVariant(CompileOptions o, String variant) {
+        return new CompileOptions(variant, o.precision(), o.activationAbsMax(), o.mode(), o.disabledPasses(), o.optLevel(),
+                o.measureHost(), o.floatGemms());
     }
 
     /**
@@ -100,7 +140,7 @@ public final class Generator {
      */
     public Result generate(int[] prompt, int tokens, boolean checkReference, double tolerance) {
         checkCounts(prompt.length, tokens);
-        CompileOptions pre = options.withMode(Mode.FUNCTIONAL);
+        CompileOptions pre = prefillOptions(Mode.FUNCTIONAL);
         CompileOptions dec = decodeOptions(Mode.FUNCTIONAL);
         List<Integer> seqSoFar = new ArrayList<>();
         for (int t : prompt) seqSoFar.add(t);
@@ -162,12 +202,15 @@ public final class Generator {
             throw new IllegalArgumentException("decode timing needs at least 2 sampled cache lengths, got " + timingSamples);
         }
         double ttft;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, options.withMode(Mode.TIMING_ONLY))) {
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, prefillOptions(Mode.TIMING_ONLY))) {
             ttft = m.simulate().totalSeconds();
         }
         int steps = tokens - 1;
         List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
         Map<Integer, Double> sampled = new HashMap<>();
+        Map<Integer, Roofline> roofs = new HashMap<>();
+        Map<TimeCategory, Double> breakdown = new EnumMap<>(TimeCategory.class);
+        double overlap = 0;
         double oneTime = 0;
         long pimGemms = 0;
         CompileOptions dec = decodeOptions(Mode.TIMING_ONLY);
@@ -176,6 +219,9 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunReport r = m.simulate();
                 sampled.put(past, r.totalSeconds());
+                roofs.put(past, Roofline.of(m.module(), target));
+                r.byCategory().forEach((c, v) -> breakdown.merge(c, v / lengths.size(), Double::sum));
+                overlap += r.overlappedSeconds() / lengths.size();
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
@@ -183,7 +229,23 @@ public final class Generator {
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
         return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
-                Double.NaN);
+                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps));
+    }
+
+    /** The roofline of the mean step: each term interpolated over the cache lengths like the step times, then averaged. */
+    static Roofline meanRoofline(List<Integer> lengths, Map<Integer, Roofline> roofs, int promptLen, int steps) {
+        if (steps <= 0 || roofs.isEmpty()) return null;
+        double[] sum = new double[4];
+        List<java.util.function.ToDoubleFunction<Roofline>> terms = List.of(Roofline::computeSeconds, Roofline::mramSeconds,
+                Roofline::transferSeconds, Roofline::hostSeconds);
+        for (int t = 0; t < terms.size(); t++) {
+            Map<Integer, Double> byLength = new HashMap<>();
+            var term = terms.get(t);
+            roofs.forEach((len, r) -> byLength.put(len, term.applyAsDouble(r)));
+            for (int s = 0; s < steps; s++) sum[t] += interpolate(lengths, byLength, promptLen + s) / steps;
+        }
+        Roofline any = roofs.get(lengths.getFirst());
+        return new Roofline(sum[0], sum[1], sum[2], sum[3], any.weightMacs(), any.weightBytes());
     }
 
     /** The cache lengths to compile: every one if there are at most {@code samples}, else {@code samples} evenly spread with both ends. */
@@ -223,7 +285,7 @@ public final class Generator {
      * pim.gemm with a constant B must have been made resident.
      */
     static void checkWeightsResident(IRModule lowered, Target target, String variant) {
-        if (!variant.equals("pimllm+res")) return;
+        if (!Pipelines.forVariant(variant).passNames().contains(ResidentWeights.NAME)) return;
         List<Call> calls = ExprVisitor.postOrder(lowered.main().body()).stream()
                 .filter(e -> e instanceof Call).map(Call.class::cast).toList();
         long total = 0;

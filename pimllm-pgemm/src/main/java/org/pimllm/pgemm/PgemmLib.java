@@ -119,7 +119,7 @@ public final class PgemmLib {
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, GemmKernel.of(plan));
-    long toDpus = pushB(dpus, plan, b, bLayout);
+    long toDpus = pushB(dpus, plan, b, bLayout, asyncRanks);
     return runWithB(dpus, plan, a, mark, toDpus);
   }
 
@@ -136,7 +136,7 @@ public final class PgemmLib {
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, GemmKernel.of(plan));
-    long toDpus = pushB(dpus, plan, b, bLayout);
+    long toDpus = pushB(dpus, plan, b, bLayout, false);
     return new ResidentB(dpus, plan, since(mark), toDpus);
   }
 
@@ -260,8 +260,8 @@ public final class PgemmLib {
   // ---- the steps ----
 
   private GemmResult runWithB(DpuSet dpus, TilingPlan plan, Matrix a, long mark, long bytesSoFar) {
-    if (asyncRanks) {
-      dpus.beginAsync(); // A, arguments, launch and pull of C rank by rank; pullC syncs
+    if (asyncRanks && !dpus.queuing()) {
+      dpus.beginAsync(); // (B,) A, arguments, launch and pull of C rank by rank; pullC syncs
     }
     long toDpus = bytesSoFar + pushA(dpus, plan, a);
     dpus.pushArgs(i -> GemmKernelArgs.of(plan));
@@ -282,8 +282,11 @@ public final class PgemmLib {
     return new GemmResult(plan, c, secs, toDpus, fromDpus, plan.dpus(), k, elapsed);
   }
 
-  /** Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices. */
-  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
+  /**
+   * Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices; with async,
+   * queued rank by rank as the first step of an asynchronous call.
+   */
+  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout, boolean async) {
     Partition f = plan.partition();
     TilingPlan.DpuSlice s = plan.slice();
     Matrix bCol = b;
@@ -293,6 +296,9 @@ public final class PgemmLib {
       system.timeline().charge(Category.HOST, "pgemm: transpose B to column-major (" + bytes + " B)",
           HostCosts.transposeSeconds(system.config(), bytes));
       bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
+    }
+    if (async) {
+      dpus.beginAsync();
     }
     Matrix src = functional() ? bCol : null;
     return sendSlices(dpus, f, s.bOffset(), s.bBytes(), f.bSlices(), g -> (g[0] * f.fK() + g[2]) * f.fN() + g[3],
