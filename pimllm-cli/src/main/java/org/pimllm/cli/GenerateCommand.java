@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
     description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
         + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
         + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
-        "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); int8"
-            + " static quantization; synthetic weights (nothing materialized in timing runs).",
+        "pimllm decodes as the full system (+host: weights resident in the DPUs' MRAM, placed once and reported apart;"
+            + " calls asynchronous per rank; sibling fusion; host ops at the tuned profile); the decode ablation's steps"
+            + " pim-percall, +resident, +async, +fusion, +host prefill as pimllm. int8 static quantization; synthetic"
+            + " weights (nothing materialized in timing runs). Per variant: the roofline of a token (from the preset),"
+            + " the mean step's time by bound and what bounds it.",
         "--functional (small models: --layers, or llama-tiny / gpt2-tiny): generate real tokens and check each step's"
             + " logits against a full-sequence run without cache (int8: bit-exact)."})
 public final class GenerateCommand implements Callable<Integer> {
@@ -141,6 +144,7 @@ public final class GenerateCommand implements Callable<Integer> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("model", cfg.name());
       m.put("variant", v);
+      m.put("prefillVariant", Generator.prefillVariant(v));
       m.put("decodeVariant", Generator.decodeVariant(v));
       m.put("weights", "int8");
       m.put("dpus", dpus);
