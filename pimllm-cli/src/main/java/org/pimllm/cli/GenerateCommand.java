@@ -70,6 +70,9 @@ public final class GenerateCommand implements Callable<Integer> {
   boolean functional;
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the random prompt (default ${DEFAULT-VALUE}).")
   long seed;
+  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch a pass off in every"
+      + " variant's prefill and decode step (repeatable or comma-separated), e.g. PartitionCpuPim to keep every GEMM on PIM.")
+  List<String> disabled = new ArrayList<>();
   @Option(names = "--json", description = "Print a JSON list of records instead of text.")
   boolean json;
 
@@ -95,7 +98,7 @@ public final class GenerateCommand implements Callable<Integer> {
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
     for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v));
+      Generator g = new Generator(graphs, target, CompileOptions.variant(v).disable(disabled.toArray(String[]::new)));
       results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
     }
     if (json) {
