@@ -24,8 +24,9 @@ import org.pimllm.sim.PimSystem;
 class AsyncCallCostTest {
   static final HardwareConfig HW = HardwareConfig.preset("upmem-2560-450");
   static final TileSelector TS = new TileSelector(HW);
-  static final GemmShape[] GEMVS = {GemmShape.of(1, 1, 4096, 4096), GemmShape.of(1, 1, 4096, 22016),
-      GemmShape.of(1, 1, 11008, 4096), GemmShape.of(1, 1, 4096, 32000)};
+  static final GemmShape[] GEMVS = {GemmShape.of(1, 1, 4096, 4096), GemmShape.of(1, 1, 4096, 12288),
+      GemmShape.of(1, 1, 4096, 11008), GemmShape.of(1, 1, 4096, 22016), GemmShape.of(1, 1, 11008, 4096),
+      GemmShape.of(1, 1, 4096, 32000)};
 
   static GemmResult simulateResident(TilingPlan plan, boolean async) {
     PimSystem sys = new PimSystem(HW, Mode.TIMING_ONLY);
