@@ -21,6 +21,7 @@ class GenerateCommandTest {
       assertEquals(5, rec.get("promptLen").asInt());
       assertTrue(rec.get("msPerToken").asDouble() > 0 && rec.get("ttftMs").asDouble() > 0);
       assertEquals(1000 / rec.get("msPerToken").asDouble(), rec.get("tokensPerSecond").asDouble(), 1e-9);
+      assertTrue(rec.get("rooflineMsPerToken").asDouble() > 0 && rec.has("bound"), rec.toString());
     }
     // greedy tokens are a property of the model, not of where its GEMMs ran (int8 is exact)
     assertEquals(list.get(0).get("generated"), list.get(1).get("generated"));

@@ -146,6 +146,8 @@ public final class Generator {
         for (int t : prompt) seqSoFar.add(t);
         List<Integer> generated = new ArrayList<>();
         List<Double> steps = new ArrayList<>();
+        List<RunReport> stepReports = new ArrayList<>();
+        List<Roofline> roofs = new ArrayList<>();
         double ttft;
         double oneTime = 0;
         long pimGemms = 0;
@@ -180,6 +182,8 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunResult r = m.run(in);
                 steps.add(r.report().totalSeconds());
+                stepReports.add(r.report());
+                roofs.add(Roofline.of(m.module(), target));
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
@@ -187,8 +191,21 @@ public final class Generator {
                 for (int i = 0; i < cache.size(); i++) cache.set(i, appendRow(cache.get(i), rows.get(i)));
             }
         }
+        // every step was timed: the breakdown and the roofline are plain means over them
+        Map<TimeCategory, Double> breakdown = new EnumMap<>(TimeCategory.class);
+        double overlap = 0;
+        for (RunReport rep : stepReports) {
+            rep.byCategory().forEach((c, v) -> breakdown.merge(c, v / stepReports.size(), Double::sum));
+            overlap += rep.overlappedSeconds() / stepReports.size();
+        }
+        Roofline roof = roofs.isEmpty() ? null : new Roofline(
+                roofs.stream().mapToDouble(Roofline::computeSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::mramSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::transferSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::hostSeconds).average().orElseThrow(),
+                roofs.getFirst().weightMacs(), roofs.getFirst().weightBytes());
         return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
-                checkReference ? matches : null, checkReference ? maxErr : Double.NaN);
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof);
     }
 
     /**
