@@ -32,10 +32,11 @@ import org.pimllm.target.Target;
  * keeps it as host tensors, the decode graph's concatenation of the cache with the new row is a host op (charged
  * by the host model); nothing of the cache moves to or lives in MRAM (that placement is a later step).
  *
- * <p>Variants: the prefill runs the given variant; a decode step runs {@link #decodeVariant} of it, i.e.
- * {@code pimllm} decodes as {@code pimllm+res}: constant weights placed once in the pool's MRAM (a one-time cost,
- * reported apart from TTFT and per-token time) and each step moves only activations and results. Every constant
- * weight of a PIM decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
+ * <p>Variants: the prefill runs {@link #prefillVariant} of the given variant, a decode step {@link #decodeVariant}:
+ * {@code pimllm} decodes as the full system, the decode ablation's last step ({@link Pipelines#DECODE_ABLATION}):
+ * constant weights placed once in the pool's MRAM (a one-time cost, reported apart from TTFT and per-token time),
+ * each step moving only activations and results, calls asynchronous per rank, sibling fusion, host ops at the
+ * tuned profile. Every constant weight of a resident decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
  * naming the first weight that does not fit and the sizes.
  *
  * <p>Timing: TTFT is the simulated time of the prefill (logits of the last prompt token); each further token
