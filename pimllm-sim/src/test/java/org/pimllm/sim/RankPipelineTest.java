@@ -96,4 +96,63 @@ class RankPipelineTest {
       });
     }
   }
+
+  /**
+   * Random calls (1..40 ranks, 1..5 operations): every rank runs its operations in order, no two rank-transfers
+   * hold one channel at once, nothing starts before it is issued, and the call never takes longer than its
+   * operations one after another on the whole set (each transfer at the synchronous model's time, each launch at its
+   * fixed part plus the kernel) nor less than the host's issuing.
+   */
+  @Test
+  void randomCallsRespectEveryResource() {
+    java.util.Random rnd = new java.util.Random(42);
+    for (int trial = 0; trial < 200; trial++) {
+      int ranks = 1 + rnd.nextInt(40);
+      int dpus = ranks * 64 - rnd.nextInt(64);
+      if (dpus < ranks) dpus = ranks;
+      int n = 1 + rnd.nextInt(5);
+      java.util.List<Op> ops = new java.util.ArrayList<>();
+      double serial = 0;
+      for (int i = 0; i < n; i++) {
+        if (rnd.nextInt(3) == 0) {
+          double k = rnd.nextDouble() * 1e-3;
+          ops.add(new Launch(k, "k" + i));
+          serial += pipe.issueSeconds(ops.getLast(), ranks) + HW.system().launchSeconds() + k;
+        } else {
+          boolean bcast = rnd.nextInt(4) == 0;
+          Direction dir = bcast || rnd.nextBoolean() ? Direction.H2D : Direction.D2H;
+          long bytes = 8L * rnd.nextInt(4096);
+          ops.add(new Transfer(bcast ? Kind.BROADCAST : Kind.PARALLEL, dir, bytes, "t" + i));
+          serial += bcast ? link.broadcastSeconds(dpus, ranks, bytes) : link.parallelSeconds(dir, dpus, ranks, bytes);
+        }
+      }
+      RankPipeline.Schedule s = pipe.run(dpus, ranks, ops);
+      String what = "trial " + trial + ": " + ops + " on " + ranks + " ranks";
+      assertTrue(s.endSeconds() <= serial * (1 + 1e-9), what + ": " + s.endSeconds() + " > " + serial);
+      assertTrue(s.endSeconds() >= s.hostSeconds(), what);
+      for (int i = 0; i < n; i++) {
+        RankPipeline.OpTimes t = s.ops().get(i);
+        for (int r = 0; r < ranks; r++) {
+          assertTrue(t.start()[r] >= t.issued() - 1e-15, what);
+          assertTrue(t.end()[r] >= t.start()[r], what);
+          if (i > 0) assertTrue(t.start()[r] >= s.ops().get(i - 1).end()[r] - 1e-15, what);
+        }
+      }
+      // channel exclusivity: transfers of ranks on one (socket, channel) never overlap
+      for (int a = 0; a < ranks; a++) {
+        for (int b = a + 1; b < ranks; b++) {
+          if (link.socketOf(a) != link.socketOf(b) || link.channelOf(a) != link.channelOf(b)) continue;
+          for (int i = 0; i < n; i++) {
+            if (!(ops.get(i) instanceof Transfer)) continue;
+            for (int j = 0; j < n; j++) {
+              if (!(ops.get(j) instanceof Transfer)) continue;
+              double s1 = s.ops().get(i).start()[a], e1 = s.ops().get(i).end()[a];
+              double s2 = s.ops().get(j).start()[b], e2 = s.ops().get(j).end()[b];
+              assertTrue(e1 <= s2 + 1e-15 || e2 <= s1 + 1e-15 || e1 == s1 || e2 == s2, what + ": ranks " + a + ", " + b);
+            }
+          }
+        }
+      }
+    }
+  }
 }
