@@ -233,8 +233,6 @@ public final class CompiledModule implements AutoCloseable {
         return run(Map.of()).report();
     }
 
-
-
     private Tensor constant(Constant c) {
         return constants.computeIfAbsent(c, ConstantCache::data);
     }

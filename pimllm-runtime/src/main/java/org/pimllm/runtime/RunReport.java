@@ -40,13 +40,11 @@ public record RunReport(String variant, Mode mode, int dpus, List<OpRecord> ops,
 
     /** Elapsed seconds of spans laid from 0: their sum when none starts before the previous ones end, else the latest end. */
     static double elapsed(List<Span> spans) {
-        double sum = 0;
         double latest = 0;
         boolean overlap = false;
         for (Span s : spans) {
             overlap |= s.startSeconds() < latest - 1e-12 * Math.max(1, latest);
             latest = Math.max(latest, s.startSeconds() + s.seconds());
-            sum += s.seconds();
         }
         return overlap ? latest : spans.stream().mapToDouble(Span::seconds).sum();
     }

@@ -1,6 +1,8 @@
 package org.pimllm.sim;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -22,14 +24,14 @@ public final class DpuSet implements AutoCloseable {
   private final int[] ranks;
   private final DpuArgs[] args;
   /** FUNCTIONAL: each DPU's WRAM globals after the latest launch (host symbols such as DPU_RESULTS). */
-  private final java.util.List<Map<String, WramBuffer>> symbols = new java.util.ArrayList<>();
+  private final java.util.List<Map<String, WramBuffer>> symbols = new ArrayList<>();
   private DpuProgram program;
   /** TIMING_ONLY: timing of the loaded program per distinct args (null key = no args). */
   private final Map<Object, DpuTiming.Result> timingCache = new HashMap<>();
   private double pendingKernelEnd = -1;
   /** Operations queued rank by rank since {@link #beginAsync} (null when not queuing), with their bytes. */
-  private java.util.List<RankPipeline.Op> queue;
-  private java.util.List<Long> queueBytes;
+  private List<RankPipeline.Op> queue;
+  private List<Long> queueBytes;
   private double queueStart;
   private LaunchResult lastLaunch;
   private boolean closed;
@@ -278,8 +280,8 @@ public final class DpuSet implements AutoCloseable {
     if (queue != null) {
       throw new IllegalStateException("operations are already queued (beginAsync); sync() first");
     }
-    queue = new java.util.ArrayList<>();
-    queueBytes = new java.util.ArrayList<>();
+    queue = new ArrayList<>();
+    queueBytes = new ArrayList<>();
     queueStart = system.timeline().now();
   }
 
@@ -447,8 +449,8 @@ public final class DpuSet implements AutoCloseable {
    * kernel on the first rank to start (the kernel until the last rank's end if nothing follows it).
    */
   private void runQueue() {
-    java.util.List<RankPipeline.Op> ops = queue;
-    java.util.List<Long> bytes = queueBytes;
+    List<RankPipeline.Op> ops = queue;
+    List<Long> bytes = queueBytes;
     queue = null;
     queueBytes = null;
     RankPipeline.Schedule s = system.rankPipeline().run(dpus.length, ranks.length, ops);

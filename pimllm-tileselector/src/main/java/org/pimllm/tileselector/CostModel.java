@@ -1,5 +1,7 @@
 package org.pimllm.tileselector;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.HostCosts;
@@ -126,9 +128,9 @@ public final class CostModel {
   }
 
   /** PGEMMlib's steps of an asynchronous call: B (unless resident) and A, the arguments, the launch, the pull of C. */
-  private java.util.List<RankPipeline.Op> asyncSteps(Partition f, long bBytes, long aBytes, long cBytes, double kernelSeconds,
+  private List<RankPipeline.Op> asyncSteps(Partition f, long bBytes, long aBytes, long cBytes, double kernelSeconds,
       CallOptions opts) {
-    java.util.List<RankPipeline.Op> ops = new java.util.ArrayList<>();
+    List<RankPipeline.Op> ops = new ArrayList<>();
     if (!opts.residentB()) ops.add(send(f.bSlices(), bBytes, "B"));
     ops.add(send(f.aSlices(), aBytes, "A"));
     ops.add(new RankPipeline.Transfer(HostTransferModel.Kind.PARALLEL, Direction.H2D, argsBytes(), "args"));
