@@ -175,6 +175,16 @@ public final class GenerateCommand implements Callable<Integer> {
         Map<String, Object> bounds = new LinkedHashMap<>();
         r.roofline().byBound(r.stepBreakdown()).forEach((b, secs) -> bounds.put(b.key(), secs * 1e3));
         m.put("stepMsByBound", bounds);
+        List<Map<String, Object>> timed = new ArrayList<>();
+        for (Generator.TimedStep t : r.timedSteps()) {
+          Map<String, Object> ts = new LinkedHashMap<>();
+          ts.put("cacheLength", t.cacheLength());
+          ts.put("ms", t.seconds() * 1e3);
+          ts.put("rooflineMs", t.rooflineSeconds() * 1e3);
+          ts.put("bound", t.bound().key());
+          timed.add(ts);
+        }
+        m.put("timedSteps", timed);
       }
       if (functional) {
         m.put("generated", r.generated());

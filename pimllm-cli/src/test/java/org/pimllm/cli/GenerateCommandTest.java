@@ -49,6 +49,8 @@ class GenerateCommandTest {
       assertTrue(rec.get("rooflineMsPerToken").asDouble() > 0, rec.toString());
       assertTrue(java.util.Set.of("dpu_instruction_issue", "mram_bandwidth", "host_transfers", "launches", "host_ops")
           .contains(rec.get("bound").asText()), rec.toString());
+      assertEquals(2, rec.get("timedSteps").size(), "2 decode steps, both timed");
+      assertTrue(rec.get("timedSteps").get(0).has("bound") && rec.get("timedSteps").get(1).get("cacheLength").asInt() == 9);
       JsonNode t = rec.get("roofline");
       assertEquals(rec.get("rooflineMsPerToken").asDouble(), Math.max(t.get("computeMs").asDouble(),
           Math.max(t.get("mramMs").asDouble(), t.get("transferMs").asDouble())) + t.get("hostMs").asDouble(), 1e-9);

@@ -67,13 +67,13 @@ public final class Generator {
     public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                          List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
                          double maxAbsLogitError, Map<TimeCategory, Double> stepBreakdown, double stepOverlapSeconds,
-                         Roofline roofline) {
+                         Roofline roofline, List<TimedStep> timedSteps) {
 
         public Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                       List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
                       double maxAbsLogitError) {
             this(variant, promptLen, tokens, generated, ttftSeconds, stepSeconds, oneTimeSeconds, decodePimGemms,
-                    matchesReference, maxAbsLogitError, Map.of(), 0, null);
+                    matchesReference, maxAbsLogitError, Map.of(), 0, null, List.of());
         }
 
         /** The bound of the mean decode step (null without steps or roofline). */
@@ -91,6 +91,13 @@ public final class Generator {
             double s = secondsPerToken();
             return s > 0 ? 1 / s : 0;
         }
+    }
+
+    /**
+     * One decode step that was compiled and simulated (TIMING_ONLY: the sampled cache lengths; FUNCTIONAL: every
+     * step), with the bound of its own breakdown ({@link Roofline#boundOf}).
+     */
+    public record TimedStep(int cacheLength, double seconds, double rooflineSeconds, Roofline.Bound bound) {
     }
 
     private final Graphs graphs;
@@ -148,6 +155,7 @@ public final class Generator {
         List<Integer> generated = new ArrayList<>();
         List<Double> steps = new ArrayList<>();
         List<RunReport> stepReports = new ArrayList<>();
+        List<TimedStep> timed = new ArrayList<>();
         List<Roofline> roofs = new ArrayList<>();
         double ttft;
         double oneTime = 0;
@@ -184,7 +192,9 @@ public final class Generator {
                 RunResult r = m.run(in);
                 steps.add(r.report().totalSeconds());
                 stepReports.add(r.report());
-                roofs.add(Roofline.of(m.module(), target));
+                Roofline stepRoof = Roofline.of(m.module(), target);
+                roofs.add(stepRoof);
+                timed.add(new TimedStep(past, r.report().totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.report().byCategory())));
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
@@ -206,7 +216,7 @@ public final class Generator {
                 roofs.stream().mapToDouble(Roofline::hostSeconds).average().orElseThrow(),
                 roofs.getFirst().weightMacs(), roofs.getFirst().weightBytes());
         return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
-                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof);
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof, List.copyOf(timed));
     }
 
     /**
@@ -227,6 +237,7 @@ public final class Generator {
         List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
         Map<Integer, Double> sampled = new HashMap<>();
         Map<Integer, Roofline> roofs = new HashMap<>();
+        List<TimedStep> timed = new ArrayList<>();
         Map<TimeCategory, Double> breakdown = new EnumMap<>(TimeCategory.class);
         double overlap = 0;
         double oneTime = 0;
@@ -237,7 +248,9 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunReport r = m.simulate();
                 sampled.put(past, r.totalSeconds());
-                roofs.put(past, Roofline.of(m.module(), target));
+                Roofline stepRoof = Roofline.of(m.module(), target);
+                roofs.put(past, stepRoof);
+                timed.add(new TimedStep(past, r.totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.byCategory())));
                 r.byCategory().forEach((c, v) -> breakdown.merge(c, v / lengths.size(), Double::sum));
                 overlap += r.overlappedSeconds() / lengths.size();
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
@@ -247,7 +260,7 @@ public final class Generator {
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
         return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
-                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps));
+                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps), List.copyOf(timed));
     }
 
     /** The roofline of the mean step: each term interpolated over the cache lengths like the step times, then averaged. */
