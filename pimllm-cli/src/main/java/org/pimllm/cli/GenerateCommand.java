@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.pimllm.driver.CompileOptions;
 import org.pimllm.driver.Generator;
 import org.pimllm.driver.Pipelines;
+import org.pimllm.driver.Roofline;
 import org.pimllm.ir.IRModule;
 import org.pimllm.models.zoo.Gpt2Config;
 import org.pimllm.models.zoo.LlamaConfig;
@@ -31,8 +32,11 @@ import picocli.CommandLine.Spec;
     description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
         + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
         + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
-        "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); static"
-            + " quantization (int8 activations; int8 or --weights int4 weights); synthetic weights (nothing materialized in timing runs).",
+        "pimllm decodes as the full system (+host: weights resident in the DPUs' MRAM, placed once and reported apart;"
+            + " calls asynchronous per rank; sibling fusion; host ops at the tuned profile); the decode ablation's steps"
+            + " pim-percall, +resident, +async, +fusion, +host prefill as pimllm. static quantization (int8 activations; int8 or --weights int4 weights); synthetic"
+            + " weights (nothing materialized in timing runs). Per variant: the roofline of a token (from the preset),"
+            + " the mean step's time by bound and what bounds it.",
         "--functional (small models: --layers, or llama-tiny / gpt2-tiny): generate real tokens and check each step's"
             + " logits against a full-sequence run without cache (int8: bit-exact)."})
 public final class GenerateCommand implements Callable<Integer> {
@@ -52,7 +56,8 @@ public final class GenerateCommand implements Callable<Integer> {
   int promptLen;
   @Option(names = "--tokens", defaultValue = "64", description = "New tokens to generate: 1 from the prefill, the rest from decode steps (default ${DEFAULT-VALUE}).")
   int tokens;
-  @Option(names = {"--variants", "--variant"}, split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--variants", "--variant"}, split = ",", defaultValue = "cpu,cpu-peak,pimllm", description = "Variants (default"
+      + " ${DEFAULT-VALUE}); the decode ablation's steps: pim-percall, +resident, +async, +fusion, +host (= pimllm's decode).")
   List<String> variants;
   @Option(names = "--dpus", defaultValue = "2048", description = "DPU budget (default ${DEFAULT-VALUE}).")
   int dpus;
@@ -65,8 +70,9 @@ public final class GenerateCommand implements Callable<Integer> {
       + " dense layers with an integer multiplier per group of 128 K elements; int4-g64, int4-g32 for smaller groups);"
       + " activations int8 (default ${DEFAULT-VALUE}).")
   String weights;
-  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch off a pass of every variant's pipeline by name (repeatable),"
-      + " e.g. PartitionCpuPim to keep every GEMM PGEMMlib can run on the DPUs.")
+  @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch a pass off in every"
+      + " variant's prefill and decode step (repeatable or comma-separated), e.g. PartitionCpuPim to keep every GEMM"
+      + " PGEMMlib can run on the DPUs.")
   List<String> disabledPasses = new ArrayList<>();
   @Option(names = "--functional", description = "Generate real tokens (FUNCTIONAL mode, small models only) and check them against full-sequence runs.")
   boolean functional;
@@ -95,8 +101,9 @@ public final class GenerateCommand implements Callable<Integer> {
           + " positions but " + cfg.name() + " has " + cfg.maxPositions());
     }
     for (String v : variants) {
-      if (!Pipelines.VARIANTS.contains(v)) {
-        throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS));
+      if (!Pipelines.VARIANTS.contains(v) && !Pipelines.DECODE_ABLATION.contains(v)) {
+        throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS)
+            + "; decode ablation: " + String.join(", ", Pipelines.DECODE_ABLATION));
       }
     }
     if (functional) {
@@ -193,6 +200,7 @@ public final class GenerateCommand implements Callable<Integer> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("model", cfg.name());
       m.put("variant", v);
+      m.put("prefillVariant", Generator.prefillVariant(v));
       m.put("decodeVariant", Generator.decodeVariant(v));
       m.put("weights", CompileOptions.Precision.ofWeights(weights).weightsName());
       m.put("dpus", dpus);
@@ -204,6 +212,33 @@ public final class GenerateCommand implements Callable<Integer> {
       m.put("tokensPerSecond", r.tokensPerSecond());
       m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
       m.put("decodePimGemms", r.decodePimGemms());
+      if (r.roofline() != null) {
+        m.put("rooflineMsPerToken", r.roofline().seconds() * 1e3);
+        m.put("bound", r.bound().key());
+        Map<String, Object> roof = new LinkedHashMap<>();
+        roof.put("computeMs", r.roofline().computeSeconds() * 1e3);
+        roof.put("mramMs", r.roofline().mramSeconds() * 1e3);
+        roof.put("transferMs", r.roofline().transferSeconds() * 1e3);
+        roof.put("hostMs", r.roofline().hostSeconds() * 1e3);
+        m.put("roofline", roof);
+        Map<String, Object> step = new LinkedHashMap<>();
+        r.stepBreakdown().forEach((c, secs) -> step.put(c.key(), secs * 1e3));
+        m.put("stepMsByCategory", step);
+        m.put("stepOverlapMs", r.stepOverlapSeconds() * 1e3);
+        Map<String, Object> bounds = new LinkedHashMap<>();
+        r.roofline().byBound(r.stepBreakdown()).forEach((b, secs) -> bounds.put(b.key(), secs * 1e3));
+        m.put("stepMsByBound", bounds);
+        List<Map<String, Object>> timed = new ArrayList<>();
+        for (Generator.TimedStep t : r.timedSteps()) {
+          Map<String, Object> ts = new LinkedHashMap<>();
+          ts.put("cacheLength", t.cacheLength());
+          ts.put("ms", t.seconds() * 1e3);
+          ts.put("rooflineMs", t.rooflineSeconds() * 1e3);
+          ts.put("bound", t.bound().key());
+          timed.add(ts);
+        }
+        m.put("timedSteps", timed);
+      }
       if (functional) {
         m.put("generated", r.generated());
         m.put("matchesReference", r.matchesReference());
@@ -224,6 +259,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Generator.decodeVariant(v), r.ttftSeconds() * 1e3, r.secondsPerToken() * 1e3, r.tokensPerSecond(),
         r.oneTimeSeconds() * 1e3, speedup(cpu, r), speedup(peak, r)));
     out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
+    printBounds(out, results);
     if (functional) {
       results.forEach((v, r) -> out.printf(Locale.ROOT, "%-12s tokens %s: %s%n", v, r.generated(),
           r.matchesReference() ? "match the full-sequence reference (bit-exact logits)" : "DIFFER from the full-sequence reference"));
@@ -231,6 +267,34 @@ public final class GenerateCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "Decode steps timed at %d cache lengths and interpolated linearly; every time is simulated.%n",
           Math.min(timingSamples, Math.max(tokens - 1, 0)));
     }
+  }
+
+  /** Per variant: the roofline, the mean step's time by bound with its share, and what bounds the step. */
+  private static void printBounds(PrintWriter out, Map<String, Generator.Result> results) {
+    // the full system's step if it ran (its fused graph has its own host ops), else the first variant's
+    Generator.Result any = results.containsKey("pimllm") && results.get("pimllm").roofline() != null ? results.get("pimllm")
+        : results.values().stream().filter(r -> r.roofline() != null).findFirst().orElse(null);
+    if (any == null) return;
+    Roofline roof = any.roofline();
+    out.printf(Locale.ROOT, "Roofline of a token (from the preset, not simulated; %s's step): %.3f ms = max(compute %.3f,"
+        + " MRAM %.3f, transfer %.3f) + host ops at PEAK %.3f (bound: %s)%n", any.variant(), roof.seconds() * 1e3,
+        roof.computeSeconds() * 1e3,
+        roof.mramSeconds() * 1e3, roof.transferSeconds() * 1e3, roof.hostSeconds() * 1e3, roof.bound().text());
+    out.printf(Locale.ROOT, "%-12s %10s %8s  %s%n", "variant", "x roofline", "overlap", "mean decode step by bound, ms (share of the busy time)");
+    results.forEach((v, r) -> {
+      if (r.roofline() == null || r.stepBreakdown().isEmpty()) return;
+      Map<Roofline.Bound, Double> by = r.roofline().byBound(r.stepBreakdown());
+      double busy = by.values().stream().mapToDouble(Double::doubleValue).sum();
+      StringBuilder sb = new StringBuilder();
+      by.forEach((b, secs) -> sb.append(String.format(Locale.ROOT, "%s %.1f (%.0f%%); ", b.text(), secs * 1e3,
+          busy > 0 ? 100 * secs / busy : 0)));
+      sb.append("bound: ").append(r.bound().text());
+      out.printf(Locale.ROOT, "%-12s %9.2fx %8.1f  %s%n", v, r.secondsPerToken() / r.roofline().seconds(),
+          r.stepOverlapSeconds() * 1e3, sb);
+    });
+    out.println("x roofline: ms per token over the roofline of the variant's own step (fusion changes its host ops);"
+        + " overlap: ms of the categories that ran at the same time (asynchronous calls), so the shares are of the busy"
+        + " time, which exceeds the step by that much; host ops include the GEMMs left on the CPU.");
   }
 
   private static String speedup(Generator.Result base, Generator.Result r) {

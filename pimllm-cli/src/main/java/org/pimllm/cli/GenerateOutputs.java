@@ -61,7 +61,7 @@ final class GenerateOutputs {
     ArrayNode evs = root.putArray("traceEvents");
     int pid = 1;
     for (String v : variants) {
-      RunReport prefill = simulate(graphs.prefill(promptLen), target, options.apply(v));
+      RunReport prefill = simulate(graphs.prefill(promptLen), target, options.apply(Generator.prefillVariant(v)));
       RunReport step = simulate(graphs.decode(promptLen), target, options.apply(Generator.decodeVariant(v)));
       String proc = modelName + " prompt " + promptLen + ", " + target.dpus() + " DPUs: " + v
           + (Generator.decodeVariant(v).equals(v) ? "" : " (decodes as " + Generator.decodeVariant(v) + ")");

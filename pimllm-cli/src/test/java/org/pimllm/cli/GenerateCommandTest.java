@@ -21,6 +21,7 @@ class GenerateCommandTest {
       assertEquals(5, rec.get("promptLen").asInt());
       assertTrue(rec.get("msPerToken").asDouble() > 0 && rec.get("ttftMs").asDouble() > 0);
       assertEquals(1000 / rec.get("msPerToken").asDouble(), rec.get("tokensPerSecond").asDouble(), 1e-9);
+      assertTrue(rec.get("rooflineMsPerToken").asDouble() > 0 && rec.has("bound"), rec.toString());
     }
     // greedy tokens are a property of the model, not of where its GEMMs ran (int8 is exact)
     assertEquals(list.get(0).get("generated"), list.get(1).get("generated"));
@@ -49,7 +50,31 @@ class GenerateCommandTest {
     MainTest.Result r = MainTest.run("generate", "--model", "gpt2-tiny", "--prompt-len", "8", "--tokens", "4",
         "--variants", "cpu,cpu-peak,pimllm", "--dpus", "64");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("vs cpu") && r.out().contains("pimllm+res") && r.out().contains("1.00x"), r.out());
+    assertTrue(r.out().contains("vs cpu") && r.out().contains("+host") && r.out().contains("1.00x"), r.out());
+    assertTrue(r.out().contains("Roofline of a token") && r.out().contains("bound: "), r.out());
+  }
+
+  @Test
+  void jsonHasTheRooflineAndTheBoundOfEachVariant() throws Exception {
+    MainTest.Result r = MainTest.run("generate", "--model", "llama-tiny", "--prompt-len", "8", "--tokens", "3",
+        "--variants", "cpu-peak,+resident,+async", "--dpus", "64", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode list = HwCommand.JSON.readTree(r.out());
+    assertEquals(3, list.size());
+    double roof = list.get(0).get("rooflineMsPerToken").asDouble();
+    for (JsonNode rec : list) {
+      assertTrue(rec.get("rooflineMsPerToken").asDouble() > 0, rec.toString());
+      assertTrue(java.util.Set.of("dpu_instruction_issue", "mram_bandwidth", "host_transfers", "launches", "host_ops")
+          .contains(rec.get("bound").asText()), rec.toString());
+      assertEquals(2, rec.get("timedSteps").size(), "2 decode steps, both timed");
+      assertTrue(rec.get("timedSteps").get(0).has("bound") && rec.get("timedSteps").get(1).get("cacheLength").asInt() == 9);
+      JsonNode t = rec.get("roofline");
+      assertEquals(rec.get("rooflineMsPerToken").asDouble(), Math.max(t.get("computeMs").asDouble(),
+          Math.max(t.get("mramMs").asDouble(), t.get("transferMs").asDouble())) + t.get("hostMs").asDouble(), 1e-9);
+    }
+    assertEquals("host_ops", list.get(0).get("bound").asText(), "cpu-peak runs everything on the host");
+    assertEquals(roof, list.get(1).get("rooflineMsPerToken").asDouble(), 1e-9, "same graph, same roofline");
+    assertEquals("pimllm", list.get(1).get("prefillVariant").asText());
   }
 
   @Test
@@ -60,6 +85,6 @@ class GenerateCommandTest {
     r = MainTest.run("generate", "--model", "gpt2", "--prompt-len", "1000", "--tokens", "64");
     assertTrue(r.code() != 0 && r.err().contains("1063 positions"), r.err());
     r = MainTest.run("generate", "--model", "gpt2", "--variants", "gpu");
-    assertTrue(r.code() != 0 && r.err().contains("unknown variant 'gpu'"), r.err());
+    assertTrue(r.code() != 0 && r.err().contains("unknown variant 'gpu'") && r.err().contains("+async"), r.err());
   }
 }

@@ -77,9 +77,9 @@ public record CompileOptions(String variant, Precision precision, double activat
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(floatGemms, "floatGemms");
         disabledPasses = Set.copyOf(disabledPasses);
-        if (!Pipelines.VARIANTS.contains(variant)) {
+        if (!Pipelines.VARIANTS.contains(variant) && !Pipelines.DECODE_ABLATION.contains(variant)) {
             throw new IllegalArgumentException("unknown variant '" + variant + "'; known variants: "
-                    + String.join(", ", Pipelines.VARIANTS));
+                    + String.join(", ", Pipelines.VARIANTS) + " (decode ablation: " + String.join(", ", Pipelines.DECODE_ABLATION) + ")");
         }
         if (!(activationAbsMax > 0) || Double.isInfinite(activationAbsMax)) {
             throw new IllegalArgumentException("activationAbsMax must be positive and finite, got " + activationAbsMax);

@@ -1,6 +1,7 @@
 package org.pimllm.driver;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.pimllm.ir.TensorType;
 import org.pimllm.runtime.CompiledModule;
 import org.pimllm.runtime.RunReport;
 import org.pimllm.runtime.RunResult;
+import org.pimllm.runtime.TimeCategory;
+import org.pimllm.passes.ResidentWeights;
 import org.pimllm.sim.Mode;
 import org.pimllm.target.PimGemmAttrs;
 import org.pimllm.target.PimOps;
@@ -29,10 +32,11 @@ import org.pimllm.target.Target;
  * keeps it as host tensors, the decode graph's concatenation of the cache with the new row is a host op (charged
  * by the host model); nothing of the cache moves to or lives in MRAM (that placement is a later step).
  *
- * <p>Variants: the prefill runs the given variant; a decode step runs {@link #decodeVariant} of it, i.e.
- * {@code pimllm} decodes as {@code pimllm+res}: constant weights placed once in the pool's MRAM (a one-time cost,
- * reported apart from TTFT and per-token time) and each step moves only activations and results. Every constant
- * weight of a PIM decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
+ * <p>Variants: the prefill runs {@link #prefillVariant} of the given variant, a decode step {@link #decodeVariant}:
+ * {@code pimllm} decodes as the full system, the decode ablation's last step ({@link Pipelines#DECODE_ABLATION}):
+ * constant weights placed once in the pool's MRAM (a one-time cost, reported apart from TTFT and per-token time),
+ * each step moving only activations and results, calls asynchronous per rank, sibling fusion, host ops at the
+ * tuned profile. Every constant weight of a resident decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
  * naming the first weight that does not fit and the sizes.
  *
  * <p>Timing: TTFT is the simulated time of the prefill (logits of the last prompt token); each further token
@@ -55,10 +59,27 @@ public final class Generator {
         IRModule full(int seq);
     }
 
-    /** One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times. */
+    /**
+     * One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times; the decode step's
+     * breakdown by category (mean of the timed steps; categories overlap when calls run asynchronously, by
+     * {@code stepOverlapSeconds} in all) and the roofline of a token ({@link Roofline}, mean over the steps).
+     */
     public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                          List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
-                         double maxAbsLogitError) {
+                         double maxAbsLogitError, Map<TimeCategory, Double> stepBreakdown, double stepOverlapSeconds,
+                         Roofline roofline, List<TimedStep> timedSteps) {
+
+        public Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
+                      List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
+                      double maxAbsLogitError) {
+            this(variant, promptLen, tokens, generated, ttftSeconds, stepSeconds, oneTimeSeconds, decodePimGemms,
+                    matchesReference, maxAbsLogitError, Map.of(), 0, null, List.of());
+        }
+
+        /** The bound of the mean decode step (null without steps or roofline). */
+        public Roofline.Bound bound() {
+            return roofline == null || stepBreakdown.isEmpty() ? null : roofline.boundOf(stepBreakdown);
+        }
 
         /** Mean simulated seconds of a decode step (0 if only one token is generated). */
         public double secondsPerToken() {
@@ -72,6 +93,13 @@ public final class Generator {
         }
     }
 
+    /**
+     * One decode step that was compiled and simulated (TIMING_ONLY: the sampled cache lengths; FUNCTIONAL: every
+     * step), with the bound of its own breakdown ({@link Roofline#boundOf}).
+     */
+    public record TimedStep(int cacheLength, double seconds, double rooflineSeconds, Roofline.Bound bound) {
+    }
+
     private final Graphs graphs;
     private final Target target;
     private final CompileOptions options;
@@ -82,15 +110,35 @@ public final class Generator {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** The variant a decode step runs: {@code pimllm} keeps its weights resident ({@code pimllm+res}); others as given. */
+    /**
+     * The variant a decode step runs: {@code pimllm} is the full system, the last step of the decode ablation
+     * ({@code +host}: weights resident, asynchronous calls per rank, sibling fusion, host ops at the tuned profile);
+     * others as given.
+     */
     public static String decodeVariant(String variant) {
-        return variant.equals("pimllm") ? "pimllm+res" : variant;
+        return variant.equals("pimllm") ? Pipelines.DECODE_ABLATION.getLast() : variant;
+    }
+
+    /**
+     * The variant the prefill runs: the decode ablation's steps prefill as the paper's {@code pimllm} (their steps
+     * are about decode; a resident placement would hide the prefill's weight pushes in the one-time cost); others as
+     * given.
+     */
+    public static String prefillVariant(String variant) {
+        return Pipelines.DECODE_ABLATION.contains(variant) ? "pimllm" : variant;
     }
 
     private CompileOptions decodeOptions(Mode mode) {
-        CompileOptions o = options.withMode(mode);
-        return new CompileOptions(decodeVariant(o.variant()), o.precision(), o.activationAbsMax(), o.mode(),
-                o.disabledPasses(), o.optLevel(), o.measureHost(), o.floatGemms());
+        return withVariant(options.withMode(mode), decodeVariant(options.variant()));
+    }
+
+    private CompileOptions prefillOptions(Mode mode) {
+        return withVariant(options.withMode(mode), prefillVariant(options.variant()));
+    }
+
+    private static CompileOptions withVariant(CompileOptions o, String variant) {
+        return new CompileOptions(variant, o.precision(), o.activationAbsMax(), o.mode(), o.disabledPasses(), o.optLevel(),
+                o.measureHost(), o.floatGemms());
     }
 
     /**
@@ -100,12 +148,15 @@ public final class Generator {
      */
     public Result generate(int[] prompt, int tokens, boolean checkReference, double tolerance) {
         checkCounts(prompt.length, tokens);
-        CompileOptions pre = options.withMode(Mode.FUNCTIONAL);
+        CompileOptions pre = prefillOptions(Mode.FUNCTIONAL);
         CompileOptions dec = decodeOptions(Mode.FUNCTIONAL);
         List<Integer> seqSoFar = new ArrayList<>();
         for (int t : prompt) seqSoFar.add(t);
         List<Integer> generated = new ArrayList<>();
         List<Double> steps = new ArrayList<>();
+        List<RunReport> stepReports = new ArrayList<>();
+        List<TimedStep> timed = new ArrayList<>();
+        List<Roofline> roofs = new ArrayList<>();
         double ttft;
         double oneTime = 0;
         long pimGemms = 0;
@@ -140,6 +191,10 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunResult r = m.run(in);
                 steps.add(r.report().totalSeconds());
+                stepReports.add(r.report());
+                Roofline stepRoof = Roofline.of(m.module(), target);
+                roofs.add(stepRoof);
+                timed.add(new TimedStep(past, r.report().totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.report().byCategory())));
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
@@ -147,8 +202,21 @@ public final class Generator {
                 for (int i = 0; i < cache.size(); i++) cache.set(i, appendRow(cache.get(i), rows.get(i)));
             }
         }
+        // every step was timed: the breakdown and the roofline are plain means over them
+        Map<TimeCategory, Double> breakdown = new EnumMap<>(TimeCategory.class);
+        double overlap = 0;
+        for (RunReport rep : stepReports) {
+            rep.byCategory().forEach((c, v) -> breakdown.merge(c, v / stepReports.size(), Double::sum));
+            overlap += rep.overlappedSeconds() / stepReports.size();
+        }
+        Roofline roof = roofs.isEmpty() ? null : new Roofline(
+                roofs.stream().mapToDouble(Roofline::computeSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::mramSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::transferSeconds).average().orElseThrow(),
+                roofs.stream().mapToDouble(Roofline::hostSeconds).average().orElseThrow(),
+                roofs.getFirst().weightMacs(), roofs.getFirst().weightBytes());
         return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
-                checkReference ? matches : null, checkReference ? maxErr : Double.NaN);
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof, List.copyOf(timed));
     }
 
     /**
@@ -162,12 +230,16 @@ public final class Generator {
             throw new IllegalArgumentException("decode timing needs at least 2 sampled cache lengths, got " + timingSamples);
         }
         double ttft;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, options.withMode(Mode.TIMING_ONLY))) {
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, prefillOptions(Mode.TIMING_ONLY))) {
             ttft = m.simulate().totalSeconds();
         }
         int steps = tokens - 1;
         List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
         Map<Integer, Double> sampled = new HashMap<>();
+        Map<Integer, Roofline> roofs = new HashMap<>();
+        List<TimedStep> timed = new ArrayList<>();
+        Map<TimeCategory, Double> breakdown = new EnumMap<>(TimeCategory.class);
+        double overlap = 0;
         double oneTime = 0;
         long pimGemms = 0;
         CompileOptions dec = decodeOptions(Mode.TIMING_ONLY);
@@ -176,6 +248,11 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunReport r = m.simulate();
                 sampled.put(past, r.totalSeconds());
+                Roofline stepRoof = Roofline.of(m.module(), target);
+                roofs.put(past, stepRoof);
+                timed.add(new TimedStep(past, r.totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.byCategory())));
+                r.byCategory().forEach((c, v) -> breakdown.merge(c, v / lengths.size(), Double::sum));
+                overlap += r.overlappedSeconds() / lengths.size();
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
@@ -183,7 +260,23 @@ public final class Generator {
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
         return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
-                Double.NaN);
+                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps), List.copyOf(timed));
+    }
+
+    /** The roofline of the mean step: each term interpolated over the cache lengths like the step times, then averaged. */
+    static Roofline meanRoofline(List<Integer> lengths, Map<Integer, Roofline> roofs, int promptLen, int steps) {
+        if (steps <= 0 || roofs.isEmpty()) return null;
+        double[] sum = new double[4];
+        List<java.util.function.ToDoubleFunction<Roofline>> terms = List.of(Roofline::computeSeconds, Roofline::mramSeconds,
+                Roofline::transferSeconds, Roofline::hostSeconds);
+        for (int t = 0; t < terms.size(); t++) {
+            Map<Integer, Double> byLength = new HashMap<>();
+            var term = terms.get(t);
+            roofs.forEach((len, r) -> byLength.put(len, term.applyAsDouble(r)));
+            for (int s = 0; s < steps; s++) sum[t] += interpolate(lengths, byLength, promptLen + s) / steps;
+        }
+        Roofline any = roofs.get(lengths.getFirst());
+        return new Roofline(sum[0], sum[1], sum[2], sum[3], any.weightMacs(), any.weightBytes());
     }
 
     /** The cache lengths to compile: every one if there are at most {@code samples}, else {@code samples} evenly spread with both ends. */
@@ -223,7 +316,7 @@ public final class Generator {
      * pim.gemm with a constant B must have been made resident.
      */
     static void checkWeightsResident(IRModule lowered, Target target, String variant) {
-        if (!variant.equals("pimllm+res")) return;
+        if (!Pipelines.forVariant(variant).passNames().contains(ResidentWeights.NAME)) return;
         List<Call> calls = ExprVisitor.postOrder(lowered.main().body()).stream()
                 .filter(e -> e instanceof Call).map(Call.class::cast).toList();
         long total = 0;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pimllm.ir.IRModule;
 import org.pimllm.passes.AdjustLayout;
+import org.pimllm.passes.AsyncRankCalls;
 import org.pimllm.passes.CommonSubexpressionElimination;
 import org.pimllm.passes.DeadCodeElimination;
 import org.pimllm.passes.FoldConstant;
@@ -58,6 +59,15 @@ public final class Pipelines {
     public static final List<String> VARIANTS = List.of("naive", "base", "ts", "ts+adj", "ts+adj+qkv", "pimllm", "pimllm+res", "cpu",
             "cpu-peak");
 
+    /**
+     * The decode ablation's steps, each adding one thing to the one before (docs/decode.md): the paper's pimllm
+     * without sibling fusion, weights sent with every call ({@code pim-percall}); constant weights resident in MRAM
+     * ({@code +resident}); calls queued rank by rank, asynchronous ({@code +async}); FuseSiblingGemms, one GEMM for
+     * QKV and one for gate+up ({@code +fusion}); the host's ops, and the GEMMs left on the CPU, at the tuned host
+     * profile cpu-peak is credited with ({@code +host}: the full system that {@code pimllm generate}'s pimllm decodes as).
+     */
+    public static final List<String> DECODE_ABLATION = List.of("pim-percall", "+resident", "+async", "+fusion", "+host");
+
     private Pipelines() {
     }
 
@@ -99,7 +109,9 @@ public final class Pipelines {
             for (PassInstrument i : instruments) b.instrument(i);
             PassContext settings = b.build();
             return b.set(PimOptions.POOLED_CALLS, runs(PoolPimResources.NAME, settings))
-                    .set(PimOptions.RESIDENT_WEIGHTS, runs(ResidentWeights.NAME, settings)).build();
+                    .set(PimOptions.RESIDENT_WEIGHTS, runs(ResidentWeights.NAME, settings))
+                    .set(PimOptions.ASYNC_RANKS, runs(PoolPimResources.NAME, settings) && runs(AsyncRankCalls.NAME, settings))
+                    .build();
         }
 
         /** True if {@code pass} is in this list and runs under {@code settings} (not switched off, opt level reached). */
@@ -143,12 +155,31 @@ public final class Pipelines {
                 ps.addAll(pimllm());
                 ps.add(ResidentWeights.pass());
             }
+            case "pim-percall" -> ps.addAll(decodeSteps(false, false, false));
+            case "+resident" -> ps.addAll(decodeSteps(true, false, false));
+            case "+async" -> ps.addAll(decodeSteps(true, true, false));
+            case "+fusion" -> ps.addAll(decodeSteps(true, true, true));
+            case "+host" -> {
+                ps.addAll(decodeSteps(true, true, true));
+                profile = HostCpuModel.Profile.PEAK;
+            }
             case "cpu" -> { }
             case "cpu-peak" -> profile = HostCpuModel.Profile.PEAK;
             default -> throw new IllegalArgumentException("unknown variant '" + variant + "'; known variants: "
-                    + String.join(", ", VARIANTS));
+                    + String.join(", ", VARIANTS) + " (decode ablation: " + String.join(", ", DECODE_ABLATION) + ")");
         }
         return new Pipeline(variant, new Sequential("Standard", ps), profile);
+    }
+
+    /** pimllm's passes with sibling fusion, resident weights and asynchronous calls each on or off. */
+    private static List<Pass> decodeSteps(boolean resident, boolean async, boolean fusion) {
+        List<Pass> ps = new ArrayList<>();
+        if (fusion) ps.add(FuseSiblingGemms.pass());
+        ps.addAll(List.of(AdjustLayout.pass(), LowerToPgemm.pass(), TileSelect.pass(), PartitionCpuPim.pass(),
+                PoolPimResources.pass()));
+        if (resident) ps.add(ResidentWeights.pass());
+        if (async) ps.add(AsyncRankCalls.pass());
+        return ps;
     }
 
     private static List<Pass> pimllm() {

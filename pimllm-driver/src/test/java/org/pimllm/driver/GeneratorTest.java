@@ -15,6 +15,7 @@ import org.pimllm.models.zoo.Gpt2Config;
 import org.pimllm.models.zoo.LlamaConfig;
 import org.pimllm.models.zoo.ModelConfig;
 import org.pimllm.models.zoo.ModelZoo;
+import org.pimllm.runtime.TimeCategory;
 import org.pimllm.models.zoo.WeightSource;
 import org.pimllm.target.Target;
 
@@ -80,6 +81,43 @@ class GeneratorTest {
         assertTrue(r.decodePimGemms() > 0);
         Generator.Result cpu = new Generator(graphs(LLAMA), TARGET, CompileOptions.variant("cpu")).simulate(8, 3, 2);
         assertEquals(0.0, cpu.oneTimeSeconds());
+    }
+
+    /**
+     * The decode ablation on the tiny LLaMA with every GEMM on PIM (PartitionCpuPim off): each step changes what it
+     * says, and the asynchronous calls stay bit-exact (they change time only).
+     */
+    @Test
+    void decodeAblationStepsEachChangeWhatTheySay() {
+        Map<String, Generator.Result> r = new java.util.LinkedHashMap<>();
+        for (String v : Pipelines.DECODE_ABLATION) {
+            r.put(v, new Generator(graphs(LLAMA), TARGET, CompileOptions.variant(v).disable("PartitionCpuPim")).simulate(8, 3, 2));
+        }
+        // one-time: the pool's allocation and kernel load; with resident weights also their placement
+        assertTrue(r.get("+resident").oneTimeSeconds() > r.get("pim-percall").oneTimeSeconds());
+        assertTrue(r.get("+resident").secondsPerToken() < r.get("pim-percall").secondsPerToken());
+        assertEquals(0.0, r.get("+resident").stepOverlapSeconds());
+        assertTrue(r.get("+async").stepOverlapSeconds() > 0, "ranks overlap");
+        assertTrue(r.get("+async").secondsPerToken() < r.get("+resident").secondsPerToken());
+        assertEquals(r.get("+async").decodePimGemms(), r.get("+resident").decodePimGemms());
+        // per layer 7 weight GEMMs and attention's 2 batched GEMMs over the cache; fused, QKV is one GEMM and gate+up
+        // one: 9 -> 6 per layer, plus the LM head
+        assertEquals(2 * 9 + 1, r.get("+async").decodePimGemms());
+        assertEquals(2 * 6 + 1, r.get("+fusion").decodePimGemms());
+        double hostOps = r.get("+fusion").stepBreakdown().get(TimeCategory.HOST_OPS);
+        assertTrue(r.get("+host").stepBreakdown().get(TimeCategory.HOST_OPS) < hostOps, "tuned host ops are cheaper");
+        // the roofline's DPU terms are the model's weights on the machine; its host term is the step's host ops as
+        // compiled (fusion trades quantize/dequantize calls for a split of the fused output)
+        Roofline roof = r.get("+host").roofline();
+        for (Generator.Result x : r.values()) {
+            assertEquals(roof.computeSeconds(), x.roofline().computeSeconds(), roof.computeSeconds() * 1e-9);
+            assertEquals(roof.mramSeconds(), x.roofline().mramSeconds(), roof.mramSeconds() * 1e-9);
+            assertTrue(x.roofline().hostSeconds() > 0);
+            assertTrue(x.bound() != null);
+        }
+        Generator.Result exact = new Generator(graphs(LLAMA), TARGET,
+                CompileOptions.variant("+async").withActivationAbsMax(6.0).disable("PartitionCpuPim")).generate(PROMPT, 3, true, 0.0);
+        assertTrue(exact.matchesReference(), () -> "max |logit difference| " + exact.maxAbsLogitError());
     }
 
     @Test

@@ -20,12 +20,14 @@ final class Costs {
 
     private final PimCostModel target;
     private final boolean pooled;
+    private final boolean async;
     private final Map<Object, Object> memo = new HashMap<>();
 
     /** Costs for the context's target; calls pooled or not as the context's {@link PimOptions#POOLED_CALLS} says. */
     Costs(PassContext ctx, String passName) {
         this.target = ctx.requireCostModel(passName);
         this.pooled = ctx.get(PimOptions.POOLED_CALLS);
+        this.async = pooled && ctx.get(PimOptions.ASYNC_RANKS);
     }
 
     PimCostModel target() { return target; }
@@ -54,23 +56,26 @@ final class Costs {
     TilingPlan basePlan(GemmShape s, GemmDType t) { return ask("base", s, t, () -> target.basePlan(s, t)); }
 
     TilingPlan select(GemmShape s, GemmDType t, Layout l) {
-        return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, new GemmCall(pooled, l)));
+        return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, new GemmCall(pooled, l, async)));
     }
 
     /** The selected plan among those running the DPU program with these tasklets and K split (same dtype). */
     TilingPlan select(GemmShape s, GemmDType t, Layout l, int tasklets, int kSplit) {
         return ask("select-program", new Key("shape", s, t), new Key("program", l, List.of(tasklets, kSplit)),
-                () -> target.selectPlan(s, t, new GemmCall(pooled, l), tasklets, kSplit));
+                () -> target.selectPlan(s, t, new GemmCall(pooled, l, async), tasklets, kSplit));
     }
 
     /** Whether calls are pooled (the kernel stays loaded between calls) or allocate, load and free each time. */
     boolean pooled() { return pooled; }
 
+    /** Whether calls run rank by rank asynchronously ({@link PimOptions#ASYNC_RANKS}). */
+    boolean async() { return async; }
+
     /** dpu_load of the plan's program on its pooled DPUs. */
     double programLoadSeconds(TilingPlan p) { return ask("load", p, null, () -> target.programLoadSeconds(p)); }
 
     /** One call as the pipeline will make it: pooled or not, B in the given layout. */
-    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new GemmCall(pooled, l))); }
+    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new GemmCall(pooled, l, async))); }
 
     /**
      * Like {@link #pimSeconds(TilingPlan, Layout)}, plus, for a GEMM with zero points, PGEMMlib's host
@@ -84,7 +89,7 @@ final class Costs {
 
     /** A call with B resident, with PGEMMlib's zero-point correction if the GEMM has zero points. */
     double residentSeconds(TilingPlan p, Layout l, boolean zeroPoints) {
-        return ask(zeroPoints ? "resident-zp" : "resident", p, l, () -> target.residentSeconds(p, l, zeroPoints));
+        return ask(zeroPoints ? "resident-zp" : "resident", p, l, () -> target.residentSeconds(p, l, zeroPoints, async));
     }
 
     double cpuSeconds(GemmShape s, GemmDType t) { return ask("cpu", s, t, () -> target.cpuSeconds(s, t)); }

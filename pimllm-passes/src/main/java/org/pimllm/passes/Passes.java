@@ -26,6 +26,7 @@ public final class Passes {
         PASSES.put(PartitionCpuPim.NAME, PartitionCpuPim::pass);
         PASSES.put(PoolPimResources.NAME, PoolPimResources::pass);
         PASSES.put(ResidentWeights.NAME, ResidentWeights::pass);
+        PASSES.put(AsyncRankCalls.NAME, AsyncRankCalls::pass);
         PASSES.put(QuantizeInt8.NAME, QuantizeInt8::pass);
     }
 

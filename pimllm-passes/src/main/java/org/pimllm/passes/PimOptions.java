@@ -23,4 +23,11 @@ public final class PimOptions {
      */
     public static final OptionKey<Boolean> RESIDENT_WEIGHTS = OptionKey.of("pim.resident_weights", Boolean.class, false,
             "constant weights stay resident in MRAM (true) or are pushed with every call (false)");
+
+    /**
+     * True: pim.gemm calls queue their transfers and launch rank by rank and sync once (the pipeline runs
+     * AsyncRankCalls), so transfers of one rank overlap kernels of another; false: each step on the whole set.
+     */
+    public static final OptionKey<Boolean> ASYNC_RANKS = OptionKey.of("pim.async_ranks", Boolean.class, false,
+            "calls run rank by rank asynchronously (true) or step by step on the whole DPU set (false)");
 }

@@ -15,21 +15,37 @@ import org.pimllm.sim.Category;
  * @param bytesFromDpus MRAM-to-host bytes of this call
  * @param dpusUsed DPUs the plan ran on
  * @param kernel kernel cycles, throughput, bound and efficiency
+ * @param elapsedSeconds elapsed simulated seconds of the call (below the categories' sum when ranks overlapped)
  */
 public record GemmResult(TilingPlan plan, Matrix c, Map<Category, Double> seconds, long bytesToDpus,
-    long bytesFromDpus, int dpusUsed, KernelStats kernel) {
+    long bytesFromDpus, int dpusUsed, KernelStats kernel, double elapsedSeconds) {
 
   public GemmResult {
     seconds = Map.copyOf(seconds);
+  }
+
+  /** A call whose charges ran one after another: elapsed = the sum of its categories. */
+  public GemmResult(TilingPlan plan, Matrix c, Map<Category, Double> seconds, long bytesToDpus, long bytesFromDpus,
+      int dpusUsed, KernelStats kernel) {
+    this(plan, c, seconds, bytesToDpus, bytesFromDpus, dpusUsed, kernel,
+        seconds.values().stream().mapToDouble(Double::doubleValue).sum());
   }
 
   public double seconds(Category cat) {
     return seconds.getOrDefault(cat, 0.0);
   }
 
-  /** Everything this call was charged. */
+  /**
+   * Elapsed simulated seconds of the call: the sum of its categories, or less when ranks ran asynchronously and
+   * transfers of one rank overlapped kernels of another ({@link #overlappedSeconds}).
+   */
   public double totalSeconds() {
-    return Category.sum(seconds); // in category order: the same bits in every JVM
+    return elapsedSeconds;
+  }
+
+  /** Seconds of the categories' sum that overlapped (0 for a synchronous call). */
+  public double overlappedSeconds() {
+    return Math.max(0, Category.sum(seconds) - elapsedSeconds);
   }
 
   public double h2dSeconds() {

@@ -26,9 +26,25 @@ import org.pimllm.sim.Timeline;
  */
 public final class PgemmLib {
   private final PimSystem system;
+  private final boolean asyncRanks;
 
   public PgemmLib(PimSystem system) {
+    this(system, false);
+  }
+
+  /**
+   * With asyncRanks, a call queues A, the arguments, the launch and the pull of C rank by rank
+   * ({@link DpuSet#beginAsync}, the SDK's asynchronous transfers and launch) and syncs once: transfers of one rank
+   * overlap kernels of another. Without, each step runs on the whole set and waits for it (the paper's PGEMMlib).
+   */
+  public PgemmLib(PimSystem system, boolean asyncRanks) {
     this.system = Objects.requireNonNull(system, "system");
+    this.asyncRanks = asyncRanks;
+  }
+
+  /** Whether calls run rank by rank asynchronously. */
+  public boolean asyncRanks() {
+    return asyncRanks;
   }
 
   public PimSystem system() {
@@ -48,8 +64,13 @@ public final class PgemmLib {
 
   /** Like {@link #simulate(TilingPlan, HardwareConfig)} with B arriving in the given layout (row-major: transposed on the host). */
   public static GemmResult simulate(TilingPlan plan, HardwareConfig hw, Layout bLayout) {
+    return simulate(plan, hw, bLayout, false);
+  }
+
+  /** Like {@link #simulate(TilingPlan, HardwareConfig, Layout)}, the call's ranks asynchronous or not. */
+  public static GemmResult simulate(TilingPlan plan, HardwareConfig hw, Layout bLayout, boolean asyncRanks) {
     PimSystem sys = new PimSystem(hw, Mode.TIMING_ONLY);
-    PgemmLib lib = new PgemmLib(sys);
+    PgemmLib lib = new PgemmLib(sys, asyncRanks);
     try (DpuSet set = sys.allocate(plan.dpus())) {
       load(set, plan);
       return lib.gemm(set, plan, null, null, bLayout);
@@ -75,7 +96,7 @@ public final class PgemmLib {
     try (DpuSet set = system.allocate(plan.dpus())) {
       r = gemm(set, plan, a, b);
     }
-    return new GemmResult(r.plan(), r.c(), since(mark), r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed(), r.kernel());
+    return result(r.plan(), r.c(), mark, r.bytesToDpus(), r.bytesFromDpus(), r.kernel());
   }
 
   /**
@@ -98,7 +119,7 @@ public final class PgemmLib {
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, GemmKernel.of(plan));
-    long toDpus = pushB(dpus, plan, b, bLayout);
+    long toDpus = pushB(dpus, plan, b, bLayout, asyncRanks);
     return runWithB(dpus, plan, a, mark, toDpus);
   }
 
@@ -115,7 +136,7 @@ public final class PgemmLib {
     checkLayout(b, bLayout);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, GemmKernel.of(plan));
-    long toDpus = pushB(dpus, plan, b, bLayout);
+    long toDpus = pushB(dpus, plan, b, bLayout, false);
     return new ResidentB(dpus, plan, since(mark), toDpus);
   }
 
@@ -133,6 +154,9 @@ public final class PgemmLib {
     checkOperands(plan, a, null, true, false);
     long mark = system.timeline().mark();
     ensureLoaded(dpus, GemmKernel.of(plan));
+    if (asyncRanks) {
+      dpus.beginAsync(); // B's push is the first queued step, as in gemm
+    }
     long toDpus = pushInt4(dpus, plan, b);
     return runWithB(dpus, plan, a, mark, toDpus);
   }
@@ -259,7 +283,7 @@ public final class PgemmLib {
     if (r.c() != null && colB != null) {
       ZeroPointCorrection.correct(r.c(), sh.k(), rowA, colB, zp);
     }
-    return new GemmResult(r.plan(), r.c(), since(mark), r.bytesToDpus(), r.bytesFromDpus(), r.dpusUsed(), r.kernel());
+    return result(r.plan(), r.c(), mark, r.bytesToDpus(), r.bytesFromDpus(), r.kernel());
   }
 
   /**
@@ -290,19 +314,39 @@ public final class PgemmLib {
   // ---- the steps ----
 
   private GemmResult runWithB(DpuSet dpus, TilingPlan plan, Matrix a, long mark, long bytesSoFar) {
+    if (asyncRanks && !dpus.queuing()) {
+      dpus.beginAsync(); // (B,) A, arguments, launch and pull of C rank by rank; pullC syncs
+    }
     long toDpus = bytesSoFar + pushA(dpus, plan, a);
     dpus.pushArgs(i -> GemmKernelArgs.of(plan));
     toDpus += (long) dpus.size() * KernelCost.ARGS_BYTES;
     LaunchResult launch = dpus.launch();
     Gathered g = pullC(dpus, plan);
-    return new GemmResult(plan, g.c(), since(mark), toDpus, g.bytes(), plan.dpus(), kernelStats(plan, launch));
+    return result(plan, g.c(), mark, toDpus, g.bytes(), kernelStats(plan, launch));
   }
 
-  /** Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices. */
-  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout) {
+  /**
+   * The call since the mark: its categories, and its elapsed time (their sum for a synchronous call, so the
+   * figures stay exactly what they were; the timeline's elapsed time when ranks ran asynchronously).
+   */
+  private GemmResult result(TilingPlan plan, Matrix c, long mark, long toDpus, long fromDpus, KernelStats k) {
+    Map<Category, Double> secs = since(mark);
+    double sum = Category.sum(secs);
+    double elapsed = asyncRanks ? Math.min(sum, system.timeline().totalSince(mark)) : sum;
+    return new GemmResult(plan, c, secs, toDpus, fromDpus, plan.dpus(), k, elapsed);
+  }
+
+  /**
+   * Transposes a row-major B on the host if needed (HOST time), then pushes or broadcasts its slices; with async,
+   * queued rank by rank as the first step of an asynchronous call.
+   */
+  private long pushB(DpuSet dpus, TilingPlan plan, Matrix b, Layout bLayout, boolean async) {
     if (plan.dtype().isInt4()) {
       if (b != null) {
         throw new IllegalArgumentException("an int4 plan takes its B as Int4Weights (gemmInt4, prepareResidentInt4)");
+      }
+      if (async) {
+        dpus.beginAsync();
       }
       return pushInt4(dpus, plan, null);
     }
@@ -315,6 +359,9 @@ public final class PgemmLib {
       system.timeline().charge(Category.HOST, "pgemm: transpose B to column-major (" + bytes + " B)",
           HostCosts.transposeSeconds(system.config(), bytes));
       bCol = functional() && b != null ? b.toLayout(Layout.COL_MAJOR) : null;
+    }
+    if (async) {
+      dpus.beginAsync();
     }
     Matrix src = functional() ? bCol : null;
     return sendSlices(dpus, f, s.bOffset(), s.bBytes(), f.bSlices(), g -> (g[0] * f.fK() + g[2]) * f.fN() + g[3],
@@ -363,6 +410,7 @@ public final class PgemmLib {
     GemmShape sh = plan.shape();
     byte[][] blocks = functional() ? new byte[dpus.size()][] : null;
     dpus.pull(s.cOffset(), len, blocks == null ? null : (bytes, d) -> blocks[d] = bytes);
+    dpus.sync(); // the queued ranks (asynchronous call) finish before the host sums their partials
     if (f.fK() > 1) {
       long partialBytes = HostCosts.kPartialBytes(sh, plan.dtype(), f.fK());
       system.timeline().charge(Category.HOST, "pgemm: sum " + f.fK() + " K-partial C blocks (" + partialBytes + " B)",

@@ -96,7 +96,8 @@ public final class CompiledModule implements AutoCloseable {
         this.options = options;
         this.host = host;
         this.timing = new PimSystem(target.hw(), Mode.TIMING_ONLY);
-        this.timingLib = new PgemmLib(timing);
+        // rank-by-rank asynchronous calls (AsyncRankCalls) change time only; the functional machine's data is the same
+        this.timingLib = new PgemmLib(timing, PimModule.asyncRanks(module));
         boolean functional = options.mode() == Mode.FUNCTIONAL;
         this.data = functional ? new PimSystem(target.hw(), Mode.FUNCTIONAL) : null;
         this.dataLib = functional ? new PgemmLib(data) : null;
@@ -208,15 +209,17 @@ public final class CompiledModule implements AutoCloseable {
         double measured = 0;
         boolean anyMeasured = false;
         int index = 0;
+        double clock = 0; // when the next op starts: the latest end so far (an asynchronous call's spans overlap)
         for (Expr e : ExprVisitor.postOrder(main.body())) {
             if (!(e instanceof Call c)) {
                 if (functional && !values.containsKey(e)) values.put(e, eval.node(e, values));
                 continue;
             }
-            double start = now(spans);
+            double start = clock;
+            int before = spans.size();
             OpRecord rec;
             if (c.is(PimOps.GEMM)) {
-                rec = runPim(index, c, values, spans, functional);
+                rec = runPim(index, c, values, spans, start, functional);
             } else {
                 rec = runHost(index, c, values, spans, start, functional);
                 if (!Double.isNaN(rec.measuredHostSeconds())) {
@@ -225,6 +228,7 @@ public final class CompiledModule implements AutoCloseable {
                 }
             }
             ops.add(rec);
+            for (int i = before; i < spans.size(); i++) clock = Math.max(clock, spans.get(i).startSeconds() + spans.get(i).seconds());
             index++;
         }
         List<Tensor> outputs = new ArrayList<>();
@@ -240,12 +244,6 @@ public final class CompiledModule implements AutoCloseable {
             throw new IllegalStateException("simulate() needs a module compiled in TIMING_ONLY mode; call run(inputs)");
         }
         return run(Map.of()).report();
-    }
-
-    private static double now(List<Span> spans) {
-        if (spans.isEmpty()) return 0;
-        Span last = spans.getLast();
-        return last.startSeconds() + last.seconds();
     }
 
     private Tensor constant(Constant c) {
@@ -318,7 +316,7 @@ public final class CompiledModule implements AutoCloseable {
     /** Zero points for timing a uint8 x int8 call: their values do not change its time (only data does). */
     private static final ZeroPoints TIMING_ZP = ZeroPoints.of(0, 0);
 
-    private OpRecord runPim(int index, Call c, Map<Expr, Value> values, List<Span> spans, boolean functional) {
+    private OpRecord runPim(int index, Call c, Map<Expr, Value> values, List<Span> spans, double start, boolean functional) {
         PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
         TilingPlan plan = a.plan();
         Timeline tl = timing.timeline();
@@ -338,7 +336,7 @@ public final class CompiledModule implements AutoCloseable {
                 timeGemm(set, plan, a.bLayout(), zp);
             }
         }
-        Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, now(spans));
+        Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, start);
         if (functional) values.put(c, Value.of(functionalGemm(c, a, values)));
         return new OpRecord(index, "pim.gemm", label(c), OpRecord.Placement.PIM, m, Double.NaN);
     }
@@ -380,15 +378,25 @@ public final class CompiledModule implements AutoCloseable {
         return TensorMatrix.toTensor(r.c(), c.tensorType());
     }
 
-    /** Copies the simulator's events since the mark into spans starting at {@code start}; returns seconds by category. */
+    /**
+     * Copies the simulator's events since the mark into spans starting at {@code start}; returns seconds by category.
+     * Events that ran one after another are laid end to end; when some overlapped (an asynchronous call's ranks),
+     * each keeps its offset from the call's start, so the spans overlap as the events did.
+     */
     private static Map<TimeCategory, Double> appendEvents(List<Span> spans, Timeline tl, long mark, int op, double start) {
         Map<TimeCategory, Double> m = new EnumMap<>(TimeCategory.class);
         List<Event> evs = tl.events();
+        boolean serial = true;
+        for (int i = (int) mark + 1; i < evs.size(); i++) {
+            serial &= evs.get(i).startSeconds() >= evs.get(i - 1).endSeconds() - 1e-15;
+        }
         double t = start;
+        double origin = mark < evs.size() ? evs.get((int) mark).startSeconds() : 0;
         for (int i = (int) mark; i < evs.size(); i++) {
             Event ev = evs.get(i);
             TimeCategory cat = TimeCategory.of(ev);
-            spans.add(new Span(op, cat, ev.label(), t, ev.seconds(), ev.bytes()));
+            double at = serial ? t : start + (ev.startSeconds() - origin);
+            spans.add(new Span(op, cat, ev.label(), at, ev.seconds(), ev.bytes()));
             t += ev.seconds();
             m.merge(cat, ev.seconds(), Double::sum);
         }

@@ -18,22 +18,24 @@ import org.pimllm.target.HostCpuModel;
  * arithmetic as the executor does it (e.g. layer norm: sum, subtract, square-add, divide, scale, shift), not
  * timings; the host model turns them into seconds with the preset's parameters.
  */
-record HostOpCost(GemmShape gemm, GemmDType gemmType, long elements, int bytesPerElement, double flopsPerElement) {
+public record HostOpCost(GemmShape gemm, GemmDType gemmType, long elements, int bytesPerElement, double flopsPerElement) {
 
     /** Reshape-like ops are views: no work, no call (TVM folds them away too). */
     static final HostOpCost FREE = new HostOpCost(null, null, 0, 0, 0);
 
-    boolean isFree() { return gemm == null && elements == 0; }
+    public boolean isFree() { return gemm == null && elements == 0; }
 
-    boolean isGemm() { return gemm != null; }
+    public boolean isGemm() { return gemm != null; }
 
-    double seconds(HostCpuModel host) {
+    /** Seconds of the op on the host model. */
+    public double seconds(HostCpuModel host) {
         if (isFree()) return 0;
         if (isGemm()) return host.gemmSeconds(gemm, gemmType);
         return host.elementwiseSeconds(elements, bytesPerElement, flopsPerElement);
     }
 
-    static HostOpCost of(Call c) {
+    /** The cost of a host op (any op but pim.gemm). */
+    public static HostOpCost of(Call c) {
         String op = c.op().name();
         return switch (op) {
             case "reshape", "expand_dims", "squeeze" -> FREE;

@@ -25,9 +25,28 @@ public record RunReport(String variant, Mode mode, int dpus, List<OpRecord> ops,
         oneTime = List.copyOf(oneTime);
     }
 
-    /** Simulated seconds of one inference (one-time costs excluded). */
+    /**
+     * Simulated seconds of one inference (one-time costs excluded): the sum of its spans, or, when spans overlap
+     * (asynchronous calls whose ranks ran at the same time), the end of the latest one.
+     */
     public double totalSeconds() {
-        return timeline.stream().mapToDouble(Span::seconds).sum();
+        return elapsed(timeline);
+    }
+
+    /** Seconds of the spans' sum that overlapped other spans (0 when every step ran after the previous one). */
+    public double overlappedSeconds() {
+        return Math.max(0, timeline.stream().mapToDouble(Span::seconds).sum() - totalSeconds());
+    }
+
+    /** Elapsed seconds of spans laid from 0: their sum when none starts before the previous ones end, else the latest end. */
+    static double elapsed(List<Span> spans) {
+        double latest = 0;
+        boolean overlap = false;
+        for (Span s : spans) {
+            overlap |= s.startSeconds() < latest - 1e-12 * Math.max(1, latest);
+            latest = Math.max(latest, s.startSeconds() + s.seconds());
+        }
+        return overlap ? latest : spans.stream().mapToDouble(Span::seconds).sum();
     }
 
     /** Simulated seconds of one inference by category (every category present). */

@@ -1,6 +1,8 @@
 package org.pimllm.sim;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -22,11 +24,15 @@ public final class DpuSet implements AutoCloseable {
   private final int[] ranks;
   private final DpuArgs[] args;
   /** FUNCTIONAL: each DPU's WRAM globals after the latest launch (host symbols such as DPU_RESULTS). */
-  private final java.util.List<Map<String, WramBuffer>> symbols = new java.util.ArrayList<>();
+  private final java.util.List<Map<String, WramBuffer>> symbols = new ArrayList<>();
   private DpuProgram program;
   /** TIMING_ONLY: timing of the loaded program per distinct args (null key = no args). */
   private final Map<Object, DpuTiming.Result> timingCache = new HashMap<>();
   private double pendingKernelEnd = -1;
+  /** Operations queued rank by rank since {@link #beginAsync} (null when not queuing), with their bytes. */
+  private List<RankPipeline.Op> queue;
+  private List<Long> queueBytes;
+  private double queueStart;
   private LaunchResult lastLaunch;
   private boolean closed;
   /** A view made by {@link #subset}: closing it frees nothing. */
@@ -73,6 +79,9 @@ public final class DpuSet implements AutoCloseable {
   /** dpu_load: checks that the program fits (tasklets, IRAM, stacks in WRAM) and charges LOAD per rank. */
   public void load(DpuProgram program) {
     ready();
+    if (queue != null) {
+      throw new IllegalStateException("dpu_load while operations are queued (beginAsync); sync() first");
+    }
     Objects.requireNonNull(program, "program");
     String name = program.name();
     if (program.nrTasklets() < 1 || program.nrTasklets() > cfg.maxTasklets()) {
@@ -130,7 +139,12 @@ public final class DpuSet implements AutoCloseable {
         system.mram(d).write(mramOffset, src, srcOff, length);
       }
     }
-    system.timeline().charge(Category.H2D, "broadcast " + length + " B to " + dpus.length + " DPUs",
+    String label = "broadcast " + length + " B to " + dpus.length + " DPUs";
+    if (queue != null) {
+      enqueue(new RankPipeline.Transfer(HostTransferModel.Kind.BROADCAST, Direction.H2D, length, label), (long) length * dpus.length);
+      return;
+    }
+    system.timeline().charge(Category.H2D, label,
         system.costs().broadcastSeconds(dpus.length, ranks.length, length), (long) length * dpus.length);
   }
 
@@ -153,9 +167,7 @@ public final class DpuSet implements AutoCloseable {
         system.mram(dpus[i]).write(mramOffset, b, 0, lengthPerDpu);
       }
     }
-    system.timeline().charge(Category.H2D, "push " + dpus.length + " DPUs x " + lengthPerDpu + " B",
-        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, lengthPerDpu),
-        (long) lengthPerDpu * dpus.length);
+    chargeParallel(Direction.H2D, "push " + dpus.length + " DPUs x " + lengthPerDpu + " B", lengthPerDpu);
   }
 
   /**
@@ -165,6 +177,7 @@ public final class DpuSet implements AutoCloseable {
    */
   public void pushShared(long mramOffset, int lengthPerDpu, byte[] data) {
     ready();
+    requireSynchronous("pushShared");
     checkRange("pushShared", mramOffset, lengthPerDpu);
     if (functional()) {
       checkBuffer("pushShared", data, 0, lengthPerDpu);
@@ -192,9 +205,7 @@ public final class DpuSet implements AutoCloseable {
         sinkOfDpu.accept(b, i);
       }
     }
-    system.timeline().charge(Category.D2H, "pull " + dpus.length + " DPUs x " + lengthPerDpu + " B",
-        system.costs().parallelSeconds(Direction.D2H, dpus.length, ranks.length, lengthPerDpu),
-        (long) lengthPerDpu * dpus.length);
+    chargeParallel(Direction.D2H, "pull " + dpus.length + " DPUs x " + lengthPerDpu + " B", lengthPerDpu);
   }
 
   /**
@@ -205,6 +216,7 @@ public final class DpuSet implements AutoCloseable {
    */
   public void pullSymbol(String symbol, int lengthPerDpu, ObjIntConsumer<byte[]> sinkOfDpu) {
     ready();
+    requireSynchronous("pullSymbol");
     Objects.requireNonNull(symbol, "symbol");
     checkRange("pullSymbol", 0, lengthPerDpu);
     if (lengthPerDpu > cfg.wramBytes()) {
@@ -248,8 +260,7 @@ public final class DpuSet implements AutoCloseable {
       }
     }
     int length = Math.max(cfg.dmaAlignBytes(), cfg.dmaAligned(maxBytes));
-    system.timeline().charge(Category.H2D, "push args " + dpus.length + " DPUs x " + length + " B",
-        system.costs().parallelSeconds(Direction.H2D, dpus.length, ranks.length, length), (long) length * dpus.length);
+    chargeParallel(Direction.H2D, "push args " + dpus.length + " DPUs x " + length + " B", length);
   }
 
   /**
@@ -281,10 +292,45 @@ public final class DpuSet implements AutoCloseable {
     startLaunch(true);
   }
 
-  /** dpu_sync: waits for an asynchronous launch (no-op if none is pending). */
+  /**
+   * Starts queuing this set's operations rank by rank, as the SDK's {@code DPU_XFER_ASYNC} transfers and
+   * {@code DPU_ASYNCHRONOUS} launch do: until {@link #sync()}, push, broadcast, pushArgs, launch and pull only
+   * charge the host thread's call time (the data moves at once in FUNCTIONAL mode, in program order); at sync every
+   * rank runs the queued operations in order on its own ({@link RankPipeline}), so transfers of one rank overlap
+   * kernels of another, and the host clock moves to the last rank's end.
+   */
+  public void beginAsync() {
+    ready();
+    if (queue != null) {
+      throw new IllegalStateException("operations are already queued (beginAsync); sync() first");
+    }
+    queue = new ArrayList<>();
+    queueBytes = new ArrayList<>();
+    queueStart = system.timeline().now();
+  }
+
+  /** True between {@link #beginAsync} and {@link #sync}. */
+  public boolean queuing() {
+    return queue != null;
+  }
+
+  /** WRAM-symbol pulls and one-buffer pushes have no per-rank pipeline model: they run between syncs only. */
+  private void requireSynchronous(String op) {
+    if (queue != null) {
+      throw new IllegalStateException(op + " runs synchronously only; sync() the asynchronous operations first");
+    }
+  }
+
+  /**
+   * dpu_sync: runs the operations queued since {@link #beginAsync} and waits for them, or waits for an
+   * asynchronous launch (no-op if nothing is pending).
+   */
   public void sync() {
     if (closed) {
       throw new IllegalStateException("DpuSet is closed (freed); allocate a new one");
+    }
+    if (queue != null) {
+      runQueue();
     }
     if (pendingKernelEnd >= 0) {
       system.timeline().waitUntil(pendingKernelEnd);
@@ -333,9 +379,14 @@ public final class DpuSet implements AutoCloseable {
     LaunchResult r = runKernels();
     lastLaunch = r;
     Timeline tl = system.timeline();
+    String kernelLabel = program.name() + " on " + dpus.length + " DPUs (" + r.maxCycles() + " cycles)";
+    if (queue != null) {
+      enqueue(new RankPipeline.Launch(r.seconds(), kernelLabel), r.totalDmaBytes());
+      return r;
+    }
     tl.charge(Category.LAUNCH, "launch " + program.name() + " on " + ranks.length + " ranks",
         system.costs().launchSeconds(ranks.length));
-    String label = program.name() + " on " + dpus.length + " DPUs (" + r.maxCycles() + " cycles)";
+    String label = kernelLabel;
     if (async) {
       tl.recordAsync(Category.KERNEL, label, r.seconds(), r.totalDmaBytes());
       pendingKernelEnd = tl.now() + r.seconds();
@@ -390,12 +441,81 @@ public final class DpuSet implements AutoCloseable {
     return system.mode() == Mode.FUNCTIONAL;
   }
 
-  /** Common precondition of host operations: the set is open and any asynchronous launch has finished. */
+  /**
+   * Common precondition of host operations: the set is open and any asynchronous launch has finished. While
+   * operations are queued ({@link #beginAsync}) they stay queued: the next one goes behind them on every rank.
+   */
   private void ready() {
     if (closed) {
       throw new IllegalStateException("DpuSet is closed (freed); allocate a new one");
     }
-    sync();
+    if (queue == null) {
+      sync();
+    }
+  }
+
+  /** A parallel push or pull: charged now, or queued rank by rank after beginAsync. */
+  private void chargeParallel(Direction dir, String label, long lengthPerDpu) {
+    long bytes = lengthPerDpu * dpus.length;
+    if (queue != null) {
+      enqueue(new RankPipeline.Transfer(HostTransferModel.Kind.PARALLEL, dir, lengthPerDpu, label), bytes);
+      return;
+    }
+    system.timeline().charge(dir == Direction.H2D ? Category.H2D : Category.D2H, label,
+        system.costs().parallelSeconds(dir, dpus.length, ranks.length, lengthPerDpu), bytes);
+  }
+
+  /** Queues an operation: the host thread pays its call time now (charged to the operation's category). */
+  private void enqueue(RankPipeline.Op op, long bytes) {
+    RankPipeline pipe = system.rankPipeline();
+    Category c = op instanceof RankPipeline.Transfer t ? t.category() : Category.LAUNCH;
+    system.timeline().charge(c, "issue " + op.label() + " (async, per rank)", pipe.issueSeconds(op, ranks.length));
+    queue.add(op);
+    queueBytes.add(bytes);
+  }
+
+  /**
+   * Schedules the queued operations rank by rank and records them: a run of consecutive transfers of one
+   * direction as one event from its first rank's start to its last rank's end; a launch as its fixed part and its
+   * kernel on the first rank to start (the kernel until the last rank's end if nothing follows it).
+   */
+  private void runQueue() {
+    List<RankPipeline.Op> ops = queue;
+    List<Long> bytes = queueBytes;
+    queue = null;
+    queueBytes = null;
+    RankPipeline.Schedule s = system.rankPipeline().run(dpus.length, ranks.length, ops);
+    Timeline tl = system.timeline();
+    double t0 = queueStart;
+    int i = 0;
+    while (i < ops.size()) {
+      RankPipeline.OpTimes first = s.ops().get(i);
+      if (first.op() instanceof RankPipeline.Launch l) {
+        double st = first.firstStart();
+        tl.recordAt(Category.LAUNCH, "launch " + (program == null ? "" : program.name()) + " on " + ranks.length
+            + " ranks (async, per rank)", t0 + st, s.launchSeconds(), 0);
+        double kernelEnd = i == ops.size() - 1 ? first.lastEnd() : st + s.launchSeconds() + l.kernelSeconds();
+        tl.recordAt(Category.KERNEL, l.label(), t0 + st + s.launchSeconds(), kernelEnd - st - s.launchSeconds(), bytes.get(i));
+        i++;
+        continue;
+      }
+      RankPipeline.Transfer t = (RankPipeline.Transfer) first.op();
+      double st = first.firstStart();
+      double en = first.lastEnd();
+      long b = 0;
+      StringBuilder label = new StringBuilder();
+      int j = i;
+      while (j < ops.size() && ops.get(j) instanceof RankPipeline.Transfer u && u.dir() == t.dir()) {
+        st = Math.min(st, s.ops().get(j).firstStart());
+        en = Math.max(en, s.ops().get(j).lastEnd());
+        b += bytes.get(j);
+        label.append(label.isEmpty() ? "" : " + ").append(u.label());
+        j++;
+      }
+      tl.recordAt(t.category(), label + " (async, per rank)", t0 + st, en - st, b);
+      i = j;
+    }
+    tl.waitUntil(t0 + s.endSeconds());
   }
 
   private void checkDpu(int dpu) {

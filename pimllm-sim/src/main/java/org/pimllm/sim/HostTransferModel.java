@@ -248,6 +248,30 @@ public final class HostTransferModel {
     return cost;
   }
 
+  /**
+   * Seconds one rank-transfer of a call to nrDpus DPUs on the first nrRanks ranks takes on its own (no other
+   * transfer sharing the host's cores): the busiest thread's lines for bytesPerDpu, NUMA slowdown included. {@link #limits} is built from the same rank-time; {@link RankPipeline} schedules rank-transfers
+   * one by one with it.
+   */
+  public double rankTransferSeconds(Kind kind, Direction dir, int nrDpus, int nrRanks, long bytesPerDpu, int rank) {
+    double slowdown = remote(socketOf(rank)) ? cfg.host().remoteNumaSlowdown() : 1;
+    // the host bytes' cached share as the synchronous call charges it (a broadcast reads one buffer)
+    double h = cachedFraction(kind == Kind.BROADCAST ? bytesPerDpu : bytesPerDpu * nrDpus);
+    double perByte = h * rankSecondsPerByte(kind, dir, nrDpus, nrRanks, true, false)
+        + (1 - h) * rankSecondsPerByte(kind, dir, nrDpus, nrRanks, false, false);
+    return perByte * bytesPerDpu * slowdown;
+  }
+
+  /** The socket of rank r (ranks sit on the sockets in order). */
+  public int socketOf(int rank) {
+    return rank / ranksPerSocket();
+  }
+
+  /** The DDR channel (0 .. pimChannelsPerSocket - 1) of rank r within its socket: a socket's ranks dealt in order. */
+  public int channelOf(int rank) {
+    return (rank - socketOf(rank) * ranksPerSocket()) % cfg.host().pimChannelsPerSocket();
+  }
+
   /** Ranks on each socket (the last may hold fewer). */
   private int ranksPerSocket() {
     return Math.ceilDiv(cfg.physicalRanks(), cfg.host().sockets());

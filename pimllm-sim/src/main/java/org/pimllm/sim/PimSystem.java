@@ -14,6 +14,7 @@ public final class PimSystem {
   private final Timeline timeline = new Timeline();
   private final HostTransferModel costs;
   private final DpuTiming timing;
+  private final RankPipeline rankPipeline;
   private final boolean[] rankInUse;
   private final Mram[] mram; // by global DPU index, created on first use (FUNCTIONAL only)
 
@@ -22,6 +23,7 @@ public final class PimSystem {
     this.mode = Objects.requireNonNull(mode, "mode");
     this.costs = new HostTransferModel(cfg);
     this.timing = new DpuTiming(cfg);
+    this.rankPipeline = new RankPipeline(cfg);
     this.rankInUse = new boolean[cfg.nrRanks()];
     this.mram = new Mram[cfg.totalDpus()];
   }
@@ -102,6 +104,11 @@ public final class PimSystem {
 
   int rankOf(int globalDpu) {
     return globalDpu / cfg.dpusPerRank();
+  }
+
+  /** The scheduler of calls queued rank by rank ({@link DpuSet#beginAsync}). */
+  RankPipeline rankPipeline() {
+    return rankPipeline;
   }
 
   DpuTiming timing() {

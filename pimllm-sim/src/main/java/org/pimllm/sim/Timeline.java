@@ -11,7 +11,9 @@ import java.util.Map;
  *
  * <p>The host is sequential: {@link #charge} starts an event at the host clock and advances the clock past
  * it. An asynchronous launch records its kernel event without advancing the clock (the host may do other
- * work meanwhile); {@code sync} then advances the clock to the kernel's end. So {@link #total()} is elapsed
+ * work meanwhile); {@code sync} then advances the clock to the kernel's end. Operations queued rank by rank
+ * ({@link DpuSet#beginAsync}) are recorded at sync at the times their {@link RankPipeline} schedule gives, so they
+ * overlap each other. So {@link #total()} is elapsed
  * simulated time, while {@link #total(Category)} sums the durations of one category (overlapping events
  * each count fully).
  */
@@ -38,6 +40,11 @@ public final class Timeline {
   /** Records an event that starts at the host clock but does not advance it (asynchronous work). */
   void recordAsync(Category c, String label, double seconds, long bytes) {
     record(c, label, now, seconds, bytes);
+  }
+
+  /** Records an event at a given start (work scheduled off the host thread, e.g. a {@link RankPipeline}). */
+  void recordAt(Category c, String label, double start, double seconds, long bytes) {
+    record(c, label, start, seconds, bytes);
   }
 
   /** Advances the host clock to at least {@code seconds} (waiting for asynchronous work). */

@@ -46,6 +46,15 @@ public interface PimCostModel {
      */
     double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints);
 
+    /**
+     * Like {@link #residentSeconds(TilingPlan, Layout, boolean)}, the call's ranks asynchronous when asyncRanks (A,
+     * arguments, launch and pull queued rank by rank; transfers of one rank overlap kernels of another).
+     */
+    default double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints, boolean asyncRanks) {
+        if (asyncRanks) throw new UnsupportedOperationException(this + " does not price asynchronous calls");
+        return residentSeconds(plan, bLayout, zeroPoints);
+    }
+
     /** HOST seconds of PGEMMlib's zero-point correction for one uint8 x int8 call (B's column sums unless resident). */
     double zeroPointSeconds(GemmShape shape, boolean residentB);
 
@@ -58,10 +67,16 @@ public interface PimCostModel {
      * @param pooled  the DPU set is allocated (and the kernel loaded) once, outside the call; false: allocated,
      *                loaded and freed around every call (the paper's unpooled PGEMMlib)
      * @param bLayout the layout B arrives in; ROW_MAJOR is transposed on the host at every call
+     * @param asyncRanks the call's transfers and launch are queued rank by rank and synced once (pooled only)
      */
-    record GemmCall(boolean pooled, Layout bLayout) {
+    record GemmCall(boolean pooled, Layout bLayout, boolean asyncRanks) {
         public GemmCall {
             java.util.Objects.requireNonNull(bLayout, "bLayout");
+        }
+
+        /** A synchronous call. */
+        public GemmCall(boolean pooled, Layout bLayout) {
+            this(pooled, bLayout, false);
         }
     }
 }

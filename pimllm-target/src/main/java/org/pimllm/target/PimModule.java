@@ -31,7 +31,24 @@ public final class PimModule {
     /** Module attribute key of the DPU pool. Absent: no pooling (the runtime allocates per GEMM). */
     public static final ModuleAttr<DpuPool> DPU_POOL = ModuleAttr.define("pim.dpu_pool", DpuPool.class);
 
+    /**
+     * Calls run rank by rank asynchronously (AsyncRankCalls): the runtime's PGEMMlib queues each call's transfers and
+     * launch per rank and syncs once.
+     *
+     * @param ranks true when the calls' ranks run asynchronously
+     */
+    public record AsyncCalls(boolean ranks) implements Attrs {
+    }
+
+    /** Module attribute key of {@link AsyncCalls}. Absent: synchronous calls. */
+    public static final ModuleAttr<AsyncCalls> ASYNC_CALLS = ModuleAttr.define("pim.async_calls", AsyncCalls.class);
+
     private PimModule() {
+    }
+
+    /** True if the module's pim.gemm calls run rank by rank asynchronously. */
+    public static boolean asyncRanks(IRModule m) {
+        return m.attr(ASYNC_CALLS).map(AsyncCalls::ranks).orElse(false);
     }
 
     /** The DPU pool size, or empty when PoolPimResources did not run (the runtime then allocates per GEMM). */

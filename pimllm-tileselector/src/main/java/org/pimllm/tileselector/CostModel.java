@@ -1,5 +1,7 @@
 package org.pimllm.tileselector;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.HostCosts;
@@ -12,18 +14,22 @@ import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
 import org.pimllm.sim.HostTransferModel;
 import org.pimllm.sim.HostTransferModel.Direction;
+import org.pimllm.sim.RankPipeline;
 
 /**
  * The analytical time of a PGEMMlib call: T = T_H2D + T_kernel + T_D2H + T_host + T_launch (+ T_alloc when DPUs
  * are not pooled). With a resident B ({@link CallOptions#residentB}) the call has no B transfer or
  * transposition; the kernel is the same. Transfer, launch and allocation terms use the simulator's own cost functions
  * ({@link HostTransferModel}) with the bytes and rank counts PGEMMlib's host code produces; the host term uses
- * the preset's host-CPU throughputs; the kernel term is {@link KernelEstimator}.
+ * the preset's host-CPU throughputs; the kernel term is {@link KernelEstimator}. An asynchronous call
+ * ({@link CallOptions#asyncRanks}) runs the same steps through the simulator's {@link RankPipeline}; what overlaps
+ * is {@link PlanCost#overlapSeconds}.
  */
 public final class CostModel {
   private final HardwareConfig hw;
   private final HostTransferModel link;
   private final KernelEstimator kernel;
+  private final RankPipeline pipeline;
   // Per DPU count d (index d): ranks granted, and the simulator's bandwidths for a transfer to d DPUs.
   private final int[] ranks;
   private final double[] h2dBw;
@@ -36,6 +42,7 @@ public final class CostModel {
     this.hw = hw;
     this.link = new HostTransferModel(hw);
     this.kernel = kernel;
+    this.pipeline = new RankPipeline(hw);
     int n = hw.totalDpus();
     ranks = new int[n + 1];
     h2dBw = new double[n + 1];
@@ -117,7 +124,30 @@ public final class CostModel {
     }
     double launch = link.launchSeconds(r);
     double alloc = opts.pooled() ? 0 : link.allocSeconds(r) + link.loadSeconds(r) + link.freeSeconds(r);
-    return new PlanCost(h2d, kernelSeconds, d2h, host, launch, alloc);
+    double overlap = 0;
+    if (opts.asyncRanks()) {
+      // the same steps PGEMMlib queues, scheduled rank by rank by the simulator's own scheduler
+      double elapsed = pipeline.run(dpus, r, asyncSteps(f, bBytes, aBytes, cBytes, kernelSeconds, opts)).endSeconds();
+      overlap = Math.max(0, h2d + kernelSeconds + d2h + launch - elapsed);
+    }
+    return new PlanCost(h2d, kernelSeconds, d2h, host, launch, alloc, overlap);
+  }
+
+  /** PGEMMlib's steps of an asynchronous call: B (unless resident) and A, the arguments, the launch, the pull of C. */
+  private List<RankPipeline.Op> asyncSteps(Partition f, long bBytes, long aBytes, long cBytes, double kernelSeconds,
+      CallOptions opts) {
+    List<RankPipeline.Op> ops = new ArrayList<>();
+    if (!opts.residentB()) ops.add(send(f.bSlices(), bBytes, "B"));
+    ops.add(send(f.aSlices(), aBytes, "A"));
+    ops.add(new RankPipeline.Transfer(HostTransferModel.Kind.PARALLEL, Direction.H2D, argsBytes(), "args"));
+    ops.add(new RankPipeline.Launch(kernelSeconds, "kernel"));
+    ops.add(new RankPipeline.Transfer(HostTransferModel.Kind.PARALLEL, Direction.D2H, cBytes, "C"));
+    return ops;
+  }
+
+  private static RankPipeline.Op send(int slices, long bytes, String what) {
+    return new RankPipeline.Transfer(slices == 1 ? HostTransferModel.Kind.BROADCAST : HostTransferModel.Kind.PARALLEL,
+        Direction.H2D, bytes, what);
   }
 
   /** dpu_push_xfer of bytesPerDpu to each of d DPUs (HostTransferModel.parallelSeconds with a cached bandwidth). */

@@ -10,11 +10,20 @@ package org.pimllm.tileselector;
  * @param hostSeconds host-CPU work: summing K-tiled partial C blocks, transposing a row-major B
  * @param launchSeconds the dpu_launch call
  * @param allocSeconds dpu_alloc + dpu_load + dpu_free around the call when DPUs are not pooled, else 0
+ * @param overlapSeconds seconds of the terms above that run at the same time when the call's ranks run
+ *     asynchronously (the simulator's RankPipeline schedule of the same steps); 0 for a synchronous call
  */
 public record PlanCost(double h2dSeconds, double kernelSeconds, double d2hSeconds, double hostSeconds,
-    double launchSeconds, double allocSeconds) {
+    double launchSeconds, double allocSeconds, double overlapSeconds) {
 
+  /** A synchronous call: its terms one after another. */
+  public PlanCost(double h2dSeconds, double kernelSeconds, double d2hSeconds, double hostSeconds, double launchSeconds,
+      double allocSeconds) {
+    this(h2dSeconds, kernelSeconds, d2hSeconds, hostSeconds, launchSeconds, allocSeconds, 0);
+  }
+
+  /** Elapsed seconds of the call: the terms' sum less what overlapped. */
   public double totalSeconds() {
-    return h2dSeconds + kernelSeconds + d2hSeconds + hostSeconds + launchSeconds + allocSeconds;
+    return h2dSeconds + kernelSeconds + d2hSeconds + hostSeconds + launchSeconds + allocSeconds - overlapSeconds;
   }
 }

@@ -72,7 +72,13 @@ public final class TileSelectorCostModel implements PimCostModel {
      */
     @Override
     public double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints) {
-        return tileSelector().cost(plan, new CallOptions(true, bLayout, true, zeroPoints)).totalSeconds();
+        return residentSeconds(plan, bLayout, zeroPoints, false);
+    }
+
+    /** The same, the call's ranks asynchronous when asyncRanks (the simulator's RankPipeline schedule of its steps). */
+    @Override
+    public double residentSeconds(TilingPlan plan, Layout bLayout, boolean zeroPoints, boolean asyncRanks) {
+        return tileSelector().cost(plan, new CallOptions(true, bLayout, true, zeroPoints, asyncRanks)).totalSeconds();
     }
 
     @Override
@@ -86,7 +92,7 @@ public final class TileSelectorCostModel implements PimCostModel {
     }
 
     private static CallOptions options(GemmCall call) {
-        return new CallOptions(call.pooled(), call.bLayout());
+        return new CallOptions(call.pooled(), call.bLayout(), false, false, call.pooled() && call.asyncRanks());
     }
 
     @Override
