@@ -12,7 +12,13 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
+import org.pimllm.passes.KvCachePlacement;
+import org.pimllm.passes.Pass;
+import org.pimllm.passes.PoolPimResources;
+import org.pimllm.passes.ResidentWeights;
+import org.pimllm.passes.Sequential;
 import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.KvCache;
 import org.pimllm.runtime.RunReport;
 import org.pimllm.runtime.RunResult;
 import org.pimllm.sim.Mode;
@@ -55,10 +61,26 @@ public final class Generator {
         IRModule full(int seq);
     }
 
-    /** One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times. */
+    /**
+     * Where a decode step's KV caches lived and what their attention cost.
+     *
+     * @param cacheLength   the step's cache length before its append
+     * @param placement     KvCachePlacement's decision ({@code mram 64/64}: caches in MRAM / caches; {@code host} when the
+     *                      variant has no MRAM placement)
+     * @param kvGemmSeconds simulated seconds of the step's GEMVs against MRAM caches (appends included)
+     */
+    public record KvStep(int cacheLength, String placement, double kvGemmSeconds) {
+    }
+
+    /**
+     * One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times. The KV caches'
+     * placement is reported per compiled step ({@code kvSteps}); {@code kvPlacementSeconds} is the per-request push of
+     * the prompt's caches into MRAM, included in the first step's time; {@code kvNote} says why caches stayed on the
+     * host although MRAM was cheaper (capacity), or is null.
+     */
     public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                          List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
-                         double maxAbsLogitError) {
+                         double maxAbsLogitError, List<KvStep> kvSteps, double kvPlacementSeconds, String kvNote) {
 
         /** Mean simulated seconds of a decode step (0 if only one token is generated). */
         public double secondsPerToken() {
@@ -75,11 +97,58 @@ public final class Generator {
     private final Graphs graphs;
     private final Target target;
     private final CompileOptions options;
+    private final KvCachePlacement.Mode kvMode;
 
+    /** A generator whose PIM decode steps place their KV caches by cost ({@link KvCachePlacement.Mode#AUTO}). */
     public Generator(Graphs graphs, Target target, CompileOptions options) {
+        this(graphs, target, options, KvCachePlacement.Mode.AUTO);
+    }
+
+    /** A generator with the KV caches of PIM decode steps placed as {@code kvMode} says (host, MRAM, or by cost). */
+    public Generator(Graphs graphs, Target target, CompileOptions options, KvCachePlacement.Mode kvMode) {
         this.graphs = Objects.requireNonNull(graphs, "graphs");
         this.target = Objects.requireNonNull(target, "target");
         this.options = Objects.requireNonNull(options, "options");
+        this.kvMode = Objects.requireNonNull(kvMode, "kvMode");
+    }
+
+    /**
+     * The decode step's pipeline: the decode variant's, plus KvCachePlacement before PoolPimResources when the variant
+     * keeps weights resident (the caches then share the pool's MRAM with them).
+     */
+    private Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps) {
+        Pipelines.Pipeline p = PimLlm.pipeline(dec);
+        List<String> names = p.passNames();
+        if (!names.contains(ResidentWeights.NAME) || steps < 1) return p;
+        List<Pass> ps = new ArrayList<>(p.passes().passes());
+        ps.add(names.indexOf(PoolPimResources.NAME), KvCachePlacement.pass(new KvCachePlacement.Config(kvMode, promptLen, steps)));
+        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), p.hostProfile());
+    }
+
+    private CompiledModule compileStep(IRModule step, CompileOptions dec, int promptLen, int steps) {
+        return PimLlm.compile(step, target, dec, decodePipeline(dec, promptLen, steps));
+    }
+
+    /** The step's KV decision (the {@code kv_cache} attribute), or "host" if the pipeline has no KV placement. */
+    private static String kvDecision(IRModule lowered) {
+        var attrs = lowered.main().attrs();
+        String a = attrs == null ? null : attrs.get(KvCachePlacement.ATTR);
+        return a == null ? "host" : a;
+    }
+
+    private static String kvNote(IRModule lowered) {
+        var attrs = lowered.main().attrs();
+        return attrs == null ? null : attrs.get(KvCachePlacement.NOTE_ATTR);
+    }
+
+    private static double kvSeconds(RunReport r) {
+        return r.ops().stream().filter(o -> o.op().equals("pim.kv_gemm"))
+                .mapToDouble(o -> o.seconds().values().stream().mapToDouble(Double::doubleValue).sum()).sum();
+    }
+
+    /** The past_* inputs of a decode graph, in parameter order (the caches of every layer). */
+    private static List<String> cacheNames(IRModule step) {
+        return step.main().params().stream().map(v -> v.name()).filter(n -> n.startsWith("past_")).toList();
     }
 
     /** The variant a decode step runs: {@code pimllm} keeps its weights resident ({@code pimllm+res}); others as given. */
@@ -113,12 +182,16 @@ public final class Generator {
         double maxErr = 0;
         List<Tensor> cache;
         Tensor logits;
+        KvCache kv = new KvCache();
+        List<KvStep> kvSteps = new ArrayList<>();
+        String note = null;
         try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre)) {
             RunResult r = m.run(Map.of("input_ids", Tensor.ofInts(prompt.clone(), 1, prompt.length)));
             ttft = r.report().totalSeconds();
             logits = r.outputs().get(0);
             cache = new ArrayList<>(r.outputs().subList(1, r.outputs().size()));
         }
+        for (int i = 0; i < cache.size(); i++) kv.seed(cacheName(i), cache.get(i));
         while (true) {
             if (checkReference) {
                 double err = compareWithFullRun(seqSoFar, logits, pre);
@@ -130,16 +203,21 @@ public final class Generator {
             seqSoFar.add(next);
             if (generated.size() == tokens) break;
             int past = seqSoFar.size() - 1;
-            Map<String, Tensor> in = new HashMap<>();
-            in.put("input_ids", Tensor.ofInts(new int[] {next}, 1, 1));
-            for (int i = 0; i < cache.size(); i++) {
-                in.put((i % 2 == 0 ? "past_key_" : "past_value_") + i / 2, cache.get(i));
-            }
             IRModule step = graphs.decode(past);
-            try (CompiledModule m = PimLlm.compile(step, target, dec)) {
+            try (CompiledModule m = compileStep(step, dec, prompt.length, tokens - 1)) {
                 checkWeightsResident(m.module(), target, dec.variant());
-                RunResult r = m.run(in);
-                steps.add(r.report().totalSeconds());
+                // the caches still on the host are inputs; those in MRAM are the KvCache's (the step no longer takes them)
+                Map<String, Tensor> in = new HashMap<>();
+                in.put("input_ids", Tensor.ofInts(new int[] {next}, 1, 1));
+                var params = m.module().main().params().stream().map(v -> v.name()).toList();
+                for (int i = 0; i < cache.size(); i++) {
+                    if (params.contains(cacheName(i))) in.put(cacheName(i), cache.get(i));
+                }
+                RunResult r = m.run(in, kv);
+                double kvPlace = steps.isEmpty() ? kv.placementSeconds() : 0;
+                steps.add(r.report().totalSeconds() + kvPlace);
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r.report())));
+                if (note == null) note = kvNote(m.module());
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
@@ -148,7 +226,8 @@ public final class Generator {
             }
         }
         return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
-                checkReference ? matches : null, checkReference ? maxErr : Double.NaN);
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, List.copyOf(kvSteps), kv.placementSeconds(),
+                note);
     }
 
     /**
@@ -171,19 +250,33 @@ public final class Generator {
         double oneTime = 0;
         long pimGemms = 0;
         CompileOptions dec = decodeOptions(Mode.TIMING_ONLY);
+        KvCache kv = new KvCache();
+        List<KvStep> kvSteps = new ArrayList<>();
+        String note = null;
         for (int past : lengths) {
-            try (CompiledModule m = PimLlm.compile(graphs.decode(past), target, dec)) {
+            IRModule step = graphs.decode(past);
+            for (String name : cacheNames(step)) if (!kv.contains(name)) kv.seedLength(name, past);
+            try (CompiledModule m = compileStep(step, dec, promptLen, steps)) {
                 checkWeightsResident(m.module(), target, dec.variant());
-                RunReport r = m.simulate();
+                RunReport r = m.simulate(kv);
                 sampled.put(past, r.totalSeconds());
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r)));
+                if (note == null) note = kvNote(m.module());
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
         }
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
+        // the prompt's caches are pushed to MRAM before the first step can run
+        if (!stepSeconds.isEmpty()) stepSeconds.set(0, stepSeconds.get(0) + kv.placementSeconds());
         return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
-                Double.NaN);
+                Double.NaN, List.copyOf(kvSteps), kv.placementSeconds(), note);
+    }
+
+    /** The decode graph's input of prefill output {@code i + 1}: past_key_0, past_value_0, past_key_1, ... */
+    static String cacheName(int i) {
+        return (i % 2 == 0 ? "past_key_" : "past_value_") + i / 2;
     }
 
     /** The cache lengths to compile: every one if there are at most {@code samples}, else {@code samples} evenly spread with both ends. */

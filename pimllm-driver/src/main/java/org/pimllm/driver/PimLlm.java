@@ -40,7 +40,8 @@ public final class PimLlm {
         return compile(module, target, options, Pipelines.forVariant(options.variant()).withQuantization(quantization));
     }
 
-    private static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
+    /** Compiles with a given pipeline (the Generator adds its decode-only passes to the variant's). */
+    static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
         Target t = target(target, options);
         return new CompiledModule(p.run(module, target, options), t, options.runOptions(), t.hostModel());
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * B is a constant can have B placed (and, if row-major, transposed) once, and each call then moves
  * only A and C. Calls are marked {@code resident} in program order while the resident B slices plus
  * the largest A and C slices of any call fit one DPU's MRAM (DPU 0 of the pool holds a slice of every
- * resident weight); their estimate becomes the time of such a call ({@link PimCostModel#residentSeconds}).
+ * resident weight; MRAM-resident KV caches' reserved rows come off the budget first); their estimate becomes the time of such a call ({@link PimCostModel#residentSeconds}).
  *
  * <p>Not part of the paper's configurations (which send B with every call, so the layout pass pays
  * off); it is the {@code pimllm+res} variant's extra step, beyond the paper.
@@ -49,7 +49,12 @@ public final class ResidentWeights {
             TilingPlan.DpuSlice s = g.attrs(PimGemmAttrs.class).plan().slice();
             activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
         }
-        long budget = target.target().mramBytesPerDpu() - activations;
+        for (Call g : KvCachePlacement.kvGemms(m)) {
+            TilingPlan.DpuSlice s = g.attrs(org.pimllm.target.PimKvGemmAttrs.class).plan().slice();
+            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+        }
+        // KV caches placed in MRAM (KvCachePlacement) keep their reserved rows on every DPU of their views
+        long budget = target.target().mramBytesPerDpu() - activations - KvCachePlacement.kvReservedBytes(m);
         Map<Call, Boolean> resident = new IdentityHashMap<>();
         long used = 0;
         int skipped = 0;
