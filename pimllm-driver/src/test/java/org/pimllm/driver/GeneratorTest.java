@@ -26,8 +26,9 @@ class GeneratorTest {
 
     private static final LlamaConfig LLAMA = LlamaConfig.tiny(2, 128, 4, 344, 512);
     private static final Gpt2Config GPT2 = new Gpt2Config("gpt2-tiny-2l", 2, 128, 4, 512, 512, 64, 1e-5);
-    private static final Target TARGET = Target.of("upmem-2556-350", 64);
+    static final Target TARGET = Target.of("upmem-2556-350", 64);
     private static final int[] PROMPT = {3, 17, 250, 9, 101, 42};
+    static final int[] PROMPT_FOR_KV = PROMPT;
 
     static Generator.Graphs graphs(ModelConfig c) {
         WeightSource w = WeightSource.synthetic(0);

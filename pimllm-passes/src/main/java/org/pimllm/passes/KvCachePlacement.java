@@ -236,6 +236,17 @@ public final class KvCachePlacement {
         PlanConstraint free = kCache ? new PlanConstraint(null, 1, 1, null, null) : new PlanConstraint(null, 1, null, 1, null);
         GemmShape first = PimKvGemmAttrs.atLength(s.shape(), s.bLayout(), config.promptLen() + 1);
         TilingPlan firstPlan = cm.selectPlan(first, s.dtype(), call, free);
+        // PGEMMlib's plans cut a dimension in blocks with none empty: keep a position cut that is legal at every length
+        int parts = kCache ? firstPlan.partition().fN() : firstPlan.partition().fK();
+        while (parts > 1 && !legalAtEveryLength(parts, config.promptLen() + 1, config.capacity())) {
+            parts--;
+            PlanConstraint fewer = kCache ? new PlanConstraint(null, 1, 1, parts, null) : new PlanConstraint(null, 1, parts, 1, null);
+            try {
+                firstPlan = cm.selectPlan(first, s.dtype(), call, fewer);
+            } catch (IllegalArgumentException noPlan) {
+                // no legal plan with this many parts: try fewer
+            }
+        }
         var fp = firstPlan.partition();
         PlanConstraint cut = new PlanConstraint(fp.fB(), 1, fp.fK(), fp.fN(), firstPlan.kernel().tileK());
         TilingPlan plan = cm.selectPlan(s.shape(), s.dtype(), call, cut);
@@ -268,6 +279,16 @@ public final class KvCachePlacement {
         long scratch = roundUp8(sl.aBytes()) + roundUp8(sl.cBytes());
         LOG.debug("{}: host {} s/step, MRAM {} s/step ({} DPUs)", s.cache(), hostPerStep, mram, plan.dpus());
         return new Choice(s, plan, hostPerStep, mram, attrs.reservedBytesPerDpu(), scratch);
+    }
+
+    /** True if cutting every length from {@code first} to {@code last} into {@code f} blocks leaves no block empty. */
+    static boolean legalAtEveryLength(int f, int first, int last) {
+        if (f > first) return false;
+        // (f - 1) * ceil(d / f) < d holds for every d > f (f - 1)
+        for (long d = first; d <= Math.min(last, (long) f * (f - 1)); d++) {
+            if ((f - 1) * ((d + f - 1) / f) >= d) return false;
+        }
+        return true;
     }
 
     /** The step with the chosen caches in MRAM: pim.kv_gemm on the new rows; unused past inputs dropped. */

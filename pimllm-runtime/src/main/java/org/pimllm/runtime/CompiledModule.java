@@ -405,7 +405,10 @@ public final class CompiledModule implements AutoCloseable {
             if (!(q.arg(i) instanceof Constant k)) throw new IllegalStateException("the KV rows' quantize needs constant scales");
             args.add(Value.of(constant(k)));
         }
-        return eval.apply(q, args).tensor();
+        // the same quantize (scale, zero point, attributes) over the whole seed instead of the step's rows
+        List<Expr> over = new ArrayList<>(q.args());
+        over.set(0, Constant.of(seed, null));
+        return eval.apply(new Call(q.op(), over, q.attrs()), args).tensor();
     }
 
     /** C of a pim.kv_gemm computed by PGEMMlib on the functional machine with the step's plan, the cache as B. */
