@@ -188,16 +188,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     org.pimllm.sim.HardwareConfig hw = org.pimllm.sim.HardwareConfig.presetOrFile(cfg.hw());
     int fewest = cfg.dpus().stream().mapToInt(Integer::intValue).min().orElseThrow();
-    long capacity = (long) fewest * hw.mramBytes();
     for (EndToEnd.NamedModel m : models) {
-      long weights = ModelZoo.stats(m.build().apply(cfg.seqs().getFirst())).int8WeightBytes();
-      if (weights > capacity) {
-        long needed = Math.ceilDiv(weights, hw.mramBytes());
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: its int8 GEMM weights (%.2f GiB)"
-            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s), so PIM variants would stream every weight"
-            + " on every call for minutes of simulation; give --dpus %d or more (the machine has %d), or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
-            capacity / 1073741824.0, hw.name(), needed, hw.totalDpus()));
-      }
+      List<org.pimllm.driver.MramFit.Weight> weights = org.pimllm.driver.MramFit.gemmWeights(m.build().apply(cfg.seqs().getFirst()), true);
+      long needed = Math.ceilDiv(org.pimllm.driver.MramFit.total(weights), hw.mramBytes());
+      org.pimllm.driver.MramFit.check(weights, fewest, hw.mramBytes(), hw.name(), m.name() + " (int8)", "PIM variants would"
+          + " stream every weight on every call for minutes of simulation; give --dpus " + needed + " or more (the machine has "
+          + hw.totalDpus() + "), or only the cpu variants");
     }
   }
 

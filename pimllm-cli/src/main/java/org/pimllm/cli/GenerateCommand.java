@@ -11,6 +11,7 @@ import org.pimllm.driver.CompileOptions;
 import org.pimllm.driver.Generator;
 import org.pimllm.driver.Pipelines;
 import org.pimllm.ir.IRModule;
+import org.pimllm.passes.KvCachePlacement;
 import org.pimllm.models.zoo.Gpt2Config;
 import org.pimllm.models.zoo.LlamaConfig;
 import org.pimllm.models.zoo.ModelConfig;
@@ -23,13 +24,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pimllm generate}: token generation (prefill, then greedy decode steps with a KV cache on the host) on the
+ * {@code pimllm generate}: token generation (prefill, then greedy decode steps with a KV cache on the host or in MRAM) on the
  * simulated machine: time to first token, ms per output token and tokens/s per variant, with speedups over cpu
  * and cpu-peak.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
-        + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
+    description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (on the host"
+        + " or in the DPUs' MRAM, --kv-cache) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
         + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
         "pimllm decodes with its weights resident in the DPUs' MRAM (pimllm+res; placed once, reported apart); int8"
             + " static quantization; synthetic weights (nothing materialized in timing runs).",
@@ -67,6 +68,10 @@ public final class GenerateCommand implements Callable<Integer> {
   long seed;
   @Option(names = "--json", description = "Print a JSON list of records instead of text.")
   boolean json;
+  @Option(names = "--kv-cache", defaultValue = "auto", description = "Where the KV caches of pimllm's decode steps live:"
+      + " host (the cache is an input of each step), mram (kept in the DPUs' MRAM across steps; each step appends its row"
+      + " and runs attention's GEMVs on the DPUs), auto (the cheaper by the placement's cost model; default ${DEFAULT-VALUE}).")
+  String kvCache;
 
   @Override
   public Integer call() throws Exception {
@@ -84,12 +89,13 @@ public final class GenerateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS));
       }
     }
+    KvCachePlacement.Mode kv = KvCachePlacement.Mode.parse(kvCache);
     Target target = Target.of(hw, dpus);
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
     for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v));
+      Generator g = new Generator(graphs, target, CompileOptions.variant(v), kv);
       results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
     }
     if (json) {
@@ -135,20 +141,7 @@ public final class GenerateCommand implements Callable<Integer> {
   private List<Map<String, Object>> records(ModelConfig cfg, Map<String, Generator.Result> results) {
     List<Map<String, Object>> list = new ArrayList<>();
     results.forEach((v, r) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("model", cfg.name());
-      m.put("variant", v);
-      m.put("decodeVariant", Generator.decodeVariant(v));
-      m.put("weights", "int8");
-      m.put("dpus", dpus);
-      m.put("hw", hw);
-      m.put("promptLen", promptLen);
-      m.put("tokens", tokens);
-      m.put("ttftMs", r.ttftSeconds() * 1e3);
-      m.put("msPerToken", r.secondsPerToken() * 1e3);
-      m.put("tokensPerSecond", r.tokensPerSecond());
-      m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
-      m.put("decodePimGemms", r.decodePimGemms());
+      Map<String, Object> m = record(cfg.name(), v, dpus, hw, r);
       if (functional) {
         m.put("generated", r.generated());
         m.put("matchesReference", r.matchesReference());
@@ -158,9 +151,40 @@ public final class GenerateCommand implements Callable<Integer> {
     return list;
   }
 
+  /**
+   * One generation record, the JSON of {@code generate} and of {@code bench --phase decode} alike (one place, so a
+   * field added here appears in both): model, variant, decode variant, weights, DPUs, preset, prompt length, tokens,
+   * TTFT, ms per token, tokens/s, one-time placement, the step's PIM GEMMs and the KV cache's placement.
+   */
+  static Map<String, Object> record(String model, String variant, int dpus, String hw, Generator.Result r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model);
+    m.put("variant", variant);
+    m.put("decodeVariant", Generator.decodeVariant(variant));
+    m.put("weights", "int8");
+    m.put("dpus", dpus);
+    m.put("hw", hw);
+    m.put("promptLen", r.promptLen());
+    m.put("tokens", r.tokens());
+    m.put("ttftMs", r.ttftSeconds() * 1e3);
+    m.put("msPerToken", r.secondsPerToken() * 1e3);
+    m.put("tokensPerSecond", r.tokensPerSecond());
+    m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
+    m.put("decodePimGemms", r.decodePimGemms());
+    m.put("kvCache", kvSummary(r));
+    m.put("kvPlacementMs", r.kvPlacementSeconds() * 1e3);
+    if (r.kvNote() != null) m.put("kvNote", r.kvNote());
+    return m;
+  }
+
+  /** The KV placement of the run's steps: "host", or e.g. "mram 64/64" (caches in MRAM / caches of a step). */
+  static String kvSummary(Generator.Result r) {
+    return r.kvSteps().stream().map(Generator.KvStep::placement).distinct().reduce((a, b) -> a + ", " + b).orElse("host");
+  }
+
   private void print(PrintWriter out, ModelConfig cfg, Map<String, Generator.Result> results) {
-    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, int8, KV cache on the host%n", cfg.name(),
-        promptLen, tokens, dpus, hw);
+    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, int8, KV cache placement %s%n", cfg.name(),
+        promptLen, tokens, dpus, hw, kvCache);
     out.printf(Locale.ROOT, "%-12s %-12s %12s %12s %10s %12s %10s %10s%n", "variant", "decodes as", "TTFT ms", "ms/token",
         "tokens/s", "one-time ms", "vs cpu", "vs peak");
     Generator.Result cpu = results.get("cpu");
@@ -169,6 +193,16 @@ public final class GenerateCommand implements Callable<Integer> {
         Generator.decodeVariant(v), r.ttftSeconds() * 1e3, r.secondsPerToken() * 1e3, r.tokensPerSecond(),
         r.oneTimeSeconds() * 1e3, speedup(cpu, r), speedup(peak, r)));
     out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
+    results.forEach((v, r) -> {
+      if (r.kvSteps().isEmpty() || kvSummary(r).equals("host")) return;
+      StringBuilder sb = new StringBuilder();
+      for (Generator.KvStep s : r.kvSteps()) {
+        sb.append(String.format(Locale.ROOT, " len %d: %s, %.3f ms;", s.cacheLength(), s.placement(), s.kvGemmSeconds() * 1e3));
+      }
+      out.printf(Locale.ROOT, "%-12s KV caches in MRAM per step (timed steps; ms of the GEMVs on MRAM caches, appends included):%s"
+          + " placing the prompt's caches %.3f ms (in the first step)%n", v, sb, r.kvPlacementSeconds() * 1e3);
+      if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
+    });
     if (functional) {
       results.forEach((v, r) -> out.printf(Locale.ROOT, "%-12s tokens %s: %s%n", v, r.generated(),
           r.matchesReference() ? "match the full-sequence reference (bit-exact logits)" : "DIFFER from the full-sequence reference"));

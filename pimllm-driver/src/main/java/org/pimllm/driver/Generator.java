@@ -312,25 +312,16 @@ public final class Generator {
     /**
      * A PIM decode step with resident weights must keep its constant weights in MRAM (else each token would push them
      * again). Two checks, each an error naming the weight and the sizes: all GEMM weights of the step (wherever the
-     * passes placed them; a GEMM whose plan cannot fit stays on the CPU) must fit the DPUs' total MRAM, and every
+     * passes placed them; a GEMM whose plan cannot fit stays on the CPU) must fit the DPUs' total MRAM ({@link MramFit},
+     * the check {@code pimllm bench} makes too), and every
      * pim.gemm with a constant B must have been made resident.
      */
     static void checkWeightsResident(IRModule lowered, Target target, String variant) {
         if (!variant.equals("pimllm+res")) return;
+        MramFit.check(MramFit.gemmWeights(lowered, false), target.dpus(), target.mramBytesPerDpu(), target.hw().name(),
+                "the decode step", "use more DPUs or fewer layers");
         List<Call> calls = ExprVisitor.postOrder(lowered.main().body()).stream()
                 .filter(e -> e instanceof Call).map(Call.class::cast).toList();
-        long total = 0;
-        long capacity = target.dpus() * target.mramBytesPerDpu();
-        for (Call c : calls) {
-            boolean gemm = c.is(PimOps.GEMM) || c.is(Ops.DENSE) || c.is(Ops.MATMUL);
-            if (!gemm || c.args().size() < 2 || !(c.arg(1) instanceof Constant w)) continue;
-            total += w.type() instanceof TensorType t ? t.sizeInBytes() : 0;
-            if (total > capacity) {
-                throw new IllegalArgumentException(String.format("the model's weights do not fit the DPUs' MRAM: with"
-                        + " weight '%s' (%s) the decode step's weights reach %.2f GiB but %d DPUs have %.2f GiB of MRAM;"
-                        + " use more DPUs or fewer layers", name(w), w.type(), total / GIB, target.dpus(), capacity / GIB));
-            }
-        }
         List<Call> gemms = calls.stream().filter(c -> c.is(PimOps.GEMM)).toList();
         long used = 0;
         long activations = 0;
@@ -353,7 +344,6 @@ public final class Generator {
     }
 
     private static final double MIB = 1024.0 * 1024;
-    private static final double GIB = MIB * 1024;
 
     private static String name(Constant w) {
         return w.name() == null ? "(unnamed constant)" : w.name();

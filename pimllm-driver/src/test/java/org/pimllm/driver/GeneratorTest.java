@@ -90,7 +90,7 @@ class GeneratorTest {
         Generator g = new Generator(graphs(c), Target.of("upmem-2556-350", 4), onPim(CompileOptions.variant("pimllm")));
         var e = assertThrows(IllegalArgumentException.class, () -> g.simulate(4, 2, 2));
         assertTrue(e.getMessage().contains("do not fit the DPUs' MRAM") && e.getMessage().contains("weight '")
-                && e.getMessage().contains("4 DPUs have 0.25 GiB"), e.getMessage());
+                && e.getMessage().contains("4 DPUs have 0.25 GiB (4 x 64 MiB of upmem-2556-350)"), e.getMessage());
     }
 
     /** Only attention and the cache copy grow with the cache: linear interpolation between sampled lengths is close. */
