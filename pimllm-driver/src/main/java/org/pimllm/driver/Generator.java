@@ -17,6 +17,8 @@ import org.pimllm.passes.Pass;
 import org.pimllm.passes.PoolPimResources;
 import org.pimllm.passes.ResidentWeights;
 import org.pimllm.passes.Sequential;
+import org.pimllm.passes.SharedResidency;
+import org.pimllm.passes.TileSelect;
 import org.pimllm.runtime.CompiledModule;
 import org.pimllm.runtime.KvCache;
 import org.pimllm.runtime.RunReport;
@@ -98,6 +100,7 @@ public final class Generator {
     private final Target target;
     private final CompileOptions options;
     private final KvCachePlacement.Mode kvMode;
+    private final boolean shareResidency;
 
     /** A generator whose PIM decode steps place their KV caches by cost ({@link KvCachePlacement.Mode#AUTO}). */
     public Generator(Graphs graphs, Target target, CompileOptions options) {
@@ -106,17 +109,55 @@ public final class Generator {
 
     /** A generator with the KV caches of PIM decode steps placed as {@code kvMode} says (host, MRAM, or by cost). */
     public Generator(Graphs graphs, Target target, CompileOptions options, KvCachePlacement.Mode kvMode) {
+        this(graphs, target, options, kvMode, true);
+    }
+
+    private Generator(Graphs graphs, Target target, CompileOptions options, KvCachePlacement.Mode kvMode, boolean shareResidency) {
         this.graphs = Objects.requireNonNull(graphs, "graphs");
         this.target = Objects.requireNonNull(target, "target");
         this.options = Objects.requireNonNull(options, "options");
         this.kvMode = Objects.requireNonNull(kvMode, "kvMode");
+        this.shareResidency = shareResidency;
+    }
+
+    /**
+     * The same generator with the prefill sharing the decode steps' resident weights ({@code true}, the default: one
+     * copy placed once, so TTFT pays no weight pushes) or pushing its weights with every call ({@code false}, as the
+     * paper's prefill does); only variants that decode with resident weights ({@code pimllm}) are affected.
+     */
+    public Generator withSharedResidency(boolean on) {
+        return new Generator(graphs, target, options, kvMode, on);
+    }
+
+    /**
+     * The prefill's pipeline: the variant's own, or, when it shares the decode step's resident weights, the decode
+     * variant's passes with TileSelect matching the shared weights' B cut and ResidentWeights keeping only those.
+     */
+    Pipelines.Pipeline prefillPipeline(CompileOptions pre, SharedResidency shared) {
+        if (shared.isEmpty()) return PimLlm.pipeline(pre);
+        Pipelines.Pipeline p = PimLlm.pipeline(decodeOptionsOf(pre));
+        List<Pass> ps = new ArrayList<>();
+        for (Pass x : p.passes().passes()) {
+            ps.add(switch (x.name()) {
+                case TileSelect.NAME -> TileSelect.pass(shared);
+                case ResidentWeights.NAME -> ResidentWeights.pass(shared);
+                default -> x;
+            });
+        }
+        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), p.hostProfile());
+    }
+
+    /** True if the prefill should share the decode steps' resident weights. */
+    private boolean sharesResidency(int tokens) {
+        return shareResidency && tokens > 1 && !decodeVariant(options.variant()).equals(options.variant())
+                && PimLlm.pipeline(decodeOptionsOf(options)).passNames().contains(ResidentWeights.NAME);
     }
 
     /**
      * The decode step's pipeline: the decode variant's, plus KvCachePlacement before PoolPimResources when the variant
      * keeps weights resident (the caches then share the pool's MRAM with them).
      */
-    private Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps) {
+    Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps) {
         Pipelines.Pipeline p = PimLlm.pipeline(dec);
         List<String> names = p.passNames();
         if (!names.contains(ResidentWeights.NAME) || steps < 1) return p;
@@ -157,7 +198,10 @@ public final class Generator {
     }
 
     private CompileOptions decodeOptions(Mode mode) {
-        CompileOptions o = options.withMode(mode);
+        return decodeOptionsOf(options.withMode(mode));
+    }
+
+    private static CompileOptions decodeOptionsOf(CompileOptions o) {
         return new CompileOptions(decodeVariant(o.variant()), o.precision(), o.activationAbsMax(), o.mode(),
                 o.disabledPasses(), o.optLevel(), o.measureHost(), o.floatGemms());
     }
@@ -185,9 +229,13 @@ public final class Generator {
         KvCache kv = new KvCache();
         List<KvStep> kvSteps = new ArrayList<>();
         String note = null;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre)) {
+        SharedResidency shared = sharesResidency(tokens)
+                ? SharedResidency.of(decodePipeline(dec, prompt.length, tokens - 1).run(graphs.decode(prompt.length), target, dec))
+                : SharedResidency.NONE;
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre, prefillPipeline(pre, shared))) {
             RunResult r = m.run(Map.of("input_ids", Tensor.ofInts(prompt.clone(), 1, prompt.length)));
             ttft = r.report().totalSeconds();
+            oneTime = r.report().oneTimeSeconds();
             logits = r.outputs().get(0);
             cache = new ArrayList<>(r.outputs().subList(1, r.outputs().size()));
         }
@@ -240,10 +288,6 @@ public final class Generator {
         if (timingSamples < 2) {
             throw new IllegalArgumentException("decode timing needs at least 2 sampled cache lengths, got " + timingSamples);
         }
-        double ttft;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, options.withMode(Mode.TIMING_ONLY))) {
-            ttft = m.simulate().totalSeconds();
-        }
         int steps = tokens - 1;
         List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
         Map<Integer, Double> sampled = new HashMap<>();
@@ -253,6 +297,7 @@ public final class Generator {
         KvCache kv = new KvCache();
         List<KvStep> kvSteps = new ArrayList<>();
         String note = null;
+        SharedResidency shared = null;
         for (int past : lengths) {
             IRModule step = graphs.decode(past);
             for (String name : cacheNames(step)) if (!kv.contains(name)) kv.seedLength(name, past);
@@ -262,9 +307,19 @@ public final class Generator {
                 sampled.put(past, r.totalSeconds());
                 kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r)));
                 if (note == null) note = kvNote(m.module());
+                if (shared == null) shared = sharesResidency(tokens) ? SharedResidency.of(m.module()) : SharedResidency.NONE;
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
+        }
+        // the prefill, after the first decode step was compiled: it shares that step's resident weights
+        double ttft;
+        CompileOptions pre = options.withMode(Mode.TIMING_ONLY);
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, pre,
+                prefillPipeline(pre, shared == null ? SharedResidency.NONE : shared))) {
+            RunReport r = m.simulate();
+            ttft = r.totalSeconds();
+            oneTime = Math.max(oneTime, r.oneTimeSeconds());
         }
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));

@@ -37,10 +37,22 @@ public final class ResidentWeights {
     }
 
     public static Pass pass() {
-        return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), ResidentWeights::apply);
+        return pass(SharedResidency.NONE);
+    }
+
+    /**
+     * ResidentWeights that makes resident only the weights of {@code shared} (placed for another compilation of the
+     * model, whose plans TileSelect matched), when it is not empty: the others keep being pushed per call.
+     */
+    public static Pass pass(SharedResidency shared) {
+        return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), (m, ctx) -> apply(m, ctx, shared));
     }
 
     static IRModule apply(IRModule m, PassContext ctx) {
+        return apply(m, ctx, SharedResidency.NONE);
+    }
+
+    static IRModule apply(IRModule m, PassContext ctx, SharedResidency shared) {
         Costs costs = new Costs(ctx, NAME);
         PimCostModel target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
@@ -60,6 +72,8 @@ public final class ResidentWeights {
         int skipped = 0;
         for (Call g : gemms) {
             if (!(g.arg(1) instanceof Constant)) continue;
+            TilingPlan sharedPlan = shared.planFor(g.arg(1));
+            if (!shared.isEmpty() && (sharedPlan == null || !sameB(sharedPlan, g.attrs(PimGemmAttrs.class).plan()))) continue;
             long b = roundUp8(g.attrs(PimGemmAttrs.class).plan().slice().bBytes());
             if (used + b <= budget) {
                 used += b;
@@ -85,6 +99,13 @@ public final class ResidentWeights {
                 return new Call(PimOps.GEMM, args, r);
             }
         }.mutateFunction(f);
+    }
+
+    /** Two plans of one weight that lay B out identically in MRAM on the same DPUs. */
+    static boolean sameB(TilingPlan a, TilingPlan b) {
+        return a.shape().k() == b.shape().k() && a.shape().n() == b.shape().n() && a.shape().b() == b.shape().b()
+                && a.dpus() == b.dpus() && a.partition().fB() == b.partition().fB() && a.partition().fK() == b.partition().fK()
+                && a.partition().fN() == b.partition().fN() && a.kernel().tileK() == b.kernel().tileK();
     }
 
     private static long roundUp8(long v) {

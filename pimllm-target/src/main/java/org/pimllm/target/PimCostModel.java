@@ -74,12 +74,23 @@ public interface PimCostModel {
      * @param fK parts of K
      * @param fN column parts of B
      * @param tileK Tile_K in elements (it pads K in B's MRAM layout)
+     * @param tasklets NR_TASKLETS of the DPU program (with kSplit, the program), or null
+     * @param kSplit tasklets sharing a work item along K, or null
      */
-    record PlanConstraint(Integer fB, Integer fM, Integer fK, Integer fN, Integer tileK) {
+    record PlanConstraint(Integer fB, Integer fM, Integer fK, Integer fN, Integer tileK, Integer tasklets, Integer kSplit) {
+        public PlanConstraint(Integer fB, Integer fM, Integer fK, Integer fN, Integer tileK) {
+            this(fB, fM, fK, fN, tileK, null, null);
+        }
+
         /** The factors and Tile_K with which {@code plan} cuts B, and fM = 1 (one copy of B): a plan that can share its resident B. */
         public static PlanConstraint sameB(TilingPlan plan) {
             var f = plan.partition();
             return new PlanConstraint(f.fB(), 1, f.fK(), f.fN(), plan.kernel().tileK());
+        }
+
+        /** The same constraint on one DPU program (tasklets, K split) too. */
+        public PlanConstraint withProgram(int t, int k) {
+            return new PlanConstraint(fB, fM, fK, fN, tileK, t, k);
         }
     }
 

@@ -59,6 +59,7 @@ public final class TileSelectorCostModel implements PimCostModel {
     public TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, PlanConstraint fixed) {
         Restriction r = Restriction.NONE.withFactors(fixed.fB(), fixed.fM(), fixed.fK(), fixed.fN())
                 .withKernel(fixed.tileK(), null, null, null);
+        if (fixed.tasklets() != null) r = r.withProgram(fixed.tasklets(), fixed.kSplit());
         return tileSelector().select(shape, dtype, target.dpus(), options(call), r).plan();
     }
 
