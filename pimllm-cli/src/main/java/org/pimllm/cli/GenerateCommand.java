@@ -72,6 +72,10 @@ public final class GenerateCommand implements Callable<Integer> {
       + " host (the cache is an input of each step), mram (kept in the DPUs' MRAM across steps; each step appends its row"
       + " and runs attention's GEMVs on the DPUs), auto (the cheaper by the placement's cost model; default ${DEFAULT-VALUE}).")
   String kvCache;
+  @Option(names = "--prefill-weights", defaultValue = "resident", description = "pimllm's prefill: resident (uses the decode"
+      + " steps' resident weights, one copy placed once, plans cutting B as the decode plans do) or pushed (sends its"
+      + " weights with every call, as the paper's prefill; default ${DEFAULT-VALUE}).")
+  String prefillWeights;
 
   @Override
   public Integer call() throws Exception {
@@ -90,12 +94,15 @@ public final class GenerateCommand implements Callable<Integer> {
       }
     }
     KvCachePlacement.Mode kv = KvCachePlacement.Mode.parse(kvCache);
+    if (!prefillWeights.equals("resident") && !prefillWeights.equals("pushed")) {
+      throw new IllegalArgumentException("--prefill-weights must be resident or pushed, got '" + prefillWeights + "'");
+    }
     Target target = Target.of(hw, dpus);
     Generator.Graphs graphs = graphs(cfg);
     int[] prompt = ModelZoo.sampleInputs(cfg, promptLen, seed).get("input_ids").ints();
     Map<String, Generator.Result> results = new LinkedHashMap<>();
     for (String v : variants) {
-      Generator g = new Generator(graphs, target, CompileOptions.variant(v), kv);
+      Generator g = new Generator(graphs, target, CompileOptions.variant(v), kv).withSharedResidency(prefillWeights.equals("resident"));
       results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
     }
     if (json) {
