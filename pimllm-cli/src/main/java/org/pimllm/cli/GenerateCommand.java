@@ -202,12 +202,20 @@ public final class GenerateCommand implements Callable<Integer> {
     out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
     results.forEach((v, r) -> {
       if (r.kvSteps().isEmpty() || kvSummary(r).equals("host")) return;
+      if (r.kvSteps().stream().allMatch(s -> s.placement().startsWith("mram 0/"))) {
+        String est = r.kvSteps().getFirst().estimate();
+        out.printf(Locale.ROOT, "%-12s KV caches on the host (%s)%s%n", v, kvSummary(r), est == null ? "" : "; estimate per step: " + est);
+        if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
+        return;
+      }
       StringBuilder sb = new StringBuilder();
       for (Generator.KvStep s : r.kvSteps()) {
         sb.append(String.format(Locale.ROOT, " len %d: %s, %.3f ms;", s.cacheLength(), s.placement(), s.kvGemmSeconds() * 1e3));
       }
       out.printf(Locale.ROOT, "%-12s KV caches in MRAM per step (timed steps; ms of the GEMVs on MRAM caches, appends included):%s"
           + " placing the prompt's caches %.3f ms (in the first step)%n", v, sb, r.kvPlacementSeconds() * 1e3);
+      String est = r.kvSteps().getFirst().estimate();
+      if (est != null) out.printf(Locale.ROOT, "%-12s KV placement estimate per step (all caches, mean cache length): %s%n", v, est);
       if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
     });
     if (functional) {

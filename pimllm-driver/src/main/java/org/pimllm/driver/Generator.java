@@ -33,13 +33,16 @@ import org.pimllm.target.Target;
  *
  * <p>The graphs come from the caller ({@link Graphs}; the zoo's {@code ModelZoo.buildPrefill/buildDecode}): the
  * prefill graph returns the logits and each layer's K and V; a decode step at position p takes each layer's cache
- * (p rows) as inputs and returns the logits and the new K/V row. <b>The KV cache lives on the host</b>: the runtime
- * keeps it as host tensors, the decode graph's concatenation of the cache with the new row is a host op (charged
- * by the host model); nothing of the cache moves to or lives in MRAM (that placement is a later step).
+ * (p rows) as inputs and returns the logits and the new K/V row. <b>Each KV cache lives on the host or in MRAM</b>, as
+ * the KvCachePlacement pass decides for PIM decode steps with resident weights ({@link KvCachePlacement.Mode}: host,
+ * MRAM or by cost): on the host the generator keeps it as host tensors and the decode graph concatenates it with the
+ * new row (a host op charged by the host model); in MRAM the step appends its row and runs attention's GEMVs on the
+ * DPUs against it ({@code pim.kv_gemm}), the run's {@link KvCache} keeping it across steps.
  *
  * <p>Variants: the prefill runs the given variant; a decode step runs {@link #decodeVariant} of it, i.e.
  * {@code pimllm} decodes as {@code pimllm+res}: constant weights placed once in the pool's MRAM (a one-time cost,
- * reported apart from TTFT and per-token time) and each step moves only activations and results. Every constant
+ * reported apart from TTFT and per-token time) and each step moves only activations and results; the prefill uses the
+ * same resident copy ({@link #withSharedResidency}). Every constant
  * weight of a PIM decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
  * naming the first weight that does not fit and the sizes.
  *
@@ -70,8 +73,10 @@ public final class Generator {
      * @param placement     KvCachePlacement's decision ({@code mram 64/64}: caches in MRAM / caches; {@code host} when the
      *                      variant has no MRAM placement)
      * @param kvGemmSeconds simulated seconds of the step's GEMVs against MRAM caches (appends included)
+     * @param estimate      the cost model's per-step estimate of attention with every cache on the host and in MRAM at
+     *                      the run's mean cache length (KvCachePlacement's {@code kv_estimate}), or null
      */
-    public record KvStep(int cacheLength, String placement, double kvGemmSeconds) {
+    public record KvStep(int cacheLength, String placement, double kvGemmSeconds, String estimate) {
     }
 
     /**
@@ -178,8 +183,12 @@ public final class Generator {
     }
 
     private static String kvNote(IRModule lowered) {
+        return kvAttr(lowered, KvCachePlacement.NOTE_ATTR);
+    }
+
+    private static String kvAttr(IRModule lowered, String key) {
         var attrs = lowered.main().attrs();
-        return attrs == null ? null : attrs.get(KvCachePlacement.NOTE_ATTR);
+        return attrs == null ? null : attrs.get(key);
     }
 
     private static double kvSeconds(RunReport r) {
@@ -264,7 +273,7 @@ public final class Generator {
                 RunResult r = m.run(in, kv);
                 double kvPlace = steps.isEmpty() ? kv.placementSeconds() : 0;
                 steps.add(r.report().totalSeconds() + kvPlace);
-                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r.report())));
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r.report()), kvAttr(m.module(), KvCachePlacement.ESTIMATE_ATTR)));
                 if (note == null) note = kvNote(m.module());
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
@@ -305,7 +314,7 @@ public final class Generator {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunReport r = m.simulate(kv);
                 sampled.put(past, r.totalSeconds());
-                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r)));
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r), kvAttr(m.module(), KvCachePlacement.ESTIMATE_ATTR)));
                 if (note == null) note = kvNote(m.module());
                 if (shared == null) shared = sharesResidency(tokens) ? SharedResidency.of(m.module()) : SharedResidency.NONE;
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());

@@ -65,4 +65,16 @@ class GeneratorKvCacheTest {
         assertEquals(want, auto.kvSteps().getFirst().placement(), "host " + host + " s/token, MRAM " + mram);
         assertEquals(Math.min(host, mram), auto.secondsPerToken(), 1e-12);
     }
+
+    /** Forced into MRAM, caches that do not fit beside the resident weights are an error naming the sizes. */
+    @org.junit.jupiter.api.Test
+    void cachesThatDoNotFitMramAreAnErrorWithTheSizes() {
+        var c = org.pimllm.models.zoo.ModelZoo.get("llama-7b").withLayers(1);
+        Generator g = new Generator(GeneratorTest.graphs(c), org.pimllm.target.Target.of("upmem-2556-350", 4),
+                GeneratorTest.onPim(CompileOptions.variant("pimllm")), Mode.MRAM);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> g.simulate(1024, 2, 2));
+        assertTrue(e.getMessage().startsWith("the KV cache does not fit the DPUs' MRAM: the KV caches need")
+                && e.getMessage().contains("(2 caches of up to 1025 rows) beside") && e.getMessage().contains("but a DPU has 64.0 MiB"),
+                e.getMessage());
+    }
 }

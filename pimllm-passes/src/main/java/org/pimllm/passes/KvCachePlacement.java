@@ -64,6 +64,11 @@ public final class KvCachePlacement {
     public static final String ATTR = "kv_cache";
     /** Function attribute: why caches stayed on the host although MRAM was cheaper (capacity), if any. */
     public static final String NOTE_ATTR = "kv_note";
+    /**
+     * Function attribute: the cost model's estimate of the step's attention over all caches at the run's mean length,
+     * with every cache on the host and with every cache in MRAM, e.g. {@code host 12.345 ms, mram 4.567 ms}.
+     */
+    public static final String ESTIMATE_ATTR = "kv_estimate";
 
     /** Where the caches go. */
     public enum Mode {
@@ -135,7 +140,14 @@ public final class KvCachePlacement {
         long mram = cm.target().mramBytesPerDpu();
         long weights = ctx.get(PimOptions.RESIDENT_WEIGHTS) ? residentWeightBytes(m) : 0;
         long scratch = scratchBytes(m);
-        for (Choice c : choices) scratch = Math.max(scratch, c.scratchBytes());
+        double hostTotal = 0;
+        double mramTotal = 0;
+        for (Choice c : choices) {
+            scratch = Math.max(scratch, c.scratchBytes());
+            hostTotal += c.hostSeconds();
+            mramTotal += c.mramSeconds();
+        }
+        f = f.withAttr(ESTIMATE_ATTR, String.format(Locale.ROOT, "host %.3f ms, mram %.3f ms", hostTotal * 1e3, mramTotal * 1e3));
         Map<Call, Choice> toMram = new IdentityHashMap<>();
         long kv = 0;
         int wanted = 0;
