@@ -269,14 +269,11 @@ public final class KvCachePlacement {
         int mean = (int) Math.round(config.meanLength());
         GemmShape atMean = PimKvGemmAttrs.atLength(s.shape(), s.bLayout(), Math.min(mean, config.capacity()));
         TilingPlan planAtMean = cm.selectPlan(atMean, s.dtype(), call, cut);
-        // the cache on the host: the GEMM where PartitionCpuPim's rule puts it (the CPU, or PIM with B pushed per call)
-        double gemmOnHostPath = costs.cpuSeconds(atMean, s.dtype());
-        try {
-            TilingPlan pushed = costs.select(atMean, s.dtype(), s.bLayout());
-            gemmOnHostPath = Math.min(gemmOnHostPath, costs.pimSeconds(pushed, s.bLayout()));
-        } catch (IllegalArgumentException noPlan) {
-            // no PIM plan with B pushed: the CPU
-        }
+        // the cache on the host: the GEMM where the placement put it (this pass runs after PartitionCpuPim): on the CPU,
+        // or on PIM with the selected plan and B pushed with every call
+        double gemmOnHostPath = s.gemm().is(PimOps.GEMM)
+                ? costs.pimSeconds(costs.select(atMean, s.dtype(), s.bLayout()), s.bLayout())
+                : costs.cpuSeconds(atMean, s.dtype());
         long elements = (long) atMean.b() * atMean.k() * atMean.n();
         double hostCopy = host.elementwiseSeconds(elements, 2 * 4, 0); // concatenate of the fp32 cache
         if (s.quantize() != null) hostCopy += host.elementwiseSeconds(elements, 2, 3); // qnn.quantize of the whole cache
