@@ -69,6 +69,15 @@ class GenerateCommandTest {
       assertTrue(rec.get("ttftMs").asDouble() > 0 && rec.has("weights") && rec.has("kvCache"), rec.toString());
     }
     assertEquals("pimllm+res", list.get(1).get("decodeVariant").asText());
+    java.nio.file.Path both = java.nio.file.Files.createTempFile("both", ".json");
+    r = MainTest.run("bench", "--phase", "both", "--models", "gpt2", "--seq", "8", "--tokens", "2", "--dpus", "64",
+        "--variants", "cpu,pimllm", "--json", both.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(2, HwCommand.JSON.readTree(both.toFile()).get("records").size(), "the prefill records, as before");
+    java.nio.file.Path decoded = BenchCommand.decodeJson(both);
+    assertTrue(decoded.getFileName().toString().endsWith(".decode.json") && r.out().contains(decoded.toString()), r.out());
+    assertEquals(2, HwCommand.JSON.readTree(decoded.toFile()).size());
+    assertEquals(2, HwCommand.JSON.readTree(decoded.toFile()).get(0).get("tokens").asInt());
     r = MainTest.run("bench", "--phase", "sideways");
     assertTrue(r.code() == 2 && r.err().contains("--phase must be prefill, decode or both"), r.err());
   }
