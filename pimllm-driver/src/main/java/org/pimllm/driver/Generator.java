@@ -163,16 +163,37 @@ public final class Generator {
      * keeps weights resident (the caches then share the pool's MRAM with them).
      */
     Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps) {
+        return decodePipeline(dec, promptLen, steps, SharedResidency.NONE);
+    }
+
+    /**
+     * {@link #decodePipeline(CompileOptions, int, int)} of a later step: with the first step's resident weights
+     * ({@code first}, not empty), TileSelect keeps their B cut and ResidentWeights keeps them, so every step of the run
+     * uses the copy placed once (its other choices, e.g. the attention GEMMs' plans at this cache length, stay free).
+     */
+    Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps, SharedResidency first) {
         Pipelines.Pipeline p = PimLlm.pipeline(dec);
         List<String> names = p.passNames();
         if (!names.contains(ResidentWeights.NAME) || steps < 1) return p;
-        List<Pass> ps = new ArrayList<>(p.passes().passes());
+        List<Pass> ps = new ArrayList<>();
+        for (Pass x : p.passes().passes()) {
+            ps.add(first.isEmpty() ? x : switch (x.name()) {
+                case TileSelect.NAME -> TileSelect.pass(first);
+                case ResidentWeights.NAME -> ResidentWeights.pass(first);
+                default -> x;
+            });
+        }
         ps.add(names.indexOf(PoolPimResources.NAME), KvCachePlacement.pass(new KvCachePlacement.Config(kvMode, promptLen, steps)));
         return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), p.hostProfile());
     }
 
-    private CompiledModule compileStep(IRModule step, CompileOptions dec, int promptLen, int steps) {
-        return PimLlm.compile(step, target, dec, decodePipeline(dec, promptLen, steps));
+    private CompiledModule compileStep(IRModule step, CompileOptions dec, int promptLen, int steps, SharedResidency first) {
+        return PimLlm.compile(step, target, dec, decodePipeline(dec, promptLen, steps, first));
+    }
+
+    /** True if the decode steps keep weights resident (their variant's pipeline runs ResidentWeights). */
+    private boolean decodesResident(int tokens) {
+        return tokens > 1 && PimLlm.pipeline(decodeOptionsOf(options)).passNames().contains(ResidentWeights.NAME);
     }
 
     /** The step's KV decision (the {@code kv_cache} attribute), or "host" if the pipeline has no KV placement. */
@@ -238,9 +259,11 @@ public final class Generator {
         KvCache kv = new KvCache();
         List<KvStep> kvSteps = new ArrayList<>();
         String note = null;
-        SharedResidency shared = sharesResidency(tokens)
+        // the first step's resident weights: every step keeps them, and the prefill shares them
+        SharedResidency first = decodesResident(tokens)
                 ? SharedResidency.of(decodePipeline(dec, prompt.length, tokens - 1).run(graphs.decode(prompt.length), target, dec))
                 : SharedResidency.NONE;
+        SharedResidency shared = sharesResidency(tokens) ? first : SharedResidency.NONE;
         try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre, prefillPipeline(pre, shared))) {
             RunResult r = m.run(Map.of("input_ids", Tensor.ofInts(prompt.clone(), 1, prompt.length)));
             ttft = r.report().totalSeconds();
@@ -261,7 +284,7 @@ public final class Generator {
             if (generated.size() == tokens) break;
             int past = seqSoFar.size() - 1;
             IRModule step = graphs.decode(past);
-            try (CompiledModule m = compileStep(step, dec, prompt.length, tokens - 1)) {
+            try (CompiledModule m = compileStep(step, dec, prompt.length, tokens - 1, first)) {
                 checkWeightsResident(m.module(), target, dec.variant());
                 // the caches still on the host are inputs; those in MRAM are the KvCache's (the step no longer takes them)
                 Map<String, Tensor> in = new HashMap<>();
@@ -306,17 +329,17 @@ public final class Generator {
         KvCache kv = new KvCache();
         List<KvStep> kvSteps = new ArrayList<>();
         String note = null;
-        SharedResidency shared = null;
+        SharedResidency first = null; // the first step's resident weights, kept by every later step
         for (int past : lengths) {
             IRModule step = graphs.decode(past);
             for (String name : cacheNames(step)) if (!kv.contains(name)) kv.seedLength(name, past);
-            try (CompiledModule m = compileStep(step, dec, promptLen, steps)) {
+            try (CompiledModule m = compileStep(step, dec, promptLen, steps, first == null ? SharedResidency.NONE : first)) {
                 checkWeightsResident(m.module(), target, dec.variant());
                 RunReport r = m.simulate(kv);
                 sampled.put(past, r.totalSeconds());
                 kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r), kvAttr(m.module(), KvCachePlacement.ESTIMATE_ATTR)));
                 if (note == null) note = kvNote(m.module());
-                if (shared == null) shared = sharesResidency(tokens) ? SharedResidency.of(m.module()) : SharedResidency.NONE;
+                if (first == null) first = decodesResident(tokens) ? SharedResidency.of(m.module()) : SharedResidency.NONE;
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
@@ -325,7 +348,7 @@ public final class Generator {
         double ttft;
         CompileOptions pre = options.withMode(Mode.TIMING_ONLY);
         try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, pre,
-                prefillPipeline(pre, shared == null ? SharedResidency.NONE : shared))) {
+                prefillPipeline(pre, first != null && sharesResidency(tokens) ? first : SharedResidency.NONE))) {
             RunReport r = m.simulate();
             ttft = r.totalSeconds();
             oneTime = Math.max(oneTime, r.oneTimeSeconds());

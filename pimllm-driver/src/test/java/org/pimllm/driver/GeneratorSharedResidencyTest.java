@@ -56,4 +56,22 @@ class GeneratorSharedResidencyTest {
         assertEquals(pushed.stepSeconds(), shared.stepSeconds(), "the decode steps do not change");
         assertTrue(shared.oneTimeSeconds() > 0);
     }
+
+    /** Every decode step keeps the first step's resident weights with their B cut: one copy for the whole run. */
+    @Test
+    void laterDecodeStepsKeepTheFirstStepsResidentWeights() {
+        var graphs = GeneratorTest.graphs(GeneratorTest.model("gpt2"));
+        Generator g = new Generator(graphs, GeneratorTest.TARGET, PIMLLM);
+        CompileOptions dec = new CompileOptions("pimllm+res", PIMLLM.precision(), PIMLLM.activationAbsMax(), PIMLLM.mode(),
+                PIMLLM.disabledPasses(), PIMLLM.optLevel(), false, PIMLLM.floatGemms());
+        SharedResidency first = SharedResidency.of(g.decodePipeline(dec, 8, 40).run(graphs.decode(8), GeneratorTest.TARGET, dec));
+        IRModule later = g.decodePipeline(dec, 8, 40, first).run(graphs.decode(47), GeneratorTest.TARGET, dec);
+        SharedResidency again = SharedResidency.of(later);
+        assertEquals(first.plans().keySet(), again.plans().keySet(), "the same weights resident");
+        first.plans().forEach((w, p) -> {
+            TilingPlan q = again.plans().get(w);
+            assertEquals(p.partition(), q.partition(), w);
+            assertEquals(p.kernel().tileK(), q.kernel().tileK(), w);
+        });
+    }
 }
