@@ -88,6 +88,17 @@ public final class BenchCommand implements Callable<Integer> {
   int measureReps;
   @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
   boolean noProgress;
+  @Option(names = "--phase", defaultValue = "prefill", paramLabel = "prefill|decode|both", description = "prefill: one"
+      + " inference of --seq tokens (the paper's evaluation); decode: token generation of the decoder models (encoders"
+      + " skipped): --seq is the prompt length, then --tokens new tokens, TTFT, ms per token and tokens/s as `pimllm"
+      + " generate` times them (variants default cpu,cpu-peak,pimllm; pimllm decodes with resident weights); both: the"
+      + " two, with the decode records in FILE.decode.json beside --json FILE (default ${DEFAULT-VALUE}).")
+  String phase;
+  @Option(names = "--tokens", defaultValue = "64", description = "Decode: new tokens per prompt (default ${DEFAULT-VALUE}).")
+  int tokens;
+  @Option(names = "--timing-samples", defaultValue = "3", description = "Decode: cache lengths at which a step is compiled"
+      + " and timed, the others interpolated (default ${DEFAULT-VALUE}).")
+  int timingSamples;
 
   @Override
   public Integer call() throws Exception {
@@ -111,6 +122,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<String> ms = named != null ? named.stream().map(EndToEnd.NamedModel::name).toList()
         : models != null ? models : ModelZoo.paperModels().stream().map(ModelConfig::name).toList();
+    String ph = phase.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("prefill", "decode", "both").contains(ph)) {
+      throw new IllegalArgumentException("--phase must be prefill, decode or both, got '" + phase + "'");
+    }
+    if (!ph.equals("prefill")) {
+      if (named != null) throw new IllegalArgumentException("--phase " + ph + " needs zoo decoders (gpt2*, llama-*); --onnx models are encoders");
+      if (functional) throw new IllegalArgumentException("--phase " + ph + " is timing only; check tokens with `pimllm generate --functional`");
+    }
+    if (ph.equals("decode")) return decodeOnly(out, ms);
     List<String> vs = variants != null ? variants : BenchConfig.ALL_VARIANTS;
     BenchConfig cfg = new BenchConfig(ms, seqs, dpus, vs, hw, functional, measureHost, FloatGemms.parse(fp32Gemms));
     // a bad preset, DPU count or model fails before the progress bar starts
@@ -181,9 +201,44 @@ public final class BenchCommand implements Callable<Integer> {
       report.writePlot(plot);
       written.add(plot.toString());
     }
+    if (ph.equals("both")) {
+      List<java.util.Map<String, Object>> decoded = decode(out, ms);
+      if (json != null) {
+        Path dj = decodeJson(json);
+        Files.writeString(dj, HwCommand.JSON.writeValueAsString(decoded));
+        written.add(dj.toString());
+      }
+    }
     if (!written.isEmpty()) out.println("wrote " + String.join(", ", written));
     out.flush();
     return 0;
+  }
+
+  /** --phase decode: token generation of the decoder models only. */
+  private int decodeOnly(PrintWriter out, List<String> ms) throws java.io.IOException {
+    checkWritable(json, "--json");
+    List<java.util.Map<String, Object>> decoded = decode(out, ms);
+    if (json != null) {
+      Files.writeString(json, HwCommand.JSON.writeValueAsString(decoded));
+      out.println("wrote " + json);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private List<java.util.Map<String, Object>> decode(PrintWriter out, List<String> ms) {
+    List<String> vs = variants != null ? variants : BenchDecode.DEFAULT_VARIANTS;
+    List<ModelConfig> decoders = BenchDecode.decoders(out, ms);
+    BenchDecode.validate(decoders, seqs, vs, tokens, timingSamples);
+    for (int d : dpus) org.pimllm.target.Target.of(hw, d); // a bad preset or DPU count fails before any run
+    return BenchDecode.run(out, decoders, seqs, dpus, vs, hw, tokens, timingSamples, CompileOptions.Precision.ofWeights(weights));
+  }
+
+  /** Where --phase both writes its decode records: FILE.decode.json beside --json FILE. */
+  static Path decodeJson(Path json) {
+    String n = json.getFileName().toString();
+    String base = n.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? n.substring(0, n.length() - 5) : n;
+    return json.resolveSibling(base + ".decode.json");
   }
 
   /**
@@ -215,16 +270,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     org.pimllm.sim.HardwareConfig hw = org.pimllm.sim.HardwareConfig.presetOrFile(cfg.hw());
     int fewest = cfg.dpus().stream().mapToInt(Integer::intValue).min().orElseThrow();
-    long capacity = (long) fewest * hw.mramBytes();
     for (EndToEnd.NamedModel m : models) {
-      long weights = ModelZoo.stats(m.build().apply(cfg.seqs().getFirst())).int8WeightBytes();
-      if (weights > capacity) {
-        long needed = Math.ceilDiv(weights, hw.mramBytes());
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: its int8 GEMM weights (%.2f GiB)"
-            + " do not fit the MRAM of %d DPU(s) (%d x %d MiB = %.2f GiB of %s), so PIM variants would stream every weight"
-            + " on every call for minutes of simulation; give --dpus %d or more (the machine has %d), or only the cpu variants", m.name(), weights / 1073741824.0, fewest, fewest, hw.mramBytes() >> 20,
-            capacity / 1073741824.0, hw.name(), needed, hw.totalDpus()));
-      }
+      List<org.pimllm.driver.MramFit.Weight> weights = org.pimllm.driver.MramFit.gemmWeights(m.build().apply(cfg.seqs().getFirst()), true);
+      long needed = Math.ceilDiv(org.pimllm.driver.MramFit.total(weights), hw.mramBytes());
+      org.pimllm.driver.MramFit.check(weights, fewest, hw.mramBytes(), hw.name(), m.name() + " (int8)", "PIM variants would"
+          + " stream every weight on every call for minutes of simulation; give --dpus " + needed + " or more (the machine has "
+          + hw.totalDpus() + "), or only the cpu variants");
     }
   }
 

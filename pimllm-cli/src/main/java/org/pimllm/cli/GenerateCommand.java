@@ -12,6 +12,7 @@ import org.pimllm.driver.Generator;
 import org.pimllm.driver.Pipelines;
 import org.pimllm.driver.Roofline;
 import org.pimllm.ir.IRModule;
+import org.pimllm.passes.KvCachePlacement;
 import org.pimllm.models.zoo.Gpt2Config;
 import org.pimllm.models.zoo.LlamaConfig;
 import org.pimllm.models.zoo.ModelConfig;
@@ -24,13 +25,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pimllm generate}: token generation (prefill, then greedy decode steps with a KV cache on the host) on the
+ * {@code pimllm generate}: token generation (prefill, then greedy decode steps with a KV cache on the host or in MRAM) on the
  * simulated machine: time to first token, ms per output token and tokens/s per variant, with speedups over cpu
  * and cpu-peak.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (kept on the"
-        + " host) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
+    description = {"Token generation: prefill --prompt-len tokens, then greedy decode steps with a KV cache (on the host"
+        + " or in the DPUs' MRAM, --kv-cache) until --tokens new tokens; simulated time to first token (the prefill), ms per output token (mean"
         + " decode step) and tokens/s per variant, with speedups over cpu and cpu-peak.",
         "pimllm decodes as the full system (+host: weights resident in the DPUs' MRAM, placed once and reported apart;"
             + " calls asynchronous per rank; sibling fusion; host ops at the tuned profile); the decode ablation's steps"
@@ -88,6 +89,14 @@ public final class GenerateCommand implements Callable<Integer> {
   java.nio.file.Path trace;
   @Option(names = "--no-progress", description = "Do not show the progress bar (it is off anyway when the output is not a terminal).")
   boolean noProgress;
+  @Option(names = "--kv-cache", defaultValue = "auto", description = "Where the KV caches of pimllm's decode steps live:"
+      + " host (the cache is an input of each step), mram (kept in the DPUs' MRAM across steps; each step appends its row"
+      + " and runs attention's GEMVs on the DPUs), auto (the cheaper by the placement's cost model; default ${DEFAULT-VALUE}).")
+  String kvCache;
+  @Option(names = "--prefill-weights", defaultValue = "resident", description = "pimllm's prefill: resident (uses the decode"
+      + " steps' resident weights, one copy placed once, plans cutting B as the decode plans do) or pushed (sends its"
+      + " weights with every call, as the paper's prefill; default ${DEFAULT-VALUE}).")
+  String prefillWeights;
 
   @Override
   public Integer call() throws Exception {
@@ -112,6 +121,10 @@ public final class GenerateCommand implements Callable<Integer> {
     CompileOptions.Precision precision = CompileOptions.Precision.ofWeights(weights);
     java.util.function.Function<String, CompileOptions> options = v -> CompileOptions.variant(v).withPrecision(precision)
         .disable(disabledPasses.toArray(String[]::new));
+    KvCachePlacement.Mode kv = KvCachePlacement.Mode.parse(kvCache);
+    if (!prefillWeights.equals("resident") && !prefillWeights.equals("pushed")) {
+      throw new IllegalArgumentException("--prefill-weights must be resident or pushed, got '" + prefillWeights + "'");
+    }
     Target target = Target.of(hw, dpus);
     if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
@@ -126,7 +139,8 @@ public final class GenerateCommand implements Callable<Integer> {
     try (Progress progress = Progress.of("generate", variants.size() * graphsPerVariant + (trace != null ? 1 : 0),
         noProgress)) {
       for (String v : variants) {
-        Generator g = new Generator(progress.counting(graphs, v), target, options.apply(v));
+        Generator g = new Generator(progress.counting(graphs, v), target, options.apply(v), kv)
+            .withSharedResidency(prefillWeights.equals("resident"));
         results.put(v, functional ? g.generate(prompt, tokens, true, 0.0) : g.simulate(promptLen, tokens, timingSamples));
       }
       if (trace != null) {
@@ -197,48 +211,7 @@ public final class GenerateCommand implements Callable<Integer> {
   private List<Map<String, Object>> records(ModelConfig cfg, Map<String, Generator.Result> results) {
     List<Map<String, Object>> list = new ArrayList<>();
     results.forEach((v, r) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("model", cfg.name());
-      m.put("variant", v);
-      m.put("prefillVariant", Generator.prefillVariant(v));
-      m.put("decodeVariant", Generator.decodeVariant(v));
-      m.put("weights", CompileOptions.Precision.ofWeights(weights).weightsName());
-      m.put("dpus", dpus);
-      m.put("hw", hw);
-      m.put("promptLen", promptLen);
-      m.put("tokens", tokens);
-      m.put("ttftMs", r.ttftSeconds() * 1e3);
-      m.put("msPerToken", r.secondsPerToken() * 1e3);
-      m.put("tokensPerSecond", r.tokensPerSecond());
-      m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
-      m.put("decodePimGemms", r.decodePimGemms());
-      if (r.roofline() != null) {
-        m.put("rooflineMsPerToken", r.roofline().seconds() * 1e3);
-        m.put("bound", r.bound().key());
-        Map<String, Object> roof = new LinkedHashMap<>();
-        roof.put("computeMs", r.roofline().computeSeconds() * 1e3);
-        roof.put("mramMs", r.roofline().mramSeconds() * 1e3);
-        roof.put("transferMs", r.roofline().transferSeconds() * 1e3);
-        roof.put("hostMs", r.roofline().hostSeconds() * 1e3);
-        m.put("roofline", roof);
-        Map<String, Object> step = new LinkedHashMap<>();
-        r.stepBreakdown().forEach((c, secs) -> step.put(c.key(), secs * 1e3));
-        m.put("stepMsByCategory", step);
-        m.put("stepOverlapMs", r.stepOverlapSeconds() * 1e3);
-        Map<String, Object> bounds = new LinkedHashMap<>();
-        r.roofline().byBound(r.stepBreakdown()).forEach((b, secs) -> bounds.put(b.key(), secs * 1e3));
-        m.put("stepMsByBound", bounds);
-        List<Map<String, Object>> timed = new ArrayList<>();
-        for (Generator.TimedStep t : r.timedSteps()) {
-          Map<String, Object> ts = new LinkedHashMap<>();
-          ts.put("cacheLength", t.cacheLength());
-          ts.put("ms", t.seconds() * 1e3);
-          ts.put("rooflineMs", t.rooflineSeconds() * 1e3);
-          ts.put("bound", t.bound().key());
-          timed.add(ts);
-        }
-        m.put("timedSteps", timed);
-      }
+      Map<String, Object> m = record(cfg.name(), v, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName(), r);
       if (functional) {
         m.put("generated", r.generated());
         m.put("matchesReference", r.matchesReference());
@@ -248,9 +221,68 @@ public final class GenerateCommand implements Callable<Integer> {
     return list;
   }
 
+  /**
+   * One generation record, the JSON of {@code generate} and of {@code bench --phase decode} alike (one place, so a
+   * field added here appears in both): model, variant, decode variant, weights, DPUs, preset, prompt length, tokens,
+   * TTFT, ms per token, tokens/s, one-time placement, the step's PIM GEMMs and the KV cache's placement.
+   */
+  static Map<String, Object> record(String model, String variant, int dpus, String hw, String weights, Generator.Result r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model);
+    m.put("variant", variant);
+    m.put("prefillVariant", Generator.prefillVariant(variant));
+    m.put("decodeVariant", Generator.decodeVariant(variant));
+    m.put("weights", weights);
+    m.put("dpus", dpus);
+    m.put("hw", hw);
+    m.put("promptLen", r.promptLen());
+    m.put("tokens", r.tokens());
+    m.put("ttftMs", r.ttftSeconds() * 1e3);
+    m.put("msPerToken", r.secondsPerToken() * 1e3);
+    m.put("tokensPerSecond", r.tokensPerSecond());
+    m.put("oneTimeMs", r.oneTimeSeconds() * 1e3);
+    m.put("decodePimGemms", r.decodePimGemms());
+    m.put("kvCache", kvSummary(r));
+    m.put("kvPlacementMs", r.kvPlacementSeconds() * 1e3);
+    if (r.kvNote() != null) m.put("kvNote", r.kvNote());
+    if (r.roofline() != null) {
+      m.put("rooflineMsPerToken", r.roofline().seconds() * 1e3);
+      m.put("bound", r.bound().key());
+      Map<String, Object> roof = new LinkedHashMap<>();
+      roof.put("computeMs", r.roofline().computeSeconds() * 1e3);
+      roof.put("mramMs", r.roofline().mramSeconds() * 1e3);
+      roof.put("transferMs", r.roofline().transferSeconds() * 1e3);
+      roof.put("hostMs", r.roofline().hostSeconds() * 1e3);
+      m.put("roofline", roof);
+      Map<String, Object> step = new LinkedHashMap<>();
+      r.stepBreakdown().forEach((c, secs) -> step.put(c.key(), secs * 1e3));
+      m.put("stepMsByCategory", step);
+      m.put("stepOverlapMs", r.stepOverlapSeconds() * 1e3);
+      Map<String, Object> bounds = new LinkedHashMap<>();
+      r.roofline().byBound(r.stepBreakdown()).forEach((b, secs) -> bounds.put(b.key(), secs * 1e3));
+      m.put("stepMsByBound", bounds);
+      List<Map<String, Object>> timed = new ArrayList<>();
+      for (Generator.TimedStep t : r.timedSteps()) {
+        Map<String, Object> ts = new LinkedHashMap<>();
+        ts.put("cacheLength", t.cacheLength());
+        ts.put("ms", t.seconds() * 1e3);
+        ts.put("rooflineMs", t.rooflineSeconds() * 1e3);
+        ts.put("bound", t.bound().key());
+        timed.add(ts);
+      }
+      m.put("timedSteps", timed);
+    }
+    return m;
+  }
+
+  /** The KV placement of the run's steps: "host", or e.g. "mram 64/64" (caches in MRAM / caches of a step). */
+  static String kvSummary(Generator.Result r) {
+    return r.kvSteps().stream().map(Generator.KvStep::placement).distinct().reduce((a, b) -> a + ", " + b).orElse("host");
+  }
+
   private void print(PrintWriter out, ModelConfig cfg, Map<String, Generator.Result> results) {
-    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, %s weights, int8 activations, KV cache on the host%n",
-        cfg.name(), promptLen, tokens, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName());
+    out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, %s weights, int8 activations, KV cache placement %s%n",
+        cfg.name(), promptLen, tokens, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName(), kvCache);
     out.printf(Locale.ROOT, "%-12s %-12s %12s %12s %10s %12s %10s %10s%n", "variant", "decodes as", "TTFT ms", "ms/token",
         "tokens/s", "one-time ms", "vs cpu", "vs peak");
     Generator.Result cpu = results.get("cpu");
@@ -260,6 +292,24 @@ public final class GenerateCommand implements Callable<Integer> {
         r.oneTimeSeconds() * 1e3, speedup(cpu, r), speedup(peak, r)));
     out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
     printBounds(out, results);
+    results.forEach((v, r) -> {
+      if (r.kvSteps().isEmpty() || kvSummary(r).equals("host")) return;
+      if (r.kvSteps().stream().allMatch(s -> s.placement().startsWith("mram 0/"))) {
+        String est = r.kvSteps().getFirst().estimate();
+        out.printf(Locale.ROOT, "%-12s KV caches on the host (%s)%s%n", v, kvSummary(r), est == null ? "" : "; estimate per step: " + est);
+        if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
+        return;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (Generator.KvStep s : r.kvSteps()) {
+        sb.append(String.format(Locale.ROOT, " len %d: %s, %.3f ms;", s.cacheLength(), s.placement(), s.kvGemmSeconds() * 1e3));
+      }
+      out.printf(Locale.ROOT, "%-12s KV caches in MRAM per step (timed steps; ms of the GEMVs on MRAM caches, appends included):%s"
+          + " placing the prompt's caches %.3f ms (in the first step)%n", v, sb, r.kvPlacementSeconds() * 1e3);
+      String est = r.kvSteps().getFirst().estimate();
+      if (est != null) out.printf(Locale.ROOT, "%-12s KV placement estimate per step (all caches, mean cache length): %s%n", v, est);
+      if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
+    });
     if (functional) {
       results.forEach((v, r) -> out.printf(Locale.ROOT, "%-12s tokens %s: %s%n", v, r.generated(),
           r.matchesReference() ? "match the full-sequence reference (bit-exact logits)" : "DIFFER from the full-sequence reference"));

@@ -114,9 +114,10 @@ class NewUserCommandTest {
   void weightsOverTheDpusMramFailAtOnce() {
     // llama-7b's ~6.5 GB of int8 weights on one DPU's 64 MiB: said before any run, not after minutes
     assertOneLineError(MainTest.run("bench", "--models", "llama-7b", "--dpus", "1"),
-        "llama-7b: its int8 GEMM weights");
+        "llama-7b (int8)'s weights do not fit the DPUs' MRAM");
     MainTest.Result r = MainTest.run("bench", "--models", "llama2-13b", "--dpus", "16", "--variants", "pimllm");
-    assertOneLineError(r, "do not fit the MRAM of 16 DPU(s)");
+    assertOneLineError(r, "weights do not fit the DPUs' MRAM: with weight '");
+    assertTrue(r.err().contains("but 16 DPUs have 1.00 GiB"), r.err());
     assertTrue(r.err().contains("give --dpus"), r.err());
   }
 

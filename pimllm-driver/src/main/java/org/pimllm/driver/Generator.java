@@ -13,11 +13,18 @@ import org.pimllm.ir.IRModule;
 import org.pimllm.ir.Ops;
 import org.pimllm.ir.Tensor;
 import org.pimllm.ir.TensorType;
+import org.pimllm.passes.KvCachePlacement;
+import org.pimllm.passes.Pass;
+import org.pimllm.passes.PoolPimResources;
+import org.pimllm.passes.ResidentWeights;
+import org.pimllm.passes.Sequential;
+import org.pimllm.passes.SharedResidency;
+import org.pimllm.passes.TileSelect;
 import org.pimllm.runtime.CompiledModule;
+import org.pimllm.runtime.KvCache;
 import org.pimllm.runtime.RunReport;
 import org.pimllm.runtime.RunResult;
 import org.pimllm.runtime.TimeCategory;
-import org.pimllm.passes.ResidentWeights;
 import org.pimllm.sim.Mode;
 import org.pimllm.target.PimGemmAttrs;
 import org.pimllm.target.PimOps;
@@ -28,15 +35,18 @@ import org.pimllm.target.Target;
  *
  * <p>The graphs come from the caller ({@link Graphs}; the zoo's {@code ModelZoo.buildPrefill/buildDecode}): the
  * prefill graph returns the logits and each layer's K and V; a decode step at position p takes each layer's cache
- * (p rows) as inputs and returns the logits and the new K/V row. <b>The KV cache lives on the host</b>: the runtime
- * keeps it as host tensors, the decode graph's concatenation of the cache with the new row is a host op (charged
- * by the host model); nothing of the cache moves to or lives in MRAM (that placement is a later step).
+ * (p rows) as inputs and returns the logits and the new K/V row. <b>Each KV cache lives on the host or in MRAM</b>, as
+ * the KvCachePlacement pass decides for PIM decode steps with resident weights ({@link KvCachePlacement.Mode}: host,
+ * MRAM or by cost): on the host the generator keeps it as host tensors and the decode graph concatenates it with the
+ * new row (a host op charged by the host model); in MRAM the step appends its row and runs attention's GEMVs on the
+ * DPUs against it ({@code pim.kv_gemm}), the run's {@link KvCache} keeping it across steps.
  *
  * <p>Variants: the prefill runs {@link #prefillVariant} of the given variant, a decode step {@link #decodeVariant}:
  * {@code pimllm} decodes as the full system, the decode ablation's last step ({@link Pipelines#DECODE_ABLATION}):
  * constant weights placed once in the pool's MRAM (a one-time cost, reported apart from TTFT and per-token time),
  * each step moving only activations and results, calls asynchronous per rank, sibling fusion, host ops at the
- * tuned profile. Every constant weight of a resident decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
+ * tuned profile; its prefill uses the same resident copy ({@link #withSharedResidency}). Every constant weight of a
+ * resident decode step must be resident; if the model does not fit the DPUs' MRAM that is an error
  * naming the first weight that does not fit and the sizes.
  *
  * <p>Timing: TTFT is the simulated time of the prefill (logits of the last prompt token); each further token
@@ -60,20 +70,37 @@ public final class Generator {
     }
 
     /**
+     * Where a decode step's KV caches lived and what their attention cost.
+     *
+     * @param cacheLength   the step's cache length before its append
+     * @param placement     KvCachePlacement's decision ({@code mram 64/64}: caches in MRAM / caches; {@code host} when the
+     *                      variant has no MRAM placement)
+     * @param kvGemmSeconds simulated seconds of the step's GEMVs against MRAM caches (appends included)
+     * @param estimate      the cost model's per-step estimate of attention with every cache on the host and in MRAM at
+     *                      the run's mean cache length (KvCachePlacement's {@code kv_estimate}), or null
+     */
+    public record KvStep(int cacheLength, String placement, double kvGemmSeconds, String estimate) {
+    }
+
+    /**
      * One generation run: generated token ids (FUNCTIONAL only, else empty) and simulated times; the decode step's
      * breakdown by category (mean of the timed steps; categories overlap when calls run asynchronously, by
-     * {@code stepOverlapSeconds} in all) and the roofline of a token ({@link Roofline}, mean over the steps).
+     * {@code stepOverlapSeconds} in all) and the roofline of a token ({@link Roofline}, mean over the steps). The KV
+     * caches' placement is reported per compiled step ({@code kvSteps}); {@code kvPlacementSeconds} is the per-request
+     * push of the prompt's caches into MRAM, included in the first step's time; {@code kvNote} says why caches stayed
+     * on the host although MRAM was cheaper (capacity), or is null.
      */
     public record Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                          List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
                          double maxAbsLogitError, Map<TimeCategory, Double> stepBreakdown, double stepOverlapSeconds,
-                         Roofline roofline, List<TimedStep> timedSteps) {
+                         Roofline roofline, List<TimedStep> timedSteps, List<KvStep> kvSteps, double kvPlacementSeconds,
+                         String kvNote) {
 
         public Result(String variant, int promptLen, int tokens, List<Integer> generated, double ttftSeconds,
                       List<Double> stepSeconds, double oneTimeSeconds, long decodePimGemms, Boolean matchesReference,
                       double maxAbsLogitError) {
             this(variant, promptLen, tokens, generated, ttftSeconds, stepSeconds, oneTimeSeconds, decodePimGemms,
-                    matchesReference, maxAbsLogitError, Map.of(), 0, null, List.of());
+                    matchesReference, maxAbsLogitError, Map.of(), 0, null, List.of(), List.of(), 0, null);
         }
 
         /** The bound of the mean decode step (null without steps or roofline). */
@@ -103,11 +130,124 @@ public final class Generator {
     private final Graphs graphs;
     private final Target target;
     private final CompileOptions options;
+    private final KvCachePlacement.Mode kvMode;
+    private final boolean shareResidency;
 
+    /** A generator whose PIM decode steps place their KV caches by cost ({@link KvCachePlacement.Mode#AUTO}). */
     public Generator(Graphs graphs, Target target, CompileOptions options) {
+        this(graphs, target, options, KvCachePlacement.Mode.AUTO);
+    }
+
+    /** A generator with the KV caches of PIM decode steps placed as {@code kvMode} says (host, MRAM, or by cost). */
+    public Generator(Graphs graphs, Target target, CompileOptions options, KvCachePlacement.Mode kvMode) {
+        this(graphs, target, options, kvMode, true);
+    }
+
+    private Generator(Graphs graphs, Target target, CompileOptions options, KvCachePlacement.Mode kvMode, boolean shareResidency) {
         this.graphs = Objects.requireNonNull(graphs, "graphs");
         this.target = Objects.requireNonNull(target, "target");
         this.options = Objects.requireNonNull(options, "options");
+        this.kvMode = Objects.requireNonNull(kvMode, "kvMode");
+        this.shareResidency = shareResidency;
+    }
+
+    /**
+     * The same generator with the prefill sharing the decode steps' resident weights ({@code true}, the default: one
+     * copy placed once, so TTFT pays no weight pushes) or pushing its weights with every call ({@code false}, as the
+     * paper's prefill does); only variants that decode with resident weights ({@code pimllm}) are affected.
+     */
+    public Generator withSharedResidency(boolean on) {
+        return new Generator(graphs, target, options, kvMode, on);
+    }
+
+    /**
+     * The prefill's pipeline: the variant's own, or, when it shares the decode step's resident weights, the decode
+     * variant's passes with TileSelect matching the shared weights' B cut and ResidentWeights keeping only those.
+     */
+    Pipelines.Pipeline prefillPipeline(CompileOptions pre, SharedResidency shared) {
+        if (shared.isEmpty()) return PimLlm.pipeline(pre);
+        Pipelines.Pipeline p = PimLlm.pipeline(decodeOptionsOf(pre));
+        List<Pass> ps = new ArrayList<>();
+        for (Pass x : p.passes().passes()) {
+            ps.add(switch (x.name()) {
+                case TileSelect.NAME -> TileSelect.pass(shared);
+                case ResidentWeights.NAME -> ResidentWeights.pass(shared);
+                default -> x;
+            });
+        }
+        // the prefill keeps its own variant's host profile (pimllm: the paper's TVM-CPU host), so the runtime's host
+        // model and the placement's cost model agree
+        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), PimLlm.pipeline(pre).hostProfile());
+    }
+
+    /** True if the prefill should share the decode steps' resident weights. */
+    private boolean sharesResidency(int tokens) {
+        return shareResidency && tokens > 1 && !decodeVariant(options.variant()).equals(options.variant())
+                && PimLlm.pipeline(decodeOptionsOf(options)).passNames().contains(ResidentWeights.NAME);
+    }
+
+    /**
+     * The decode step's pipeline: the decode variant's, plus KvCachePlacement before PoolPimResources when the variant
+     * keeps weights resident (the caches then share the pool's MRAM with them).
+     */
+    Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps) {
+        return decodePipeline(dec, promptLen, steps, SharedResidency.NONE);
+    }
+
+    /**
+     * {@link #decodePipeline(CompileOptions, int, int)} of a later step: with the first step's resident weights
+     * ({@code first}, not empty), TileSelect keeps their B cut and ResidentWeights keeps them, so every step of the run
+     * uses the copy placed once (its other choices, e.g. the attention GEMMs' plans at this cache length, stay free).
+     */
+    Pipelines.Pipeline decodePipeline(CompileOptions dec, int promptLen, int steps, SharedResidency first) {
+        Pipelines.Pipeline p = PimLlm.pipeline(dec);
+        List<String> names = p.passNames();
+        if (!names.contains(ResidentWeights.NAME) || steps < 1) return p;
+        List<Pass> ps = new ArrayList<>();
+        for (Pass x : p.passes().passes()) {
+            ps.add(first.isEmpty() ? x : switch (x.name()) {
+                case TileSelect.NAME -> TileSelect.pass(first);
+                case ResidentWeights.NAME -> ResidentWeights.pass(first);
+                default -> x;
+            });
+        }
+        ps.add(names.indexOf(PoolPimResources.NAME), KvCachePlacement.pass(new KvCachePlacement.Config(kvMode, promptLen, steps)));
+        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), p.hostProfile());
+    }
+
+    private CompiledModule compileStep(IRModule step, CompileOptions dec, int promptLen, int steps, SharedResidency first) {
+        return PimLlm.compile(step, target, dec, decodePipeline(dec, promptLen, steps, first));
+    }
+
+    /** True if the decode steps keep weights resident (their variant's pipeline runs ResidentWeights). */
+    private boolean decodesResident(int tokens) {
+        return tokens > 1 && PimLlm.pipeline(decodeOptionsOf(options)).passNames().contains(ResidentWeights.NAME);
+    }
+
+    /** The step's KV decision (the {@code kv_cache} attribute), or "host" if the pipeline has no KV placement. */
+    private static String kvDecision(IRModule lowered) {
+        var attrs = lowered.main().attrs();
+        String a = attrs == null ? null : attrs.get(KvCachePlacement.ATTR);
+        return a == null ? "host" : a;
+    }
+
+    private static String kvNote(IRModule lowered) {
+        return kvAttr(lowered, KvCachePlacement.NOTE_ATTR);
+    }
+
+    private static String kvAttr(IRModule lowered, String key) {
+        var attrs = lowered.main().attrs();
+        return attrs == null ? null : attrs.get(key);
+    }
+
+    private static double kvSeconds(RunReport r) {
+        return r.ops().stream().filter(o -> o.op().equals("pim.kv_gemm"))
+                .mapToDouble(o -> o.seconds().values().stream().mapToDouble(Double::doubleValue).sum()).sum();
+    }
+
+    /** The past_* inputs of a decode graph, in parameter order (the caches of every layer). */
+    private static List<String> cacheNames(IRModule step) {
+        return step.main().params().stream().map(v -> v.name()).filter(n -> n.startsWith("past_")).toList();
     }
 
     /**
@@ -129,7 +269,11 @@ public final class Generator {
     }
 
     private CompileOptions decodeOptions(Mode mode) {
-        return withVariant(options.withMode(mode), decodeVariant(options.variant()));
+        return decodeOptionsOf(options.withMode(mode));
+    }
+
+    private static CompileOptions decodeOptionsOf(CompileOptions o) {
+        return withVariant(o, decodeVariant(o.variant()));
     }
 
     private CompileOptions prefillOptions(Mode mode) {
@@ -164,12 +308,22 @@ public final class Generator {
         double maxErr = 0;
         List<Tensor> cache;
         Tensor logits;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre)) {
+        KvCache kv = new KvCache();
+        List<KvStep> kvSteps = new ArrayList<>();
+        String note = null;
+        // the first step's resident weights: every step keeps them, and the prefill shares them
+        SharedResidency first = decodesResident(tokens)
+                ? SharedResidency.of(decodePipeline(dec, prompt.length, tokens - 1).run(graphs.decode(prompt.length), target, dec))
+                : SharedResidency.NONE;
+        SharedResidency shared = sharesResidency(tokens) ? first : SharedResidency.NONE;
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(prompt.length), target, pre, prefillPipeline(pre, shared))) {
             RunResult r = m.run(Map.of("input_ids", Tensor.ofInts(prompt.clone(), 1, prompt.length)));
             ttft = r.report().totalSeconds();
+            oneTime = r.report().oneTimeSeconds();
             logits = r.outputs().get(0);
             cache = new ArrayList<>(r.outputs().subList(1, r.outputs().size()));
         }
+        for (int i = 0; i < cache.size(); i++) kv.seed(cacheName(i), cache.get(i));
         while (true) {
             if (checkReference) {
                 double err = compareWithFullRun(seqSoFar, logits, pre);
@@ -181,20 +335,25 @@ public final class Generator {
             seqSoFar.add(next);
             if (generated.size() == tokens) break;
             int past = seqSoFar.size() - 1;
-            Map<String, Tensor> in = new HashMap<>();
-            in.put("input_ids", Tensor.ofInts(new int[] {next}, 1, 1));
-            for (int i = 0; i < cache.size(); i++) {
-                in.put((i % 2 == 0 ? "past_key_" : "past_value_") + i / 2, cache.get(i));
-            }
             IRModule step = graphs.decode(past);
-            try (CompiledModule m = PimLlm.compile(step, target, dec)) {
+            try (CompiledModule m = compileStep(step, dec, prompt.length, tokens - 1, first)) {
                 checkWeightsResident(m.module(), target, dec.variant());
-                RunResult r = m.run(in);
-                steps.add(r.report().totalSeconds());
+                // the caches still on the host are inputs; those in MRAM are the KvCache's (the step no longer takes them)
+                Map<String, Tensor> in = new HashMap<>();
+                in.put("input_ids", Tensor.ofInts(new int[] {next}, 1, 1));
+                var params = m.module().main().params().stream().map(v -> v.name()).toList();
+                for (int i = 0; i < cache.size(); i++) {
+                    if (params.contains(cacheName(i))) in.put(cacheName(i), cache.get(i));
+                }
+                RunResult r = m.run(in, kv);
+                double kvPlace = steps.isEmpty() ? kv.placementSeconds() : 0;
+                steps.add(r.report().totalSeconds() + kvPlace);
                 stepReports.add(r.report());
                 Roofline stepRoof = Roofline.of(m.module(), target);
                 roofs.add(stepRoof);
                 timed.add(new TimedStep(past, r.report().totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.report().byCategory())));
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r.report()), kvAttr(m.module(), KvCachePlacement.ESTIMATE_ATTR)));
+                if (note == null) note = kvNote(m.module());
                 oneTime = Math.max(oneTime, r.report().oneTimeSeconds());
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
@@ -216,7 +375,8 @@ public final class Generator {
                 roofs.stream().mapToDouble(Roofline::hostSeconds).average().orElseThrow(),
                 roofs.getFirst().weightMacs(), roofs.getFirst().weightBytes());
         return new Result(options.variant(), prompt.length, tokens, List.copyOf(generated), ttft, List.copyOf(steps), oneTime, pimGemms,
-                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof, List.copyOf(timed));
+                checkReference ? matches : null, checkReference ? maxErr : Double.NaN, breakdown, overlap, roof, List.copyOf(timed),
+                List.copyOf(kvSteps), kv.placementSeconds(), note);
     }
 
     /**
@@ -229,10 +389,6 @@ public final class Generator {
         if (timingSamples < 2) {
             throw new IllegalArgumentException("decode timing needs at least 2 sampled cache lengths, got " + timingSamples);
         }
-        double ttft;
-        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, prefillOptions(Mode.TIMING_ONLY))) {
-            ttft = m.simulate().totalSeconds();
-        }
         int steps = tokens - 1;
         List<Integer> lengths = sampleLengths(promptLen, steps, timingSamples);
         Map<Integer, Double> sampled = new HashMap<>();
@@ -243,24 +399,50 @@ public final class Generator {
         double oneTime = 0;
         long pimGemms = 0;
         CompileOptions dec = decodeOptions(Mode.TIMING_ONLY);
+        KvCache kv = new KvCache();
+        List<KvStep> kvSteps = new ArrayList<>();
+        String note = null;
+        SharedResidency first = null; // the first step's resident weights, kept by every later step
         for (int past : lengths) {
-            try (CompiledModule m = PimLlm.compile(graphs.decode(past), target, dec)) {
+            IRModule step = graphs.decode(past);
+            for (String name : cacheNames(step)) if (!kv.contains(name)) kv.seedLength(name, past);
+            try (CompiledModule m = compileStep(step, dec, promptLen, steps, first == null ? SharedResidency.NONE : first)) {
                 checkWeightsResident(m.module(), target, dec.variant());
-                RunReport r = m.simulate();
+                RunReport r = m.simulate(kv);
                 sampled.put(past, r.totalSeconds());
                 Roofline stepRoof = Roofline.of(m.module(), target);
                 roofs.put(past, stepRoof);
                 timed.add(new TimedStep(past, r.totalSeconds(), stepRoof.seconds(), stepRoof.boundOf(r.byCategory())));
                 r.byCategory().forEach((c, v) -> breakdown.merge(c, v / lengths.size(), Double::sum));
                 overlap += r.overlappedSeconds() / lengths.size();
+                kvSteps.add(new KvStep(past, kvDecision(m.module()), kvSeconds(r), kvAttr(m.module(), KvCachePlacement.ESTIMATE_ATTR)));
+                if (note == null) note = kvNote(m.module());
+                if (first == null) first = decodesResident(tokens) ? SharedResidency.of(m.module()) : SharedResidency.NONE;
                 oneTime = Math.max(oneTime, r.oneTimeSeconds());
                 pimGemms = r.pimGemms();
             }
         }
+        // the prefill, after the first decode step was compiled: it shares that step's resident weights
+        double ttft;
+        CompileOptions pre = prefillOptions(Mode.TIMING_ONLY);
+        try (CompiledModule m = PimLlm.compile(graphs.prefill(promptLen), target, pre,
+                prefillPipeline(pre, first != null && sharesResidency(tokens) ? first : SharedResidency.NONE))) {
+            RunReport r = m.simulate();
+            ttft = r.totalSeconds();
+            oneTime = Math.max(oneTime, r.oneTimeSeconds());
+        }
         List<Double> stepSeconds = new ArrayList<>();
         for (int s = 0; s < steps; s++) stepSeconds.add(interpolate(lengths, sampled, promptLen + s));
+        // the prompt's caches are pushed to MRAM before the first step can run
+        if (!stepSeconds.isEmpty()) stepSeconds.set(0, stepSeconds.get(0) + kv.placementSeconds());
         return new Result(options.variant(), promptLen, tokens, List.of(), ttft, List.copyOf(stepSeconds), oneTime, pimGemms, null,
-                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps), List.copyOf(timed));
+                Double.NaN, breakdown, overlap, meanRoofline(lengths, roofs, promptLen, steps), List.copyOf(timed),
+                List.copyOf(kvSteps), kv.placementSeconds(), note);
+    }
+
+    /** The decode graph's input of prefill output {@code i + 1}: past_key_0, past_value_0, past_key_1, ... */
+    static String cacheName(int i) {
+        return (i % 2 == 0 ? "past_key_" : "past_value_") + i / 2;
     }
 
     /** The roofline of the mean step: each term interpolated over the cache lengths like the step times, then averaged. */
@@ -312,25 +494,16 @@ public final class Generator {
     /**
      * A PIM decode step with resident weights must keep its constant weights in MRAM (else each token would push them
      * again). Two checks, each an error naming the weight and the sizes: all GEMM weights of the step (wherever the
-     * passes placed them; a GEMM whose plan cannot fit stays on the CPU) must fit the DPUs' total MRAM, and every
+     * passes placed them; a GEMM whose plan cannot fit stays on the CPU) must fit the DPUs' total MRAM ({@link MramFit},
+     * the check {@code pimllm bench} makes too), and every
      * pim.gemm with a constant B must have been made resident.
      */
     static void checkWeightsResident(IRModule lowered, Target target, String variant) {
         if (!Pipelines.forVariant(variant).passNames().contains(ResidentWeights.NAME)) return;
+        MramFit.check(MramFit.gemmWeights(lowered, false), target.dpus(), target.mramBytesPerDpu(), target.hw().name(),
+                "the decode step", "use more DPUs or fewer layers");
         List<Call> calls = ExprVisitor.postOrder(lowered.main().body()).stream()
                 .filter(e -> e instanceof Call).map(Call.class::cast).toList();
-        long total = 0;
-        long capacity = target.dpus() * target.mramBytesPerDpu();
-        for (Call c : calls) {
-            boolean gemm = c.is(PimOps.GEMM) || c.is(Ops.DENSE) || c.is(Ops.MATMUL);
-            if (!gemm || c.args().size() < 2 || !(c.arg(1) instanceof Constant w)) continue;
-            total += storedBytes(c, w);
-            if (total > capacity) {
-                throw new IllegalArgumentException(String.format("the model's weights do not fit the DPUs' MRAM: with"
-                        + " weight '%s' (%s) the decode step's weights reach %.2f GiB but %d DPUs have %.2f GiB of MRAM;"
-                        + " use more DPUs or fewer layers", name(w), w.type(), total / GIB, target.dpus(), capacity / GIB));
-            }
-        }
         List<Call> gemms = calls.stream().filter(c -> c.is(PimOps.GEMM)).toList();
         long used = 0;
         long activations = 0;
@@ -352,21 +525,7 @@ public final class Generator {
         }
     }
 
-    /** Bytes a GEMM weight takes where it is stored: an int4 weight (held as int16 in the IR) by its packed bytes. */
-    private static long storedBytes(Call gemm, Constant w) {
-        if (gemm.is(PimOps.GEMM) && gemm.attrs(PimGemmAttrs.class).plan().dtype().isInt4()) {
-            var plan = gemm.attrs(PimGemmAttrs.class).plan();
-            return plan.shape().b() * plan.dtype().bBytes(plan.shape().k(), plan.shape().n());
-        }
-        if (gemm.is(Ops.DENSE) && gemm.attrs() instanceof org.pimllm.ir.attrs.DenseAttrs d && d.int4Weight()
-                && w.type() instanceof TensorType t) {
-            return (long) t.dim(0) * (Math.ceilDiv(t.dim(1), 2) + Math.ceilDiv(t.dim(1), d.weightInt4Group()));
-        }
-        return w.type() instanceof TensorType t ? t.sizeInBytes() : 0;
-    }
-
     private static final double MIB = 1024.0 * 1024;
-    private static final double GIB = MIB * 1024;
 
     private static String name(Constant w) {
         return w.name() == null ? "(unnamed constant)" : w.name();

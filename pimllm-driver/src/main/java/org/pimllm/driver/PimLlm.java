@@ -49,7 +49,8 @@ public final class PimLlm {
         return compile(module, target, options, pipeline(options), hostGemm);
     }
 
-    private static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
+    /** Compiles with a given pipeline (the Generator adds its decode-only passes to the variant's). */
+    static CompiledModule compile(IRModule module, Target target, CompileOptions options, Pipelines.Pipeline p) {
         return compile(module, target, options, p, HostGemm.AUTO);
     }
 

@@ -27,8 +27,9 @@ class GeneratorTest {
 
     private static final LlamaConfig LLAMA = LlamaConfig.tiny(2, 128, 4, 344, 512);
     private static final Gpt2Config GPT2 = new Gpt2Config("gpt2-tiny-2l", 2, 128, 4, 512, 512, 64, 1e-5);
-    private static final Target TARGET = Target.of("upmem-2556-350", 64);
+    static final Target TARGET = Target.of("upmem-2556-350", 64);
     private static final int[] PROMPT = {3, 17, 250, 9, 101, 42};
+    static final int[] PROMPT_FOR_KV = PROMPT;
 
     static Generator.Graphs graphs(ModelConfig c) {
         WeightSource w = WeightSource.synthetic(0);
@@ -127,7 +128,7 @@ class GeneratorTest {
         Generator g = new Generator(graphs(c), Target.of("upmem-2556-350", 4), onPim(CompileOptions.variant("pimllm")));
         var e = assertThrows(IllegalArgumentException.class, () -> g.simulate(4, 2, 2));
         assertTrue(e.getMessage().contains("do not fit the DPUs' MRAM") && e.getMessage().contains("weight '")
-                && e.getMessage().contains("4 DPUs have 0.25 GiB"), e.getMessage());
+                && e.getMessage().contains("4 DPUs have 0.25 GiB (4 x 64 MiB of upmem-2556-350)"), e.getMessage());
     }
 
     /** Only attention and the cache copy grow with the cache: linear interpolation between sampled lengths is close. */

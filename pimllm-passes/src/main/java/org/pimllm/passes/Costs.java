@@ -65,6 +65,21 @@ final class Costs {
                 () -> target.selectPlan(s, t, new GemmCall(pooled, l, async), tasklets, kSplit));
     }
 
+    /** The selected plan under a constraint (null: {@link #select(GemmShape, GemmDType, Layout)}). */
+    TilingPlan select(GemmShape s, GemmDType t, Layout l, PimCostModel.PlanConstraint c) {
+        if (c == null) return select(s, t, l);
+        return ask("select-constrained", new Key("shape", s, t), new Key("c", l, c),
+                () -> target.selectPlan(s, t, new GemmCall(pooled, l), c));
+    }
+
+    /** The selected plan under a constraint with one DPU program (null constraint: the unconstrained program choice). */
+    TilingPlan select(GemmShape s, GemmDType t, Layout l, int tasklets, int kSplit, PimCostModel.PlanConstraint c) {
+        if (c == null) return select(s, t, l, tasklets, kSplit);
+        PimCostModel.PlanConstraint cp = c.withProgram(tasklets, kSplit);
+        return ask("select-constrained", new Key("shape", s, t), new Key("c", l, cp),
+                () -> target.selectPlan(s, t, new GemmCall(pooled, l), cp));
+    }
+
     /** Whether calls are pooled (the kernel stays loaded between calls) or allocate, load and free each time. */
     boolean pooled() { return pooled; }
 

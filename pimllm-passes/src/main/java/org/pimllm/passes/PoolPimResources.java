@@ -25,9 +25,11 @@ public final class PoolPimResources {
 
     static IRModule pool(IRModule m, PassContext ctx) {
         List<Call> gemms = PimModule.pimGemms(m);
-        if (gemms.isEmpty() || !m.has(IRModule.MAIN)) return m;
+        List<Call> kv = KvCachePlacement.kvGemms(m);
+        if (gemms.isEmpty() && kv.isEmpty() || !m.has(IRModule.MAIN)) return m;
         int pool = 0;
         for (Call g : gemms) pool = Math.max(pool, g.attrs(PimGemmAttrs.class).plan().dpus());
+        for (Call g : kv) pool = Math.max(pool, g.attrs(org.pimllm.target.PimKvGemmAttrs.class).plan().dpus());
         return PimModule.withDpuPool(m, pool);
     }
 }

@@ -10,6 +10,7 @@ import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.TilingPlan;
+import org.pimllm.target.PimCostModel;
 
 /**
  * Chooses the plans of a function's GEMMs together so that the estimated total is small: the sum of the calls'
@@ -42,8 +43,11 @@ final class ProgramChoice {
         }
     }
 
-    /** One GEMM in execution order: what its call is. */
-    record Gemm(GemmShape shape, GemmDType dtype, Layout bLayout, boolean zeroPoints) {
+    /** One GEMM in execution order: what its call is, and what its plan must keep (null: nothing). */
+    record Gemm(GemmShape shape, GemmDType dtype, Layout bLayout, boolean zeroPoints, PimCostModel.PlanConstraint constraint) {
+        Gemm(GemmShape shape, GemmDType dtype, Layout bLayout, boolean zeroPoints) {
+            this(shape, dtype, bLayout, zeroPoints, null);
+        }
     }
 
     /** A plan for a GEMM with the estimate of one call. */
@@ -59,7 +63,7 @@ final class ProgramChoice {
         int n = gemms.size();
         List<Option> best = new ArrayList<>(n);
         for (Gemm g : gemms) {
-            best.add(option(target.select(g.shape(), g.dtype(), g.bLayout()), g, target));
+            best.add(option(target.select(g.shape(), g.dtype(), g.bLayout(), g.constraint()), g, target));
         }
         if (!target.pooled() || n < 2) {
             return evaluate(best, target);
@@ -81,7 +85,7 @@ final class ProgramChoice {
                     continue;
                 }
                 try {
-                    opts.add(option(target.select(g.shape(), g.dtype(), g.bLayout(), k.get(0), k.get(1)), g, target));
+                    opts.add(option(target.select(g.shape(), g.dtype(), g.bLayout(), k.get(0), k.get(1), g.constraint()), g, target));
                 } catch (IllegalArgumentException e) {
                     opts.add(null); // no legal plan with this program
                 }

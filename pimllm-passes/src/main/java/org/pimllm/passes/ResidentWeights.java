@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * B is a constant can have B placed (and, if row-major, transposed) once, and each call then moves
  * only A and C. Calls are marked {@code resident} in program order while the resident B slices plus
  * the largest A and C slices of any call fit one DPU's MRAM (DPU 0 of the pool holds a slice of every
- * resident weight); their estimate becomes the time of such a call ({@link PimCostModel#residentSeconds}).
+ * resident weight; MRAM-resident KV caches' reserved rows come off the budget first); their estimate becomes the time of such a call ({@link PimCostModel#residentSeconds}).
  *
  * <p>Not part of the paper's configurations (which send B with every call, so the layout pass pays
  * off); it is the {@code pimllm+res} variant's extra step, beyond the paper.
@@ -37,10 +37,22 @@ public final class ResidentWeights {
     }
 
     public static Pass pass() {
-        return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), ResidentWeights::apply);
+        return pass(SharedResidency.NONE);
+    }
+
+    /**
+     * ResidentWeights that makes resident only the weights of {@code shared} (placed for another compilation of the
+     * model, whose plans TileSelect matched), when it is not empty: the others keep being pushed per call.
+     */
+    public static Pass pass(SharedResidency shared) {
+        return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), (m, ctx) -> apply(m, ctx, shared));
     }
 
     static IRModule apply(IRModule m, PassContext ctx) {
+        return apply(m, ctx, SharedResidency.NONE);
+    }
+
+    static IRModule apply(IRModule m, PassContext ctx, SharedResidency shared) {
         Costs costs = new Costs(ctx, NAME);
         PimCostModel target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
@@ -49,12 +61,19 @@ public final class ResidentWeights {
             TilingPlan.DpuSlice s = g.attrs(PimGemmAttrs.class).plan().slice();
             activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
         }
-        long budget = target.target().mramBytesPerDpu() - activations;
+        for (Call g : KvCachePlacement.kvGemms(m)) {
+            TilingPlan.DpuSlice s = g.attrs(org.pimllm.target.PimKvGemmAttrs.class).plan().slice();
+            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+        }
+        // KV caches placed in MRAM (KvCachePlacement) keep their reserved rows on every DPU of their views
+        long budget = target.target().mramBytesPerDpu() - activations - KvCachePlacement.kvReservedBytes(m);
         Map<Call, Boolean> resident = new IdentityHashMap<>();
         long used = 0;
         int skipped = 0;
         for (Call g : gemms) {
             if (!(g.arg(1) instanceof Constant)) continue;
+            TilingPlan sharedPlan = shared.planFor(g.arg(1));
+            if (!shared.isEmpty() && (sharedPlan == null || !sameB(sharedPlan, g.attrs(PimGemmAttrs.class).plan()))) continue;
             long b = roundUp8(g.attrs(PimGemmAttrs.class).plan().slice().bBytes());
             if (used + b <= budget) {
                 used += b;
@@ -80,6 +99,13 @@ public final class ResidentWeights {
                 return new Call(PimOps.GEMM, args, r);
             }
         }.mutateFunction(f);
+    }
+
+    /** Two plans of one weight that lay B out identically in MRAM on the same DPUs. */
+    static boolean sameB(TilingPlan a, TilingPlan b) {
+        return a.shape().k() == b.shape().k() && a.shape().n() == b.shape().n() && a.shape().b() == b.shape().b()
+                && a.dpus() == b.dpus() && a.partition().fB() == b.partition().fB() && a.partition().fK() == b.partition().fK()
+                && a.partition().fN() == b.partition().fN() && a.kernel().tileK() == b.kernel().tileK();
     }
 
     private static long roundUp8(long v) {

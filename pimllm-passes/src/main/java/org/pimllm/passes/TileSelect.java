@@ -36,10 +36,22 @@ public final class TileSelect {
     }
 
     public static Pass pass() {
-        return Pass.function(NAME, 1, List.of(LowerToPgemm.NAME), TileSelect::select);
+        return pass(SharedResidency.NONE);
+    }
+
+    /**
+     * TileSelect whose GEMMs over weights of {@code shared} cut B as the other compilation's plans do (the prefill of a
+     * model whose decode step keeps them resident: one resident copy for both), the rest chosen as usual.
+     */
+    public static Pass pass(SharedResidency shared) {
+        return Pass.function(NAME, 1, List.of(LowerToPgemm.NAME), (f, m, ctx) -> select(f, m, ctx, shared));
     }
 
     static Function select(Function f, IRModule m, PassContext ctx) {
+        return select(f, m, ctx, SharedResidency.NONE);
+    }
+
+    static Function select(Function f, IRModule m, PassContext ctx, SharedResidency shared) {
         Costs target = new Costs(ctx, NAME);
         boolean floatOnPim = LowerToPgemm.floatGemmsOnPim(ctx);
         // the GEMMs that will run on PIM, in execution order (pim.gemm calls and leftovers with a legal plan)
@@ -52,11 +64,13 @@ public final class TileSelect {
             if (c.is(PimOps.GEMM)) {
                 PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
                 sites.add(c);
-                gemms.add(new ProgramChoice.Gemm(a.plan().shape(), a.plan().dtype(), a.bLayout(), PimOps.hasZeroPoints(c)));
+                gemms.add(new ProgramChoice.Gemm(a.plan().shape(), a.plan().dtype(), a.bLayout(), PimOps.hasZeroPoints(c),
+                        shared.constraintFor(c.arg(1))));
             } else {
                 LowerToPgemm.match(c, floatOnPim).filter(g -> fits(g, target)).ifPresent(g -> {
                     sites.add(c);
-                    gemms.add(new ProgramChoice.Gemm(g.geometry().shape(), g.dtype(), g.bLayout(), g.hasZeroPoints()));
+                    gemms.add(new ProgramChoice.Gemm(g.geometry().shape(), g.dtype(), g.bLayout(), g.hasZeroPoints(),
+                            shared.constraintFor(g.b())));
                 });
             }
         }

@@ -18,6 +18,7 @@ import org.pimllm.ir.TensorType;
 import org.pimllm.pgemm.GemmDType;
 import org.pimllm.pgemm.GemmResult;
 import org.pimllm.pgemm.Int4Weights;
+import org.pimllm.pgemm.GemmShape;
 import org.pimllm.pgemm.Layout;
 import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.Matrix;
@@ -31,6 +32,8 @@ import org.pimllm.runtime.exec.ConstantCache;
 import org.pimllm.ir.eval.HostKernels;
 import org.pimllm.runtime.kernels.OneDnnKernels;
 import org.pimllm.runtime.kernels.VectorKernels;
+import org.pimllm.sim.Category;
+import org.pimllm.sim.DpuProgram;
 import org.pimllm.sim.DpuSet;
 import org.pimllm.sim.Event;
 import org.pimllm.sim.Mode;
@@ -38,6 +41,8 @@ import org.pimllm.sim.PimSystem;
 import org.pimllm.sim.Timeline;
 import org.pimllm.target.HostCpuModel;
 import org.pimllm.target.PimGemmAttrs;
+import org.pimllm.target.PimKvGemmAttrs;
+import org.pimllm.target.PimKvOps;
 import org.pimllm.target.PimModule;
 import org.pimllm.target.PimOps;
 import org.pimllm.target.Target;
@@ -150,6 +155,11 @@ public final class CompiledModule implements AutoCloseable {
         DpuSet set = timing.allocate(n);
         Map<Integer, TilingPlan> lastOnView = new HashMap<>();
         for (Call c : calls) {
+            if (c.is(PimKvOps.KV_GEMM)) {
+                TilingPlan p = c.attrs(PimKvGemmAttrs.class).plan();
+                lastOnView.put(p.dpus(), p);
+                continue;
+            }
             if (!c.is(PimOps.GEMM)) continue;
             PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
             lastOnView.put(a.plan().dpus(), a.plan());
@@ -175,7 +185,15 @@ public final class CompiledModule implements AutoCloseable {
     private void checkResidentFits() {
         long residentBytes = 0;
         long scratch = 0;
+        long kvBytes = 0;
         for (Call c : calls) {
+            if (c.is(PimKvOps.KV_GEMM)) {
+                PimKvGemmAttrs k = c.attrs(PimKvGemmAttrs.class);
+                kvBytes += k.reservedBytesPerDpu();
+                TilingPlan.DpuSlice s = k.plan().slice();
+                scratch = Math.max(scratch, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
+                continue;
+            }
             if (!c.is(PimOps.GEMM)) continue;
             PimGemmAttrs a = c.attrs(PimGemmAttrs.class);
             TilingPlan.DpuSlice s = a.plan().slice();
@@ -183,11 +201,12 @@ public final class CompiledModule implements AutoCloseable {
             scratch = Math.max(scratch, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
         }
         long mram = target.hw().mramBytes();
-        if (residentBytes + scratch > mram) {
+        if (residentBytes + kvBytes + scratch > mram) {
             throw new IllegalArgumentException(String.format(
-                    "resident weights need %.1f MiB per DPU (plus %.1f MiB for A and C) but a DPU has %.1f MiB of MRAM;"
-                            + " use more DPUs, or compile without PoolPimResources so weights are pushed per call",
-                    residentBytes / 1048576.0, scratch / 1048576.0, mram / 1048576.0));
+                    "resident weights need %.1f MiB per DPU (plus %.1f MiB of KV cache and %.1f MiB for A and C) but a DPU"
+                            + " has %.1f MiB of MRAM; use more DPUs, or compile without PoolPimResources so weights are"
+                            + " pushed per call", residentBytes / 1048576.0, kvBytes / 1048576.0, scratch / 1048576.0,
+                    mram / 1048576.0));
         }
     }
 
@@ -200,6 +219,14 @@ public final class CompiledModule implements AutoCloseable {
      * TIMING_ONLY inputs are not needed (pass an empty map) and no outputs are produced.
      */
     public RunResult run(Map<String, Tensor> inputs) {
+        return run(inputs, null);
+    }
+
+    /**
+     * Runs one inference (a decode step) whose {@code pim.kv_gemm} calls multiply against the MRAM-resident caches of
+     * {@code kv}, appending this step's rows to them; {@code kv} may be null if the module has no such call.
+     */
+    public RunResult run(Map<String, Tensor> inputs, KvCache kv) {
         boolean functional = options.mode() == Mode.FUNCTIONAL;
         Function main = module.main();
         Map<Expr, Value> values = new IdentityHashMap<>();
@@ -220,6 +247,8 @@ public final class CompiledModule implements AutoCloseable {
             OpRecord rec;
             if (c.is(PimOps.GEMM)) {
                 rec = runPim(index, c, values, spans, start, functional);
+            } else if (c.is(PimKvOps.KV_GEMM)) {
+                rec = runKv(index, c, values, spans, start, functional, kv);
             } else {
                 rec = runHost(index, c, values, spans, start, functional);
                 if (!Double.isNaN(rec.measuredHostSeconds())) {
@@ -245,6 +274,15 @@ public final class CompiledModule implements AutoCloseable {
         }
         return run(Map.of()).report();
     }
+
+    /** {@link #simulate()} of a decode step with MRAM-resident KV caches ({@link #run(Map, KvCache)}). */
+    public RunReport simulate(KvCache kv) {
+        if (options.mode() != Mode.TIMING_ONLY) {
+            throw new IllegalStateException("simulate() needs a module compiled in TIMING_ONLY mode; call run(inputs, kv)");
+        }
+        return run(Map.of(), kv).report();
+    }
+
 
     private Tensor constant(Constant c) {
         return constants.computeIfAbsent(c, k -> {
@@ -339,6 +377,87 @@ public final class CompiledModule implements AutoCloseable {
         Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, start);
         if (functional) values.put(c, Value.of(functionalGemm(c, a, values)));
         return new OpRecord(index, "pim.gemm", label(c), OpRecord.Placement.PIM, m, Double.NaN);
+    }
+
+    /**
+     * A pim.kv_gemm: this step's rows appended to the MRAM-resident cache (a push to the DPUs of each head), then the
+     * GEMV against the cache as a resident B (A pushed, C pulled). The first call on a cache first places the prompt's
+     * rows in MRAM, a per-request cost kept in {@link KvCache#placementSeconds}, not in this step. On the timing machine
+     * the cache's resident-B handle is prepared outside the step (its events are not the step's: the rows are already
+     * there) and the view's kernel put back, so a kernel change is charged to the call as for any GEMM.
+     */
+    private OpRecord runKv(int index, Call c, Map<Expr, Value> values, List<Span> spans, double start, boolean functional,
+                          KvCache kv) {
+        PimKvGemmAttrs a = c.attrs(PimKvGemmAttrs.class);
+        if (kv == null) {
+            throw new IllegalArgumentException("this decode step keeps KV cache '" + a.cache() + "' in MRAM: run it with the"
+                    + " run's KvCache (run(inputs, kv))");
+        }
+        if (pool == null) {
+            throw new IllegalStateException("pim.kv_gemm needs the module's DPU pool (pim.dpu_pool): the cache lives in it");
+        }
+        TilingPlan plan = a.plan();
+        String name = a.cache();
+        if (functional && kv.length(name) != a.length() - 1) {
+            throw new IllegalArgumentException("KV cache '" + name + "' holds " + kv.length(name) + " rows but this step was"
+                    + " compiled for " + (a.length() - 1));
+        }
+        DpuSet v = view(pool, plan.dpus());
+        Timeline tl = timing.timeline();
+        if (!kv.placed(name)) {
+            long m0 = tl.mark();
+            GemmShape before = PimKvGemmAttrs.atLength(plan.shape(), a.bLayout(), a.length() - 1);
+            long bytes = TilingPlan.DpuSlice.of(before, plan.dtype(), plan.partition(), plan.kernel().tileK()).bBytes();
+            v.push(0, Math.toIntExact(roundUp8(bytes)), null);
+            Tensor placed = functional ? toCacheDtype(c, kv.seedTensor(name)) : null;
+            kv.markPlaced(name, tl.totalSince(m0, Category.H2D), placed);
+        }
+        DpuProgram held = v.program();
+        ResidentB res = timingLib.prepareResident(v, plan, null, a.bLayout());
+        if (held != null && !held.equals(v.program())) v.load(held);
+        long mark = tl.mark();
+        // the row goes to the DPUs of one position part (timed on a view of as many DPUs)
+        view(pool, a.appendDpus()).push(0, Math.toIntExact(a.appendBytesPerDpu()), null);
+        timingLib.gemm(res, plan.shape().m(), null);
+        Map<TimeCategory, Double> m = appendEvents(spans, tl, mark, index, start);
+        Tensor stored = null;
+        if (functional) {
+            stored = KvCache.appendRow(kv.stored(name), values.get(c.arg(1)).tensor());
+            values.put(c, Value.of(functionalKvGemm(c, a, values.get(c.arg(0)).tensor(), stored)));
+        }
+        kv.appended(name, stored);
+        String label = "kv " + name + " " + plan.shape() + " on " + plan.dpus() + " DPUs (cache in MRAM)";
+        return new OpRecord(index, "pim.kv_gemm", label, OpRecord.Placement.PIM, m, Double.NaN);
+    }
+
+    /** The prefill's fp32 rows in the cache's dtype: int8 through the step's own quantize op of its new rows. */
+    private Tensor toCacheDtype(Call kvGemm, Tensor seed) {
+        if (seed == null) throw new IllegalArgumentException("FUNCTIONAL decode needs the prefill's K/V to seed the KV cache");
+        if (!(kvGemm.arg(1) instanceof Call q) || !q.is(org.pimllm.ir.Ops.QUANTIZE)) return seed;
+        List<Value> args = new ArrayList<>();
+        args.add(Value.of(seed));
+        for (int i = 1; i < q.args().size(); i++) {
+            if (!(q.arg(i) instanceof Constant k)) throw new IllegalStateException("the KV rows' quantize needs constant scales");
+            args.add(Value.of(constant(k)));
+        }
+        // the same quantize (scale, zero point, attributes) over the whole seed instead of the step's rows
+        List<Expr> over = new ArrayList<>(q.args());
+        over.set(0, Constant.of(seed, null));
+        return eval.apply(new Call(q.op(), over, q.attrs()), args).tensor();
+    }
+
+    /** C of a pim.kv_gemm computed by PGEMMlib on the functional machine with the step's plan, the cache as B. */
+    private Tensor functionalKvGemm(Call c, PimKvGemmAttrs a, Tensor at, Tensor cache) {
+        TilingPlan plan = a.plan();
+        var s = plan.shape();
+        var bm = TensorMatrix.of(cache, plan.dtype(), s.b(), s.k(), s.n(), a.bLayout());
+        var am = TensorMatrix.of(at, plan.dtype(), s.b(), s.m(), s.k(), Layout.ROW_MAJOR);
+        GemmResult r;
+        try (DpuSet set = data.allocate(plan.dpus())) {
+            PgemmLib.load(set, plan);
+            r = dataLib.gemm(set, plan, am, bm, a.bLayout());
+        }
+        return TensorMatrix.toTensor(r.c(), c.tensorType());
     }
 
     /** One call with B pushed, timed on the TIMING_ONLY machine (with the zero-point correction if it has zero points). */

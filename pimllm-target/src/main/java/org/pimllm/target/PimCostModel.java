@@ -62,6 +62,48 @@ public interface PimCostModel {
     double cpuSeconds(GemmShape shape, GemmDType dtype);
 
     /**
+     * The selected plan among those with the fixed partition factors and Tile_K of {@code fixed} (null components
+     * are chosen): what a caller asks when a plan must cut B as another plan does (a resident B shared by two
+     * GEMMs, a KV cache cut by heads only). IllegalArgumentException if no legal plan has them.
+     */
+    default TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, PlanConstraint fixed) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not answer constrained plan selection");
+    }
+
+    /** Seconds of one parallel push (dpu_push_xfer) of {@code bytesPerDpu} to each of the first {@code dpus} DPUs of the pool. */
+    default double pushSeconds(int dpus, long bytesPerDpu) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not price pushes");
+    }
+
+    /**
+     * Partition factors and Tile_K a plan must have; null leaves one to the selector.
+     *
+     * @param fB batch parts
+     * @param fM row parts of A
+     * @param fK parts of K
+     * @param fN column parts of B
+     * @param tileK Tile_K in elements (it pads K in B's MRAM layout)
+     * @param tasklets NR_TASKLETS of the DPU program (with kSplit, the program), or null
+     * @param kSplit tasklets sharing a work item along K, or null
+     */
+    record PlanConstraint(Integer fB, Integer fM, Integer fK, Integer fN, Integer tileK, Integer tasklets, Integer kSplit) {
+        public PlanConstraint(Integer fB, Integer fM, Integer fK, Integer fN, Integer tileK) {
+            this(fB, fM, fK, fN, tileK, null, null);
+        }
+
+        /** The factors and Tile_K with which {@code plan} cuts B, and fM = 1 (one copy of B): a plan that can share its resident B. */
+        public static PlanConstraint sameB(TilingPlan plan) {
+            var f = plan.partition();
+            return new PlanConstraint(f.fB(), 1, f.fK(), f.fN(), plan.kernel().tileK());
+        }
+
+        /** The same constraint on one DPU program (tasklets, K split) too. */
+        public PlanConstraint withProgram(int t, int k) {
+            return new PlanConstraint(fB, fM, fK, fN, tileK, t, k);
+        }
+    }
+
+    /**
      * How a GEMM call is made, beyond its plan.
      *
      * @param pooled  the DPU set is allocated (and the kernel loaded) once, outside the call; false: allocated,

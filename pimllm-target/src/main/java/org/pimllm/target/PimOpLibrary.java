@@ -12,7 +12,7 @@ import org.pimllm.ir.OpLibrary;
 public final class PimOpLibrary implements OpLibrary {
     @Override
     public List<Op> ops() {
-        return List.of(PimOps.GEMM);
+        return List.of(PimOps.GEMM, PimKvOps.KV_GEMM);
     }
 
     @Override

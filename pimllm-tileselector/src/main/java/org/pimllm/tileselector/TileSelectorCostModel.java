@@ -10,6 +10,7 @@ import org.pimllm.pgemm.PgemmLib;
 import org.pimllm.pgemm.Strategy;
 import org.pimllm.pgemm.TilingPlan;
 import org.pimllm.sim.HardwareConfig;
+import org.pimllm.sim.HostTransferModel;
 import org.pimllm.target.HostCpuModel;
 import org.pimllm.target.PimCostModel;
 import org.pimllm.target.Target;
@@ -52,6 +53,22 @@ public final class TileSelectorCostModel implements PimCostModel {
     public TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, int tasklets, int kSplit) {
         return tileSelector().select(shape, dtype, target.dpus(), options(call), Restriction.NONE.withProgram(tasklets, kSplit))
                 .plan();
+    }
+
+    @Override
+    public TilingPlan selectPlan(GemmShape shape, GemmDType dtype, GemmCall call, PlanConstraint fixed) {
+        Restriction r = Restriction.NONE.withFactors(fixed.fB(), fixed.fM(), fixed.fK(), fixed.fN())
+                .withKernel(fixed.tileK(), null, null, null);
+        if (fixed.tasklets() != null) r = r.withProgram(fixed.tasklets(), fixed.kSplit());
+        return tileSelector().select(shape, dtype, target.dpus(), options(call), r).plan();
+    }
+
+    /** The simulator's own charge for the push ({@code HostTransferModel.parallelSeconds} over the DPUs' ranks). */
+    @Override
+    public double pushSeconds(int dpus, long bytesPerDpu) {
+        HardwareConfig hw = target.hw();
+        int ranks = Math.ceilDiv(dpus, hw.dpusPerRank());
+        return new HostTransferModel(hw).parallelSeconds(HostTransferModel.Direction.H2D, dpus, ranks, bytesPerDpu);
     }
 
     /** The simulator's LOAD charge for the plan's DPUs ({@code HostTransferModel.loadSeconds} of their ranks). */
