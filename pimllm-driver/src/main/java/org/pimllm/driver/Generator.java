@@ -358,7 +358,7 @@ public final class Generator {
                 pimGemms = r.report().pimGemms();
                 logits = r.outputs().get(0);
                 List<Tensor> rows = r.outputs().subList(1, r.outputs().size());
-                for (int i = 0; i < cache.size(); i++) cache.set(i, appendRow(cache.get(i), rows.get(i)));
+                for (int i = 0; i < cache.size(); i++) cache.set(i, KvCache.appendRow(cache.get(i), rows.get(i)));
             }
         }
         // every step was timed: the breakdown and the roofline are plain means over them
@@ -564,21 +564,6 @@ public final class Generator {
         int best = 0;
         for (int i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
         return best;
-    }
-
-    /** cache (heads, p, hd) with row (heads, 1, hd) appended: (heads, p + 1, hd). */
-    static Tensor appendRow(Tensor cache, Tensor row) {
-        int heads = cache.dim(0);
-        int p = cache.dim(1);
-        int hd = cache.dim(2);
-        float[] c = cache.floats();
-        float[] r = row.floats();
-        float[] out = new float[heads * (p + 1) * hd];
-        for (int h = 0; h < heads; h++) {
-            System.arraycopy(c, h * p * hd, out, h * (p + 1) * hd, p * hd);
-            System.arraycopy(r, h * hd, out, (h * (p + 1) + p) * hd, hd);
-        }
-        return Tensor.ofFloats(out, heads, p + 1, hd);
     }
 
     private static void checkCounts(int promptLen, int tokens) {

@@ -158,7 +158,7 @@ class GeneratorTest {
     void cacheRowsAreAppendedPerHead() {
         Tensor cache = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2);
         Tensor row = Tensor.ofFloats(new float[] {9, 10, 11, 12}, 2, 1, 2);
-        Tensor got = Generator.appendRow(cache, row);
+        Tensor got = org.pimllm.runtime.KvCache.appendRow(cache, row);
         assertTrue(Tensor.ofFloats(new float[] {1, 2, 3, 4, 9, 10, 5, 6, 7, 8, 11, 12}, 2, 3, 2).contentEquals(got));
         assertEquals(1, Generator.argmaxLastRow(Tensor.ofFloats(new float[] {9, 0, 0, 1, 5, 2}, 1, 2, 3)));
     }

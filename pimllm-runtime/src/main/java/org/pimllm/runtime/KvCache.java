@@ -109,7 +109,7 @@ public final class KvCache {
     }
 
     /** cache (heads, p, hd) with rows (heads, 1, hd) appended: (heads, p + 1, hd); int8 or fp32. */
-    static Tensor appendRow(Tensor cache, Tensor rows) {
+    public static Tensor appendRow(Tensor cache, Tensor rows) {
         int heads = cache.dim(0);
         int p = cache.dim(1);
         int hd = cache.dim(2);
@@ -117,25 +117,23 @@ public final class KvCache {
             throw new IllegalArgumentException("cannot append rows " + rows.type() + " to a KV cache " + cache.type());
         }
         if (cache.dtype() == DType.FP32) {
-            float[] c = cache.floats();
-            float[] r = rows.floats();
             float[] out = new float[heads * (p + 1) * hd];
-            for (int h = 0; h < heads; h++) {
-                System.arraycopy(c, h * p * hd, out, h * (p + 1) * hd, p * hd);
-                System.arraycopy(r, h * hd, out, (h * (p + 1) + p) * hd, hd);
-            }
+            interleave(cache.floats(), rows.floats(), out, heads, p, hd);
             return Tensor.ofFloats(out, heads, p + 1, hd);
         }
         if (cache.dtype() == DType.INT8) {
-            byte[] c = cache.bytes();
-            byte[] r = rows.bytes();
             byte[] out = new byte[heads * (p + 1) * hd];
-            for (int h = 0; h < heads; h++) {
-                System.arraycopy(c, h * p * hd, out, h * (p + 1) * hd, p * hd);
-                System.arraycopy(r, h * hd, out, (h * (p + 1) + p) * hd, hd);
-            }
+            interleave(cache.bytes(), rows.bytes(), out, heads, p, hd);
             return Tensor.ofBytes(DType.INT8, out, heads, p + 1, hd);
         }
-        throw new IllegalArgumentException("KV caches in MRAM are int8 or fp32, got " + cache.dtype());
+        throw new IllegalArgumentException("KV caches are int8 or fp32, got " + cache.dtype());
+    }
+
+    /** Per head: its p cached rows of hd elements, then its new row (arrays of one element type). */
+    private static void interleave(Object cache, Object rows, Object out, int heads, int p, int hd) {
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(cache, h * p * hd, out, h * (p + 1) * hd, p * hd);
+            System.arraycopy(rows, h * hd, out, (h * (p + 1) + p) * hd, hd);
+        }
     }
 }
