@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pimllm.hostblas.HostBench;
 import org.pimllm.hostblas.HostCpu;
+import org.pimllm.hostblas.Citability;
 import org.pimllm.hostblas.HostFractions;
 import org.pimllm.hostblas.OneDnn;
 import picocli.CommandLine;
@@ -74,6 +75,9 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     double load = Math.max(loadBefore, loadAfter);
     boolean idle = load >= 0 && load <= IDLE_LOAD_PER_CORE * cpu.cores();
     HostFractions fractions = HostFractions.of(gemms, stream, preset.hostCpu().peak().memoryEfficiency());
+    long gemvBytes = gemms.stream().filter(g -> g.shape().name().equals(fractions.gemvShape()))
+        .mapToLong(g -> (long) g.shape().k() * g.shape().n()).findFirst().orElse(0); // int8 weights: 1 B each
+    Citability cite = Citability.judge(fractions, idle, gemvBytes, elements * Double.BYTES, Citability.lastLevelCacheBytes());
     if (json) {
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("measured", "on this machine (wall clock)");
@@ -88,6 +92,7 @@ final class HostMicrobenchCommand implements Callable<Integer> {
       all.put("loadAverage", load);
       all.put("idleEnoughToCite", idle);
       all.put("hostModelFractions", fractions);
+      all.put("citable", cite);
       out.println(HwCommand.JSON.writeValueAsString(all));
       return 0;
     }
@@ -112,13 +117,13 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "%n  %d warmup run(s), %d measured repetition(s) each; spread = (max - min) / median;"
         + " int8 activations 0..127, weights -128..127%n", warmup, reps);
-    printFractions(out, fractions, preset, load, idle, cpu.cores());
+    printFractions(out, fractions, preset, load, idle, cpu.cores(), cite);
     return 0;
   }
 
   /** The measured fractions next to the preset's hostCpu efficiencies they stand for (docs/host-baseline.md). */
   private static void printFractions(PrintWriter out, HostFractions f, org.pimllm.sim.HardwareConfig preset, double load,
-      boolean idle, int cores) {
+      boolean idle, int cores, Citability cite) {
     var peak = preset.hostCpu().peak();
     out.printf(Locale.ROOT, "%nHost-model fractions measured here, next to preset %s's hostCpu values%n", preset.name());
     out.printf(Locale.ROOT, "  %-28s preset %5.2f   measured %s (best prefill int8 GEMM over this CPU's int8 peak%s)%n",
@@ -131,6 +136,9 @@ final class HostMicrobenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  load average %.2f on %d cores: %s%n", load, cores, idle
         ? "idle enough to cite (docs/host-baseline.md says how they transfer to the modelled host)"
         : "NOT idle (above " + IDLE_LOAD_PER_CORE + " per core): these figures describe the load, do not cite them");
+    out.printf(Locale.ROOT, "  cite peakComputeEfficiency: %s; cite peakGemvMemoryEfficiency: %s%n",
+        cite.prefillCompute() ? "yes" : "no", cite.gemvMemory() ? "yes" : "no");
+    for (String r : cite.reasons()) out.println("    not citable: " + r);
   }
 
   private static String frac(double x) {
