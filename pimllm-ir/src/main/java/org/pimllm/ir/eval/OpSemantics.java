@@ -8,7 +8,7 @@ import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntPredicate;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.math3.special.Erf;
+import org.apache.commons.numbers.gamma.Erf;
 import org.pimllm.ir.Call;
 import org.pimllm.ir.DType;
 import org.pimllm.ir.Tensor;
@@ -195,7 +195,7 @@ public final class OpSemantics {
 
     public static Value log(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::log, null); }
 
-    public static Value erf(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), Erf::erf, null); }
+    public static Value erf(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), Erf::value, null); }
 
     public static Value tanh(Call c, List<Tensor> a, HostKernels k) { return unary(c, a.get(0), StrictMath::tanh, null); }
 
@@ -219,7 +219,7 @@ public final class OpSemantics {
             f = x -> 0.5 * x * (1 + StrictMath.tanh(s * (x + 0.044715 * x * x * x)));
         } else {
             double inv = 1 / Math.sqrt(2);
-            f = x -> 0.5 * x * (1 + Erf.erf(x * inv));
+            f = x -> 0.5 * x * (1 + Erf.value(x * inv));
         }
         return unary(c, a.get(0), f, null);
     }
