@@ -132,6 +132,55 @@ class NumericPolicyTest {
         binary(Ops.MINIMUM, Math::min);
     }
 
+    /**
+     * The fp32 arithmetic fast path (same shape, or a row repeated over the leading axes) and the broadcasting
+     * reference it falls back to (a column) both give the double result rounded once, bit for bit.
+     */
+    @Test
+    void broadcastArithmeticIsTheDoubleResultRoundedOnce() {
+        int rows = 16, cols = N / rows;
+        float[] x = floats(7);
+        float[] row = java.util.Arrays.copyOf(floats(8), cols);
+        float[] col = java.util.Arrays.copyOf(floats(9), rows);
+        List<DoubleBinaryOperator> fs = List.of((p, q) -> p + q, (p, q) -> p - q, (p, q) -> p * q, (p, q) -> p / q);
+        List<Op> ops = List.of(Ops.ADD, Ops.SUBTRACT, Ops.MULTIPLY, Ops.DIVIDE);
+        for (int o = 0; o < ops.size(); o++) {
+            Constant a = Constant.of(Tensor.ofFloats(x, rows, cols));
+            Tensor byRow = run(b.call(ops.get(o), a, Constant.of(Tensor.ofFloats(row, 1, cols))));
+            Tensor byCol = run(b.call(ops.get(o), a, Constant.of(Tensor.ofFloats(col, rows, 1))));
+            for (int i = 0; i < N; i++) {
+                String what = ops.get(o).name() + " element " + i;
+                sameBits((float) fs.get(o).applyAsDouble(x[i], row[i % cols]), byRow.floats()[i], what + " (row)");
+                sameBits((float) fs.get(o).applyAsDouble(x[i], col[i / cols]), byCol.floats()[i], what + " (column)");
+            }
+        }
+    }
+
+    /**
+     * Per-tensor quantize and dequantize (a fast path) equal the per-channel reference loop given the same scale and
+     * zero point in every channel, bit for bit, over NaN, infinities, saturation and ties.
+     */
+    @Test
+    void perTensorQuantizationEqualsThePerChannelLoop() {
+        int rows = 16, cols = N / rows;
+        float[] x = floats(11);
+        for (int i = 0; i < 32; i++) x[i] = (i - 16) * 0.5f * 0.037f; // exact ties of x / s at s = 0.037
+        float s = 0.037f;
+        int zp = 3;
+        float[] sc = new float[cols];
+        int[] zc = new int[cols];
+        java.util.Arrays.fill(sc, s);
+        java.util.Arrays.fill(zc, zp);
+        Constant data = Constant.of(Tensor.ofFloats(x, rows, cols));
+        Tensor perTensor = run(b.quantize(data, fp32(new float[] {s}), Constant.of(Tensor.ofInts(new int[] {zp}, 1)), DType.INT8, -1));
+        Tensor perChannel = run(b.quantize(data, fp32(sc), Constant.of(Tensor.ofInts(zc, cols)), DType.INT8, -1));
+        assertTrue(perTensor.contentEquals(perChannel));
+        Constant q = Constant.of(perTensor);
+        Tensor back = run(b.dequantize(q, fp32(new float[] {s}), Constant.of(Tensor.ofInts(new int[] {zp}, 1)), -1));
+        Tensor backPerChannel = run(b.dequantize(q, fp32(sc), Constant.of(Tensor.ofInts(zc, cols)), -1));
+        for (int i = 0; i < N; i++) sameBits(backPerChannel.floats()[i], back.floats()[i], "dequantize element " + i);
+    }
+
     private void intBinary(Op op, DType d, LongBinaryOperator formula) {
         long[] x = longs(op.name().hashCode(), d);
         long[] y = longs(op.name().hashCode() + 7, d);
