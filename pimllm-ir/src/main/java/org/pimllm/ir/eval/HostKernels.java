@@ -16,6 +16,15 @@ public interface HostKernels {
     /** Number of float partial sums of the fixed reduction order. */
     int LANES = 8;
 
+    /**
+     * B of a matmul, (batches, K, N), as the (batches, N, K) rows the GEMM kernels read; {@code transpose} computes
+     * them. Kernels that keep constant weights may return the copy they made for an earlier call on the same
+     * constant (the same values): the default transposes every time.
+     */
+    default org.pimllm.ir.Tensor weightRows(org.pimllm.ir.Tensor b, java.util.function.UnaryOperator<org.pimllm.ir.Tensor> transpose) {
+        return transpose.apply(b);
+    }
+
     /** C[m][n] = sum_k A[m][k] * W[n][k] for int8 operands, int32 accumulation with wrap-around. */
     void gemmInt8(byte[] a, int aOff, byte[] w, int wOff, int[] c, int cOff, int m, int k, int n);
 

@@ -476,7 +476,7 @@ public final class OpSemantics {
         Tensor bm = b.reshape(Shapes.size(bBatch), bs[bs.length - 2], bs[bs.length - 1]);
         // bring A to (M, K) and B to (N, K) row-major per batch entry: the layout the kernels read
         Tensor aRows = attrs.transposeA() ? swapLast(am) : am;
-        Tensor bRows = attrs.transposeB() ? bm : swapLast(bm);
+        Tensor bRows = attrs.transposeB() ? bm : kernels.weightRows(bm, OpSemantics::swapLast);
         Tensor o3 = out.reshape(nb, m, n);
         for (int bi = 0; bi < nb; bi++) {
             gemm(kernels, aRows, mapA[bi] * m * k, bRows, mapB[bi] * n * k, o3, bi * m * n, m, k, n);
@@ -488,6 +488,23 @@ public final class OpSemantics {
     private static Tensor swapLast(Tensor t) {
         int b = t.dim(0), r = t.dim(1), c = t.dim(2);
         Tensor out = Tensor.zeros(t.dtype(), b, c, r);
+        // typed loops for the two storages GEMMs use (the same moves as the generic loop below, without its dispatch)
+        if (t.storage() instanceof byte[] src && out.storage() instanceof byte[] dst) {
+            for (int bi = 0; bi < b; bi++) {
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < c; j++) dst[(bi * c + j) * r + i] = src[(bi * r + i) * c + j];
+                }
+            }
+            return out;
+        }
+        if (t.storage() instanceof float[] src && out.storage() instanceof float[] dst) {
+            for (int bi = 0; bi < b; bi++) {
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < c; j++) dst[(bi * c + j) * r + i] = src[(bi * r + i) * c + j];
+                }
+            }
+            return out;
+        }
         for (int bi = 0; bi < b; bi++) {
             for (int i = 0; i < r; i++) {
                 for (int j = 0; j < c; j++) copyElement(t, (bi * r + i) * c + j, out, (bi * c + j) * r + i);

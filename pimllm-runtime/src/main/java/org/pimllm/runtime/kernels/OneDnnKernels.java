@@ -83,6 +83,27 @@ public final class OneDnnKernels implements HostKernels, AutoCloseable {
     @Override
     public String name() { return fp32 ? "onednn" : "onednn-int8"; }
 
+    /**
+     * The transposed rows of a constant matmul B (GPT-2's Conv1D weights are (K, N)), made once per constant and
+     * registered as a weight themselves, so later calls reuse them and their native copy instead of transposing
+     * and copying across JNI every call. Keyed by the constant's array (identity, dropped with it).
+     */
+    private final Map<Object, org.pimllm.ir.Tensor> rowsOfConstant = new java.util.WeakHashMap<>();
+
+    @Override
+    public synchronized org.pimllm.ir.Tensor weightRows(org.pimllm.ir.Tensor b,
+                                                        java.util.function.UnaryOperator<org.pimllm.ir.Tensor> transpose) {
+        Object array = b.storage();
+        if (!weights.contains(array)) return transpose.apply(b);
+        org.pimllm.ir.Tensor rows = rowsOfConstant.get(array);
+        if (rows == null || !java.util.Arrays.equals(rows.shape(), new int[] {b.dim(0), b.dim(2), b.dim(1)})) {
+            rows = transpose.apply(b);
+            rowsOfConstant.put(array, rows);
+            weights.add(rows.storage());
+        }
+        return rows;
+    }
+
     @Override
     public void gemmInt8(byte[] a, int aOff, byte[] w, int wOff, int[] c, int cOff, int m, int k, int n) {
         if (m == 0 || k == 0 || n == 0) { // nothing to multiply (oneDNN rejects empty shapes)
