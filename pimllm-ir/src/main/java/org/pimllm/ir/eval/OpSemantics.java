@@ -879,11 +879,18 @@ public final class OpSemantics {
 
     // ---- quantization ----
 
-    /** Index into a scalar or per-channel parameter for flat element i. */
-    private static int channel(Tensor param, int i, int[] shape, int axis) {
-        if (param.size() == 1) return 0;
-        int inner = Shapes.prod(shape, axis + 1, shape.length);
-        return (i / inner) % shape[axis];
+    /**
+     * Which channel of a per-axis parameter element i uses: (i / inner) % size along the axis (inner = the product
+     * of the dimensions after it, computed once per op), or 0 for a per-tensor parameter.
+     */
+    private record Channels(int inner, int size) {
+        static Channels of(int[] shape, int axis) {
+            return shape.length == 0 ? new Channels(1, 1) : new Channels(Shapes.prod(shape, axis + 1, shape.length), shape[axis]);
+        }
+
+        int of(Tensor param, int i) {
+            return param.size() == 1 ? 0 : (i / inner) % size;
+        }
     }
 
     /** q = saturate(round_half_even(x / scale) + zero_point), the division in float32 as ONNX QuantizeLinear. */
@@ -902,10 +909,11 @@ public final class OpSemantics {
             for (int i = 0; i < xf.length; i++) out.setDouble(i, Math.rint((float) (xf[i] / (double) s)) + z);
             return done(out);
         }
+        Channels ch = Channels.of(xs, ax);
         for (int i = 0; i < out.size(); i++) {
-            float s = scales[channel(scale, i, xs, ax)];
+            float s = scales[ch.of(scale, i)];
             float q = (float) (x.getDouble(i) / s);
-            out.setDouble(i, Math.rint(q) + zps[channel(zp, i, xs, ax)]); // setDouble saturates (NaN: 0)
+            out.setDouble(i, Math.rint(q) + zps[ch.of(zp, i)]); // setDouble saturates (NaN: 0)
         }
         return done(out);
     }
@@ -927,9 +935,11 @@ public final class OpSemantics {
             for (int i = 0; i < o.length; i++) o[i] = (float) (qb[i] - z) * s;
             return done(out);
         }
+        Channels ch = Channels.of(xs, ax);
+        int[] qi = q.dtype() == DType.INT32 ? q.ints() : null; // GEMM outputs: read without the dtype dispatch
         for (int i = 0; i < o.length; i++) {
-            float v = (float) (q.getLong(i) - zps[channel(zp, i, xs, ax)]);
-            o[i] = v * scales[channel(scale, i, xs, ax)];
+            float v = (float) ((qi != null ? (long) qi[i] : q.getLong(i)) - zps[ch.of(zp, i)]);
+            o[i] = v * scales[ch.of(scale, i)];
         }
         return done(out);
     }
@@ -944,12 +954,13 @@ public final class OpSemantics {
         Tensor out = newOut(call);
         int[] xs = q.shape();
         int ax = q.rank() == 0 ? 0 : Shapes.axis(a.axis(), q.rank());
+        Channels ch = Channels.of(xs, ax);
         for (int i = 0; i < out.size(); i++) {
-            double mult = (double) inScale.floats()[channel(inScale, i, xs, ax)] / outScale.floats()[channel(outScale, i, xs, ax)];
-            double v = (q.getLong(i) - inZp.ints()[channel(inZp, i, xs, ax)]) * mult;
+            double mult = (double) inScale.floats()[ch.of(inScale, i)] / outScale.floats()[ch.of(outScale, i)];
+            double v = (q.getLong(i) - inZp.ints()[ch.of(inZp, i)]) * mult;
             double r = a.rounding() == RequantizeAttrs.Rounding.UPWARD ? Math.floor(v + 0.5)
                     : Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
-            out.setDouble(i, r + outZp.ints()[channel(outZp, i, xs, ax)]);
+            out.setDouble(i, r + outZp.ints()[ch.of(outZp, i)]);
         }
         return done(out);
     }
