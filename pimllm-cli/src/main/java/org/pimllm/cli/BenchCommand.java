@@ -49,10 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
       + " text encoder instead of zoo models: an .onnx file or a bundled model (minilm-l6, minilm-l6-q); imported for"
       + " batch 1 and each --seq. An fp32 model is quantized to int8 like the zoo models; a quantized one runs as built.")
   String onnx;
-  @Option(names = "--weights", defaultValue = "int8", paramLabel = "int8|int4", description = "Weight precision of the"
-      + " static quantization: int8, or int4 weights of the dense layers with an integer multiplier per group of 128 K"
-      + " elements (int4-g64, int4-g32) (default ${DEFAULT-VALUE}).")
-  String weights;
+  @picocli.CommandLine.Mixin WeightsOption weights;
   @Option(names = "--quant", paramLabel = "static|dynamic", description = "How fp32 models are quantized to int8:"
       + " static: symmetric int8 activations with one fixed range (the paper's setting); dynamic: uint8 activations"
       + " with a scale and zero point from each inference's values at run time (qnn.dynamic_quantize on the host,"
@@ -111,9 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
       case "dynamic" -> CompileOptions.Precision.INT8_DYNAMIC;
       default -> throw new IllegalArgumentException("--quant must be static or dynamic, got '" + quant + "'");
     };
-    CompileOptions.Precision weightsPrecision = CompileOptions.Precision.ofWeights(weights);
+    CompileOptions.Precision weightsPrecision = weights.precision();
     if (weightsPrecision.int4Group() != null && quantized != CompileOptions.Precision.INT8) {
-      throw new IllegalArgumentException("--weights " + weights + " needs --quant static");
+      throw new IllegalArgumentException("--weights " + weights.name + " needs --quant static");
     }
     CompileOptions.Precision int8 = weightsPrecision.int4Group() != null ? weightsPrecision : quantized;
     List<EndToEnd.NamedModel> named = onnx != null ? List.of(onnxModel(onnx, int8)) : null;
@@ -231,7 +228,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<ModelConfig> decoders = BenchDecode.decoders(out, ms);
     BenchDecode.validate(decoders, seqs, vs, tokens, timingSamples);
     for (int d : dpus) org.pimllm.target.Target.of(hw, d); // a bad preset or DPU count fails before any run
-    return BenchDecode.run(out, decoders, seqs, dpus, vs, hw, tokens, timingSamples, CompileOptions.Precision.ofWeights(weights));
+    return BenchDecode.run(out, decoders, seqs, dpus, vs, hw, tokens, timingSamples, weights.precision());
   }
 
   /** Where --phase both writes its decode records: FILE.decode.json beside --json FILE. */

@@ -77,10 +77,7 @@ public final class CompileCommand implements Callable<Integer> {
   /** The former switch; int8 is now the default, so it only says so again. */
   @Option(names = "--int8", hidden = true, description = "Same as --precision int8 (the default).")
   boolean int8Flag;
-  @Option(names = "--weights", defaultValue = "int8", paramLabel = "int8|int4", description = "With --precision int8"
-      + " --quant static: int8 weights, or int4 weights of the dense layers with an integer multiplier per group of 128"
-      + " K elements (int4-g64, int4-g32: smaller groups) (default ${DEFAULT-VALUE}).")
-  String weights;
+  @picocli.CommandLine.Mixin WeightsOption weights;
   @Option(names = "--quant", defaultValue = "static", paramLabel = "static|dynamic", description = "With --precision int8:"
       + " static: symmetric int8 activations with the range --act-abs-max (the paper's setting, bench's default); dynamic:"
       + " uint8 activations with ranges taken at run time (default ${DEFAULT-VALUE}).")
@@ -132,9 +129,9 @@ public final class CompileCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--calibrate takes at most " + MAX_CALIBRATION_SAMPLES + " samples, got "
           + calibrate);
     }
-    Integer int4Group = CompileOptions.Precision.ofWeights(weights).int4Group();
+    Integer int4Group = weights.precision().int4Group();
     if (int4Group != null && (!int8 || dynamic)) {
-      throw new IllegalArgumentException("--weights " + weights + " needs --precision int8 --quant static");
+      throw new IllegalArgumentException("--weights " + weights.name + " needs --precision int8 --quant static");
     }
     IRModule before = load();
     checkNoEmptyGemms(before);

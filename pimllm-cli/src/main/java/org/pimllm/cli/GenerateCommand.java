@@ -67,10 +67,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--timing-samples", defaultValue = "3", description = "Cache lengths at which a decode step is compiled"
       + " and timed; the other steps are interpolated linearly (exact when tokens - 1 <= this; default ${DEFAULT-VALUE}).")
   int timingSamples;
-  @Option(names = "--weights", defaultValue = "int8", description = "Weight precision: int8, or int4 (int4 weights of the"
-      + " dense layers with an integer multiplier per group of 128 K elements; int4-g64, int4-g32 for smaller groups);"
-      + " activations int8 (default ${DEFAULT-VALUE}).")
-  String weights;
+  @picocli.CommandLine.Mixin WeightsOption weights;
   @Option(names = "--disable-pass", split = ",", paramLabel = "NAME", description = "Switch a pass off in every"
       + " variant's prefill and decode step (repeatable or comma-separated), e.g. PartitionCpuPim to keep every GEMM"
       + " PGEMMlib can run on the DPUs.")
@@ -118,7 +115,7 @@ public final class GenerateCommand implements Callable<Integer> {
     if (functional) {
       checkFunctionalSize(cfg);
     }
-    CompileOptions.Precision precision = CompileOptions.Precision.ofWeights(weights);
+    CompileOptions.Precision precision = weights.precision();
     java.util.function.Function<String, CompileOptions> options = v -> CompileOptions.variant(v).withPrecision(precision)
         .disable(disabledPasses.toArray(String[]::new));
     KvCachePlacement.Mode kv = KvCachePlacement.Mode.parse(kvCache);
@@ -211,7 +208,7 @@ public final class GenerateCommand implements Callable<Integer> {
   private List<Map<String, Object>> records(ModelConfig cfg, Map<String, Generator.Result> results) {
     List<Map<String, Object>> list = new ArrayList<>();
     results.forEach((v, r) -> {
-      Map<String, Object> m = record(cfg.name(), v, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName(), r);
+      Map<String, Object> m = record(cfg.name(), v, dpus, hw, weights.precision().weightsName(), r);
       if (functional) {
         m.put("generated", r.generated());
         m.put("matchesReference", r.matchesReference());
@@ -282,7 +279,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, ModelConfig cfg, Map<String, Generator.Result> results) {
     out.printf(Locale.ROOT, "%s, prompt %d tokens, %d new tokens, %d DPUs of %s, %s weights, int8 activations, KV cache placement %s%n",
-        cfg.name(), promptLen, tokens, dpus, hw, CompileOptions.Precision.ofWeights(weights).weightsName(), kvCache);
+        cfg.name(), promptLen, tokens, dpus, hw, weights.precision().weightsName(), kvCache);
     out.printf(Locale.ROOT, "%-12s %-12s %12s %12s %10s %12s %10s %10s%n", "variant", "decodes as", "TTFT ms", "ms/token",
         "tokens/s", "one-time ms", "vs cpu", "vs peak");
     Generator.Result cpu = results.get("cpu");
