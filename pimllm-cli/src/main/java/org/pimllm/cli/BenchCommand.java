@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--phase", defaultValue = "prefill", paramLabel = "prefill|decode|both", description = "prefill: one"
       + " inference of --seq tokens (the paper's evaluation); decode: token generation of the decoder models (encoders"
       + " skipped): --seq is the prompt length, then --tokens new tokens, TTFT, ms per token and tokens/s as `pimllm"
-      + " generate` times them (variants default cpu,cpu-peak,pimllm; pimllm decodes with resident weights); both: the"
+      + " generate` times them (variants default cpu,cpu-peak,pimllm; pimllm decodes as the full system +host); both: the"
       + " two, with the decode records in FILE.decode.json beside --json FILE (default ${DEFAULT-VALUE}).")
   String phase;
   @Option(names = "--tokens", defaultValue = "64", description = "Decode: new tokens per prompt (default ${DEFAULT-VALUE}).")

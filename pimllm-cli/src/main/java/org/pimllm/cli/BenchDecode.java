@@ -18,7 +18,8 @@ import org.pimllm.target.Target;
  * timing path (the one {@code pimllm generate} uses): for each model, --seq (the prompt length), --dpus and variant,
  * a TIMING_ONLY run of --tokens new tokens. Bench's options map as: --seq is the prompt length, --dpus the DPU budget,
  * --hw the preset, --variants the variant whose prefill runs and whose decode step runs as {@link Generator#decodeVariant}
- * ({@code pimllm} decodes with resident weights, {@code pimllm+res}; every other variant as itself). Encoders are
+ * ({@code pimllm} decodes as the full system {@code +host}: resident weights, asynchronous calls, fusion, the tuned
+ * host; every other variant as itself). Encoders are
  * skipped with a note. Records are {@link GenerateCommand#record}'s, the same as {@code generate --json}.
  */
 final class BenchDecode {
