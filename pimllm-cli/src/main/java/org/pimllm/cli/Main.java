@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
         "  --quant       -    -    static  static     static     static fixed",
         "  --act-abs-max -    -    8.0     inputs (2) 8.0 fixed  8.0 fixed",
         "  --seq         -    -    128     input (3)  128 list   128 (--prompt-len)",
+        "  --weights     -    -    int8    -          int8       int8   (or int4; gemm/tune: --precision int4)",
         "  --hw          upmem-2560-450 everywhere (microbench: PrIM's upmem-2556-350)",
         "  (1) an ONNX model stored as int8 (minilm-l6-q) runs its own int8 GEMMs",
         "      as built, and says so on stderr",
