@@ -217,9 +217,13 @@ public final class RunCommand implements Callable<Integer> {
             + " pimllm run reads a text encoder's last_hidden_state");
       }
       sink.add(new OnnxInputs.Hidden(batch, result.outputs().get(0).toFloatArray()));
+      hostGemms = compiled.hostGemms();
       return result.report();
     }
   }
+
+  /** Which kernels computed the host GEMMs of the last inference ({@link CompiledModule#hostGemms}). */
+  private String hostGemms = "";
 
   private FloatGemms floatGemms() {
     return FloatGemms.parse(fp32Gemms);
@@ -310,6 +314,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "one-time set-up (pool, resident weights): %.3f ms%n",
         reports.stream().mapToDouble(RunReport::oneTimeSeconds).sum() * 1e3);
+    out.println("host GEMMs computed by: " + hostGemms);
     if (cmp != null) {
       out.printf(Locale.ROOT, "vs ONNX Runtime (graph optimizations %s) on the same inputs: max |diff| of last_hidden_state = %.3g, "
           + "mean cosine of mean-pooled embeddings = %.6f (min %.6f) over %d sentence(s)%n",
