@@ -148,6 +148,11 @@ public record HardwareConfig(
 
   /** A built-in preset by name; unknown names are an error listing the known ones. */
   public static HardwareConfig preset(String name) {
+    return PresetParser.parse(presetBytes(name), "/hw/" + name + ".json");
+  }
+
+  /** The JSON of a built-in preset; unknown names are an error listing the known ones. */
+  private static byte[] presetBytes(String name) {
     if (!PRESETS.contains(name)) {
       throw new IllegalArgumentException("unknown hardware preset '" + name + "'; known presets: "
           + String.join(", ", PRESETS) + " (or give a JSON file)");
@@ -157,7 +162,7 @@ public record HardwareConfig(
       if (in == null) {
         throw new IllegalStateException("preset resource " + resource + " is missing from the jar");
       }
-      return PresetParser.parse(in.readAllBytes(), resource);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read preset " + resource, e);
     }
@@ -170,8 +175,12 @@ public record HardwareConfig(
 
   /** Loads and validates a preset file; bad or inconsistent values are an IllegalArgumentException. */
   public static HardwareConfig load(Path json) {
+    return PresetParser.parse(fileBytes(json), json.toString());
+  }
+
+  private static byte[] fileBytes(Path json) {
     try {
-      return PresetParser.parse(Files.readAllBytes(json), json.toString());
+      return Files.readAllBytes(json);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IllegalArgumentException("hardware preset file " + json + " does not exist; give a preset name ("
           + String.join(", ", PRESETS) + ") or a JSON file", e);
@@ -180,9 +189,19 @@ public record HardwareConfig(
     }
   }
 
-  /** A preset name, or a path to a preset JSON file (anything ending in .json). */
-  public static HardwareConfig presetOrFile(String nameOrPath) {
-    return nameOrPath.endsWith(".json") ? load(Path.of(nameOrPath)) : preset(nameOrPath);
+  /**
+   * A preset name, or a path to a preset JSON file (anything ending in .json), optionally followed by overrides of
+   * its values: {@code NAME,section.key=value,...} (e.g. {@code upmem-2560-450,system.launchMicros=15};
+   * {@link PresetOverrides}). The overridden machine is named by the whole spec.
+   */
+  public static HardwareConfig presetOrFile(String spec) {
+    int comma = spec.indexOf(',');
+    String base = comma < 0 ? spec : spec.substring(0, comma).trim();
+    if (comma < 0) {
+      return base.endsWith(".json") ? load(Path.of(base)) : preset(base);
+    }
+    byte[] json = base.endsWith(".json") ? fileBytes(Path.of(base)) : presetBytes(base);
+    return PresetParser.parse(PresetOverrides.apply(json, spec.substring(comma + 1), spec), spec);
   }
 
   /** The same machine with only nrDpus usable (as PIM-LLM used 2,048 of 2,560); more than physical is an error. */
