@@ -74,11 +74,16 @@ final class PresetOverrides {
       long whole = Long.parseLong(text);
       e.put("value", whole);
     } catch (NumberFormatException notWhole) {
+      double v;
       try {
-        e.put("value", Double.parseDouble(text));
+        v = Double.parseDouble(text);
       } catch (NumberFormatException notNumber) {
         throw new IllegalArgumentException("--hw override '" + override + "': '" + text + "' is not a number");
       }
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("--hw override '" + override + "': the value must be a finite number");
+      }
+      e.put("value", v);
     }
     e.put("source", "overridden on the command line (" + spec + "); the preset's value was " + was);
   }

@@ -44,10 +44,34 @@ class PresetOverridesTest {
     assertTrue(error("upmem-2560-450,launchMicros=15").contains("must be section.key=value"));
     assertTrue(error("upmem-2560-450,system.launchMicros=fast").contains("'fast' is not a number"));
     assertTrue(error("upmem-2560-450,opCosts.ADD=1").contains("edit a copy"));
+    assertTrue(error("upmem-2560-450,system.launchMicros=NaN").contains("must be a finite number"));
     // validated like a preset file: ranges and whole numbers
     assertTrue(error("upmem-2560-450,system.launchMicros=-1").contains("system.launchMicros = -1 is out of range"));
     assertTrue(error("upmem-2560-450,host.sockets=1.5").contains("must be a whole number"));
     assertTrue(error("nope,system.launchMicros=1").contains("unknown hardware preset 'nope'"));
+  }
+
+  /** Every value of the preset, overridden with edge values: a valid machine or a clear error, never anything else. */
+  @Test
+  void everyValueOverriddenWithEdgeValuesIsAMachineOrAClearError() {
+    String[] values = {"0", "-1", "1e308", "NaN", "-0", "1.5", "9223372036854775807", "x", ""};
+    int ok = 0;
+    int errors = 0;
+    for (HardwareConfig.Parameter p : BASE.parameters()) {
+      if (p.key().startsWith("opCosts.")) continue;
+      for (String v : values) {
+        String spec = "upmem-2560-450," + p.key() + "=" + v;
+        try {
+          HardwareConfig c = HardwareConfig.presetOrFile(spec);
+          assertEquals(spec, c.name());
+          ok++;
+        } catch (IllegalArgumentException e) {
+          assertTrue(!e.getMessage().isBlank() && !e.getMessage().contains("\n"), spec + ": " + e.getMessage());
+          errors++;
+        }
+      }
+    }
+    assertTrue(ok > 0 && errors > 0, ok + " machines, " + errors + " errors");
   }
 
   private static String error(String spec) {
