@@ -106,6 +106,10 @@ public final class CompileCommand implements Callable<Integer> {
     if (!List.of("before", "after", "both", "none").contains(printIr)) {
       throw new IllegalArgumentException("--print-ir must be before, after, both or none, got '" + printIr + "'");
     }
+    if (dumpDir != null && dumpDir.toString().isBlank()) {
+      // an empty path is the working directory: files would land beside whatever runs there
+      throw new IllegalArgumentException("--dump-dir needs a folder name, got an empty path");
+    }
     HardwareConfig cfg = HardwareConfig.presetOrFile(hw);
     checkDpus(dpus, cfg);
     Pipelines.Pipeline pipeline = Pipelines.forVariant(variant);

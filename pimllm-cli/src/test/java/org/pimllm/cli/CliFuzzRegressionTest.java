@@ -79,4 +79,11 @@ class CliFuzzRegressionTest {
     NewUserCommandTest.assertOneLineError(r, "--functional needs about");
     assertTrue(r.err().contains("GiB of Java heap") && r.err().contains("drop --functional"), r.err());
   }
+
+  @Test
+  void anEmptyDumpDirIsRefusedInsteadOfWritingIntoTheWorkingDirectory() {
+    // was: the CLI campaign's unwritable-path case "" dumped 22 IR files into the module folder
+    NewUserCommandTest.assertOneLineError(MainTest.run("compile", "--model", "bert-tiny", "--layers", "1", "--seq", "8",
+        "--print-ir", "none", "--dump-dir", ""), "--dump-dir needs a folder name, got an empty path");
+  }
 }
