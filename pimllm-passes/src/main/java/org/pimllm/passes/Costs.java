@@ -56,20 +56,20 @@ final class Costs {
     TilingPlan basePlan(GemmShape s, GemmDType t) { return ask("base", s, t, () -> target.basePlan(s, t)); }
 
     TilingPlan select(GemmShape s, GemmDType t, Layout l) {
-        return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, new GemmCall(pooled, l, async)));
+        return ask("select", new Key("shape", s, t), l, () -> target.selectPlan(s, t, call(l)));
     }
 
     /** The selected plan among those running the DPU program with these tasklets and K split (same dtype). */
     TilingPlan select(GemmShape s, GemmDType t, Layout l, int tasklets, int kSplit) {
         return ask("select-program", new Key("shape", s, t), new Key("program", l, List.of(tasklets, kSplit)),
-                () -> target.selectPlan(s, t, new GemmCall(pooled, l, async), tasklets, kSplit));
+                () -> target.selectPlan(s, t, call(l), tasklets, kSplit));
     }
 
     /** The selected plan under a constraint (null: {@link #select(GemmShape, GemmDType, Layout)}). */
     TilingPlan select(GemmShape s, GemmDType t, Layout l, PimCostModel.PlanConstraint c) {
         if (c == null) return select(s, t, l);
         return ask("select-constrained", new Key("shape", s, t), new Key("c", l, c),
-                () -> target.selectPlan(s, t, new GemmCall(pooled, l), c));
+                () -> target.selectPlan(s, t, call(l), c));
     }
 
     /** The selected plan under a constraint with one DPU program (null constraint: the unconstrained program choice). */
@@ -77,20 +77,20 @@ final class Costs {
         if (c == null) return select(s, t, l, tasklets, kSplit);
         PimCostModel.PlanConstraint cp = c.withProgram(tasklets, kSplit);
         return ask("select-constrained", new Key("shape", s, t), new Key("c", l, cp),
-                () -> target.selectPlan(s, t, new GemmCall(pooled, l), cp));
+                () -> target.selectPlan(s, t, call(l), cp));
     }
 
     /** Whether calls are pooled (the kernel stays loaded between calls) or allocate, load and free each time. */
     boolean pooled() { return pooled; }
 
-    /** Whether calls run rank by rank asynchronously ({@link PimOptions#ASYNC_RANKS}). */
-    boolean async() { return async; }
+    /** One call as the pipeline makes it: pooled or not, asynchronous per rank or not, B in layout l. */
+    private GemmCall call(Layout l) { return new GemmCall(pooled, l, async); }
 
     /** dpu_load of the plan's program on its pooled DPUs. */
     double programLoadSeconds(TilingPlan p) { return ask("load", p, null, () -> target.programLoadSeconds(p)); }
 
     /** One call as the pipeline will make it: pooled or not, B in the given layout. */
-    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, new GemmCall(pooled, l, async))); }
+    double pimSeconds(TilingPlan p, Layout l) { return ask("pim", p, l, () -> target.pimSeconds(p, call(l))); }
 
     /**
      * Like {@link #pimSeconds(TilingPlan, Layout)}, plus, for a GEMM with zero points, PGEMMlib's host
