@@ -150,7 +150,6 @@ public final class KvCachePlacement {
         f = f.withAttr(ESTIMATE_ATTR, String.format(Locale.ROOT, "host %.3f ms, mram %.3f ms", hostTotal * 1e3, mramTotal * 1e3));
         Map<Call, Choice> toMram = new IdentityHashMap<>();
         long kv = 0;
-        int wanted = 0;
         for (Choice c : choices) {
             boolean want = switch (config.mode()) {
                 case HOST -> false;
@@ -158,7 +157,6 @@ public final class KvCachePlacement {
                 case AUTO -> c.mramCheaper();
             };
             if (!want) continue;
-            wanted++;
             if (kv + c.reservedBytes() + weights + scratch > mram) {
                 String sizes = String.format("the KV caches need %.1f MiB per DPU (%d caches of up to %d rows) beside %.1f MiB of"
                                 + " resident weights and %.2f MiB for A and C, but a DPU has %.1f MiB of MRAM",

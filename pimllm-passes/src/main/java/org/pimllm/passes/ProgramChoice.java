@@ -45,9 +45,6 @@ final class ProgramChoice {
 
     /** One GEMM in execution order: what its call is, and what its plan must keep (null: nothing). */
     record Gemm(GemmShape shape, GemmDType dtype, Layout bLayout, boolean zeroPoints, PimCostModel.PlanConstraint constraint) {
-        Gemm(GemmShape shape, GemmDType dtype, Layout bLayout, boolean zeroPoints) {
-            this(shape, dtype, bLayout, zeroPoints, null);
-        }
     }
 
     /** A plan for a GEMM with the estimate of one call. */

@@ -48,10 +48,6 @@ public final class ResidentWeights {
         return Pass.module(NAME, 2, List.of(PoolPimResources.NAME), (m, ctx) -> apply(m, ctx, shared));
     }
 
-    static IRModule apply(IRModule m, PassContext ctx) {
-        return apply(m, ctx, SharedResidency.NONE);
-    }
-
     static IRModule apply(IRModule m, PassContext ctx, SharedResidency shared) {
         Costs costs = new Costs(ctx, NAME);
         PimCostModel target = costs.target();

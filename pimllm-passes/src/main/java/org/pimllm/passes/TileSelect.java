@@ -47,10 +47,6 @@ public final class TileSelect {
         return Pass.function(NAME, 1, List.of(LowerToPgemm.NAME), (f, m, ctx) -> select(f, m, ctx, shared));
     }
 
-    static Function select(Function f, IRModule m, PassContext ctx) {
-        return select(f, m, ctx, SharedResidency.NONE);
-    }
-
     static Function select(Function f, IRModule m, PassContext ctx, SharedResidency shared) {
         Costs target = new Costs(ctx, NAME);
         boolean floatOnPim = LowerToPgemm.floatGemmsOnPim(ctx);

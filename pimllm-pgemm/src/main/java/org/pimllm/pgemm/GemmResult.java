@@ -24,13 +24,6 @@ public record GemmResult(TilingPlan plan, Matrix c, Map<Category, Double> second
     seconds = Map.copyOf(seconds);
   }
 
-  /** A call whose charges ran one after another: elapsed = the sum of its categories. */
-  public GemmResult(TilingPlan plan, Matrix c, Map<Category, Double> seconds, long bytesToDpus, long bytesFromDpus,
-      int dpusUsed, KernelStats kernel) {
-    this(plan, c, seconds, bytesToDpus, bytesFromDpus, dpusUsed, kernel,
-        seconds.values().stream().mapToDouble(Double::doubleValue).sum());
-  }
-
   public double seconds(Category cat) {
     return seconds.getOrDefault(cat, 0.0);
   }

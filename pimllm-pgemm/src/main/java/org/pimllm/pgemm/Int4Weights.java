@@ -70,28 +70,6 @@ public record Int4Weights(GemmDType dtype, Matrix q, int[] multipliers) {
     return multipliers[(bi * groups() + k / dtype.int4Group()) * n() + n];
   }
 
-  /** Checks every value's range; returns this. */
-  public Int4Weights checked() {
-    for (int bi = 0; bi < batch(); bi++) {
-      for (int k = 0; k < k(); k++) {
-        for (int n = 0; n < n(); n++) {
-          int w = weight(bi, k, n);
-          if (w < -8 || w > 7) {
-            throw new IllegalArgumentException("int4 weight [" + bi + "][" + k + "][" + n + "] = " + w
-                + " is outside [-8, 7]");
-          }
-        }
-      }
-    }
-    for (int i = 0; i < multipliers.length; i++) {
-      if (multipliers[i] < 0 || multipliers[i] > 255) {
-        throw new IllegalArgumentException("int4 group multiplier " + i + " = " + multipliers[i]
-            + " is outside [0, 255]");
-      }
-    }
-    return this;
-  }
-
   /** Seeded random weights over [-8, 7] and multipliers over [0, 255]. */
   public static Int4Weights random(GemmDType dtype, int batch, int k, int n, Layout layout, long seed) {
     Matrix q = Matrix.zeros(GemmDType.INT8, batch, k, n, layout);

@@ -193,12 +193,4 @@ public final class KernelCost {
   public static double coreInstructionsPerMac(GemmDType t) {
     return (double) stepInstructions(t) / stepMacs(t);
   }
-
-  /** Instructions per MAC of the inner loop with its per-group (int4) or per-iteration loop control. */
-  public static double loopInstructionsPerMac(GemmDType t) {
-    if (t.isInt4()) {
-      return (double) (t.int4Group() / INT4_STEP_MACS * INT4_STEP + INT4_GROUP_OVERHEAD) / t.int4Group();
-    }
-    return coreInstructionsPerMac(t) + (double) LOOP_CONTROL / (UNROLL * stepMacs(t));
-  }
 }

@@ -42,11 +42,6 @@ public final class PgemmLib {
     this.asyncRanks = asyncRanks;
   }
 
-  /** Whether calls run rank by rank asynchronously. */
-  public boolean asyncRanks() {
-    return asyncRanks;
-  }
-
   public PimSystem system() {
     return system;
   }

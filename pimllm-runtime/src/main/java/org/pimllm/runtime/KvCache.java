@@ -61,15 +61,6 @@ public final class KvCache {
         return entry(name).placed;
     }
 
-    /** The caches placed in MRAM so far. */
-    public Set<String> inMram() {
-        Set<String> s = new java.util.LinkedHashSet<>();
-        entries.forEach((n, e) -> {
-            if (e.placed) s.add(n);
-        });
-        return s;
-    }
-
     /** Simulated seconds of placing the prompts' caches in MRAM (H2D, once per cache per request). */
     public double placementSeconds() {
         return placementSeconds;

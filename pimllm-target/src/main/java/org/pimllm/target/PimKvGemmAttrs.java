@@ -81,8 +81,4 @@ public record PimKvGemmAttrs(String cache, TilingPlan plan, Layout bLayout, int 
         long b = TilingPlan.DpuSlice.of(full, plan.dtype(), plan.partition(), plan.kernel().tileK()).bBytes();
         return (b + 7) & ~7L;
     }
-
-    public PimKvGemmAttrs withEstimate(double seconds) {
-        return new PimKvGemmAttrs(cache, plan, bLayout, capacity, seconds);
-    }
 }
