@@ -92,7 +92,7 @@ final class BenchDecode {
                     byVariant.forEach((v, r) -> {
                         out.printf(Locale.ROOT, "%-12s %6d %6d %-10s %-11s %12.3f %10.3f %9.2f %8s %8s  %s%n", c.name(), s, d, v,
                                 Generator.decodeVariant(v), r.ttftSeconds() * 1e3, r.secondsPerToken() * 1e3, r.tokensPerSecond(),
-                                speedup(cpu, r), speedup(peak, r), GenerateCommand.kvSummary(r));
+                                GenerateCommand.speedup(cpu, r), GenerateCommand.speedup(peak, r), GenerateCommand.kvSummary(r));
                         records.add(GenerateCommand.record(c.name(), v, d, hw, precision.weightsName(), r));
                     });
                 }
@@ -102,8 +102,4 @@ final class BenchDecode {
         return records;
     }
 
-    private static String speedup(Generator.Result base, Generator.Result r) {
-        if (base == null || r.secondsPerToken() == 0) return "-";
-        return String.format(Locale.ROOT, "%.2fx", base.secondsPerToken() / r.secondsPerToken());
-    }
 }

@@ -344,7 +344,8 @@ public final class GenerateCommand implements Callable<Integer> {
         + " time, which exceeds the step by that much; host ops include the GEMMs left on the CPU.");
   }
 
-  private static String speedup(Generator.Result base, Generator.Result r) {
+  /** ms per token of the baseline over the variant's ("-" without a baseline or decode steps). */
+  static String speedup(Generator.Result base, Generator.Result r) {
     if (base == null || r.secondsPerToken() == 0) return "-";
     return String.format(Locale.ROOT, "%.2fx", base.secondsPerToken() / r.secondsPerToken());
   }

@@ -297,11 +297,11 @@ public final class RunCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  [%d] %d tokens, mean-pooled embedding |e| = %.4f, e[0..3] = %.4f %.4f %.4f %.4f  %s%n",
           s, batch.lengths()[s], OnnxInputs.norm(e), e[0], e[1], e[2], e[3], batch.label(s));
     }
+    long pim = reports.stream().mapToLong(RunReport::pimGemms).sum();
     out.printf(Locale.ROOT, "simulated time of %s: %.3f ms (model, not measured); %d GEMMs on PIM, %d on the CPU%n",
         reports.size() == 1 ? "one batch inference" : "the " + reports.size() + " inferences",
         reports.stream().mapToDouble(RunReport::totalSeconds).sum() * 1e3,
-        reports.stream().mapToLong(RunReport::pimGemms).sum(), reports.stream().mapToLong(RunReport::cpuGemms).sum());
-    long pim = reports.stream().mapToLong(RunReport::pimGemms).sum();
+        pim, reports.stream().mapToLong(RunReport::cpuGemms).sum());
     if (pim == 0 && !variant.startsWith("cpu")) {
       out.printf(Locale.ROOT, "note: no GEMM ran on PIM: at these sizes (%d tokens) the placement (PartitionCpuPim) estimates"
           + " the host faster for each; --variant ts+adj keeps every GEMM on PIM, and `pimllm compile` shows both"

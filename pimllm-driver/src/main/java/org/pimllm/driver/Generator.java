@@ -167,17 +167,26 @@ public final class Generator {
     Pipelines.Pipeline prefillPipeline(CompileOptions pre, SharedResidency shared) {
         if (shared.isEmpty()) return PimLlm.pipeline(pre);
         Pipelines.Pipeline p = PimLlm.pipeline(decodeOptionsOf(pre));
+        List<Pass> ps = sharing(p, shared);
+        // the prefill keeps its own variant's host profile (pimllm: the paper's TVM-CPU host), so the runtime's host
+        // model and the placement's cost model agree
+        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), PimLlm.pipeline(pre).hostProfile());
+    }
+
+    /**
+     * The pipeline's passes with TileSelect and ResidentWeights keeping {@code shared}'s resident weights (their B
+     * cut and their residency); the passes as they are when it is empty. A mutable list, for the caller to extend.
+     */
+    private static List<Pass> sharing(Pipelines.Pipeline p, SharedResidency shared) {
         List<Pass> ps = new ArrayList<>();
         for (Pass x : p.passes().passes()) {
-            ps.add(switch (x.name()) {
+            ps.add(shared.isEmpty() ? x : switch (x.name()) {
                 case TileSelect.NAME -> TileSelect.pass(shared);
                 case ResidentWeights.NAME -> ResidentWeights.pass(shared);
                 default -> x;
             });
         }
-        // the prefill keeps its own variant's host profile (pimllm: the paper's TVM-CPU host), so the runtime's host
-        // model and the placement's cost model agree
-        return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), PimLlm.pipeline(pre).hostProfile());
+        return ps;
     }
 
     /** True if the prefill should share the decode steps' resident weights. */
@@ -203,14 +212,7 @@ public final class Generator {
         Pipelines.Pipeline p = PimLlm.pipeline(dec);
         List<String> names = p.passNames();
         if (!names.contains(ResidentWeights.NAME) || steps < 1) return p;
-        List<Pass> ps = new ArrayList<>();
-        for (Pass x : p.passes().passes()) {
-            ps.add(first.isEmpty() ? x : switch (x.name()) {
-                case TileSelect.NAME -> TileSelect.pass(first);
-                case ResidentWeights.NAME -> ResidentWeights.pass(first);
-                default -> x;
-            });
-        }
+        List<Pass> ps = sharing(p, first);
         ps.add(names.indexOf(PoolPimResources.NAME), KvCachePlacement.pass(new KvCachePlacement.Config(kvMode, promptLen, steps)));
         return new Pipelines.Pipeline(p.variant(), new Sequential(p.passes().info().name(), ps), p.hostProfile());
     }
@@ -226,9 +228,7 @@ public final class Generator {
 
     /** The step's KV decision (the {@code kv_cache} attribute), or "host" if the pipeline has no KV placement. */
     private static String kvDecision(IRModule lowered) {
-        var attrs = lowered.main().attrs();
-        String a = attrs == null ? null : attrs.get(KvCachePlacement.ATTR);
-        return a == null ? "host" : a;
+        return Objects.requireNonNullElse(kvAttr(lowered, KvCachePlacement.ATTR), "host");
     }
 
     private static String kvNote(IRModule lowered) {

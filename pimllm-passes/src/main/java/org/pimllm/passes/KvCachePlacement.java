@@ -139,7 +139,7 @@ public final class KvCachePlacement {
         for (Site s : sites) choices.add(choose(s, config, costs, cm, host));
         long mram = cm.target().mramBytesPerDpu();
         long weights = ctx.get(PimOptions.RESIDENT_WEIGHTS) ? residentWeightBytes(m) : 0;
-        long scratch = scratchBytes(m);
+        long scratch = ResidentWeights.activationBytes(m); // no pim.kv_gemm yet: the pim.gemm slices
         double hostTotal = 0;
         double mramTotal = 0;
         for (Choice c : choices) {
@@ -283,7 +283,7 @@ public final class KvCachePlacement {
         double placeOnce = cm.pushSeconds(plan.dpus(), (promptBytes + 7) & ~7L);
         double mram = mramPerStep + placeOnce / config.steps();
         TilingPlan.DpuSlice sl = atCapacity.slice(); // the longest step's A and C: the same answer at every step
-        long scratch = roundUp8(sl.aBytes()) + roundUp8(sl.cBytes());
+        long scratch = ResidentWeights.activationBytes(sl);
         LOG.debug("{}: host {} s/step, MRAM {} s/step ({} DPUs)", s.cache(), hostPerStep, mram, plan.dpus());
         return new Choice(s, plan, hostPerStep, mram, attrs.reservedBytesPerDpu(), scratch);
     }
@@ -325,18 +325,9 @@ public final class KvCachePlacement {
     static long residentWeightBytes(IRModule m) {
         long t = 0;
         for (Call g : PimModule.pimGemms(m)) {
-            if (g.arg(1) instanceof Constant) t += roundUp8(g.attrs(PimGemmAttrs.class).plan().slice().bBytes());
+            if (g.arg(1) instanceof Constant) t += ResidentWeights.roundUp8(g.attrs(PimGemmAttrs.class).plan().slice().bBytes());
         }
         return t;
-    }
-
-    private static long scratchBytes(IRModule m) {
-        long s = 0;
-        for (Call g : PimModule.pimGemms(m)) {
-            TilingPlan.DpuSlice sl = g.attrs(PimGemmAttrs.class).plan().slice();
-            s = Math.max(s, roundUp8(sl.aBytes()) + roundUp8(sl.cBytes()));
-        }
-        return s;
     }
 
     /** MRAM bytes per DPU the module's MRAM-resident KV caches reserve (every pool view holds DPU 0). */
@@ -355,9 +346,5 @@ public final class KvCachePlacement {
 
     private static double mib(long b) {
         return b / (1024.0 * 1024.0);
-    }
-
-    private static long roundUp8(long v) {
-        return (v + 7) & ~7L;
     }
 }

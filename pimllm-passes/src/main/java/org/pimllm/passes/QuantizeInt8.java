@@ -111,8 +111,8 @@ public final class QuantizeInt8 {
         }
 
         public Config {
-            if (int4Group != null && int4Group != 32 && int4Group != 64 && int4Group != 128) {
-                throw new IllegalArgumentException("int4 weight groups are 32, 64 or 128 K elements, got " + int4Group);
+            if (int4Group != null) {
+                GemmDType.int4(int4Group); // PGEMMlib's groups only (the error names them)
             }
             if (int4Group != null && scheme != Scheme.STATIC) {
                 throw new IllegalArgumentException("int4 weights are built with static activation quantization only");

@@ -52,15 +52,7 @@ public final class ResidentWeights {
         Costs costs = new Costs(ctx, NAME);
         PimCostModel target = costs.target();
         List<Call> gemms = PimModule.pimGemms(m);
-        long activations = 0;
-        for (Call g : gemms) {
-            TilingPlan.DpuSlice s = g.attrs(PimGemmAttrs.class).plan().slice();
-            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
-        }
-        for (Call g : KvCachePlacement.kvGemms(m)) {
-            TilingPlan.DpuSlice s = g.attrs(org.pimllm.target.PimKvGemmAttrs.class).plan().slice();
-            activations = Math.max(activations, roundUp8(s.aBytes()) + roundUp8(s.cBytes()));
-        }
+        long activations = activationBytes(m);
         // KV caches placed in MRAM (KvCachePlacement) keep their reserved rows on every DPU of their views
         long budget = target.target().mramBytesPerDpu() - activations - KvCachePlacement.kvReservedBytes(m);
         Map<Call, Boolean> resident = new IdentityHashMap<>();
@@ -104,7 +96,26 @@ public final class ResidentWeights {
                 && a.partition().fN() == b.partition().fN() && a.kernel().tileK() == b.kernel().tileK();
     }
 
-    private static long roundUp8(long v) {
+    /**
+     * MRAM per DPU the largest A and C slices of the module's PIM calls (pim.gemm and pim.kv_gemm) take beside the
+     * resident data.
+     */
+    static long activationBytes(IRModule m) {
+        long activations = 0;
+        for (Call g : PimModule.pimGemms(m)) {
+            activations = Math.max(activations, activationBytes(g.attrs(PimGemmAttrs.class).plan().slice()));
+        }
+        for (Call g : KvCachePlacement.kvGemms(m)) {
+            activations = Math.max(activations, activationBytes(g.attrs(org.pimllm.target.PimKvGemmAttrs.class).plan().slice()));
+        }
+        return activations;
+    }
+
+    static long activationBytes(TilingPlan.DpuSlice s) {
+        return roundUp8(s.aBytes()) + roundUp8(s.cBytes());
+    }
+
+    static long roundUp8(long v) {
         return (v + 7) & ~7L;
     }
 }

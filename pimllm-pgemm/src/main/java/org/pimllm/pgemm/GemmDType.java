@@ -57,6 +57,16 @@ public enum GemmDType {
     return int4Group;
   }
 
+  /** Whether PGEMMlib has an int4 type with groups of {@code group} K elements (32, 64 or 128). */
+  public static boolean hasInt4Group(int group) {
+    for (GemmDType d : values()) {
+      if (d.int4Group > 0 && d.int4Group == group) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The int4 type with groups of {@code group} K elements (32, 64 or 128). */
   public static GemmDType int4(int group) {
     for (GemmDType d : values()) {

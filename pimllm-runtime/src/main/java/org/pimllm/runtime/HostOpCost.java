@@ -89,7 +89,7 @@ public record HostOpCost(GemmShape gemm, GemmDType gemmType, long elements, int 
         TensorType w = c.arg(1).tensorType();
         int k = x.dim(-1);
         long m = x.numElements() / Math.max(k, 1);
-        if (c.attrs() instanceof DenseAttrs d && d.int4Weight() && List.of(32, 64, 128).contains(d.weightInt4Group())) {
+        if (c.attrs() instanceof DenseAttrs d && d.int4Weight() && GemmDType.hasInt4Group(d.weightInt4Group())) {
             // an int4 weight: the host streams its packed 4-bit values and multipliers, not the int16 it is held as
             return new HostOpCost(new GemmShape(1, Math.toIntExact(m), k, w.dim(0)), GemmDType.int4(d.weightInt4Group()), 0, 0, 0);
         }

@@ -386,12 +386,11 @@ public final class DpuSet implements AutoCloseable {
     }
     tl.charge(Category.LAUNCH, "launch " + program.name() + " on " + ranks.length + " ranks",
         system.costs().launchSeconds(ranks.length));
-    String label = kernelLabel;
     if (async) {
-      tl.recordAsync(Category.KERNEL, label, r.seconds(), r.totalDmaBytes());
+      tl.recordAsync(Category.KERNEL, kernelLabel, r.seconds(), r.totalDmaBytes());
       pendingKernelEnd = tl.now() + r.seconds();
     } else {
-      tl.charge(Category.KERNEL, label, r.seconds(), r.totalDmaBytes());
+      tl.charge(Category.KERNEL, kernelLabel, r.seconds(), r.totalDmaBytes());
     }
     return r;
   }

@@ -78,7 +78,7 @@ public record GemmMatch(Call call, Expr a, Expr b, Layout bLayout, GemmGeometry 
      */
     private static Optional<GemmMatch> int4(Call c, TensorType a, TensorType b) {
         int group = c.attrs(DenseAttrs.class).weightInt4Group();
-        if (group != 32 && group != 64 && group != 128) return Optional.empty();
+        if (!GemmDType.hasInt4Group(group)) return Optional.empty();
         if (a.dtype() != DType.INT8 || b.dtype() != DType.INT16 || c.dtype() != DType.INT32) return Optional.empty();
         GemmDType gt = GemmDType.int4(group);
         return geometry(a, b, Layout.COL_MAJOR, c).map(g -> new GemmMatch(c, c.arg(0), c.arg(1), Layout.COL_MAJOR, g, gt, List.of()));
