@@ -254,12 +254,21 @@ public final class HostTransferModel {
    * one by one with it.
    */
   public double rankTransferSeconds(Kind kind, Direction dir, int nrDpus, int nrRanks, long bytesPerDpu, int rank) {
-    double slowdown = remote(socketOf(rank)) ? cfg.host().remoteNumaSlowdown() : 1;
+    return soloRankSeconds(kind, dir, nrDpus, nrRanks, bytesPerDpu) * rankSlowdown(rank);
+  }
+
+  /** {@link #rankTransferSeconds} of a rank with its host buffers on its own socket (the same for every rank). */
+  public double soloRankSeconds(Kind kind, Direction dir, int nrDpus, int nrRanks, long bytesPerDpu) {
     // the host bytes' cached share as the synchronous call charges it (a broadcast reads one buffer)
     double h = cachedFraction(kind == Kind.BROADCAST ? bytesPerDpu : bytesPerDpu * nrDpus);
     double perByte = h * rankSecondsPerByte(kind, dir, nrDpus, nrRanks, true, false)
         + (1 - h) * rankSecondsPerByte(kind, dir, nrDpus, nrRanks, false, false);
-    return perByte * bytesPerDpu * slowdown;
+    return perByte * bytesPerDpu;
+  }
+
+  /** How much slower rank r's transfers run: the NUMA penalty when its host buffers sit on the other socket, else 1. */
+  public double rankSlowdown(int rank) {
+    return remote(socketOf(rank)) ? cfg.host().remoteNumaSlowdown() : 1;
   }
 
   /** The socket of rank r (ranks sit on the sockets in order). */

@@ -123,12 +123,13 @@ public final class RankPipeline {
     // work[i][r]: seconds of operation i on rank r at full speed (a transfer's rank-time; a launch's fixed part + kernel)
     double[][] work = new double[n][nrRanks];
     for (int i = 0; i < n; i++) {
-      for (int r = 0; r < nrRanks; r++) {
-        work[i][r] = switch (ops.get(i)) {
-          case Transfer t -> link.rankTransferSeconds(t.kind(), t.dir(), nrDpus, nrRanks, t.bytesPerDpu(), r);
-          case Launch l -> launchFixed + l.kernelSeconds();
-        };
-      }
+      // a transfer's rank-time differs between ranks only by the NUMA slowdown: the rest is computed once per op
+      double solo = switch (ops.get(i)) {
+        case Transfer t -> link.soloRankSeconds(t.kind(), t.dir(), nrDpus, nrRanks, t.bytesPerDpu());
+        case Launch l -> launchFixed + l.kernelSeconds();
+      };
+      boolean transfer = ops.get(i) instanceof Transfer;
+      for (int r = 0; r < nrRanks; r++) work[i][r] = transfer ? solo * link.rankSlowdown(r) : solo;
     }
     double[][] start = new double[n][nrRanks];
     double[][] end = new double[n][nrRanks];

@@ -23,10 +23,11 @@ public final class Int4Quant {
         int k = w.dim(1);
         short[] out = new short[n * k];
         for (int r = 0; r < n; r++) {
-            double rowScale = rowScale(w, r, k, group);
-            for (int g0 = 0; g0 < k; g0 += group) {
+            double[] groups = groupScales(w, r, k, group);
+            double rowScale = rowScale(groups);
+            for (int g0 = 0, gi = 0; g0 < k; g0 += group, gi++) {
                 int g1 = Math.min(k, g0 + group);
-                int m = multiplier(groupScale(w, r, k, g0, g1), rowScale);
+                int m = multiplier(groups[gi], rowScale);
                 double step = m * rowScale;
                 for (int c = g0; c < g1; c++) {
                     long q = Math.round(w.getDouble(r * k + c) / step);
@@ -42,15 +43,22 @@ public final class Int4Quant {
         int n = w.dim(0);
         int k = w.dim(1);
         float[] s = new float[n];
-        for (int r = 0; r < n; r++) s[r] = (float) rowScale(w, r, k, group);
+        for (int r = 0; r < n; r++) s[r] = (float) rowScale(groupScales(w, r, k, group));
         return Tensor.ofFloats(s, n);
     }
 
     /** S_n as the float32 the dequantization uses, so the effective weights divide by exactly that value. */
-    private static double rowScale(Tensor w, int r, int k, int group) {
+    private static double rowScale(double[] groupScales) {
         double max = 0;
-        for (int g0 = 0; g0 < k; g0 += group) max = Math.max(max, groupScale(w, r, k, g0, Math.min(k, g0 + group)));
+        for (double g : groupScales) max = Math.max(max, g);
         return max > 0 ? (float) (max / 255.0) : 1f;
+    }
+
+    /** s_g of each group of row r, in K order (computed once per row: the row scale and the multipliers use them). */
+    private static double[] groupScales(Tensor w, int r, int k, int group) {
+        double[] s = new double[Math.ceilDiv(k, group)];
+        for (int g0 = 0, gi = 0; g0 < k; g0 += group, gi++) s[gi] = groupScale(w, r, k, g0, Math.min(k, g0 + group));
+        return s;
     }
 
     private static double groupScale(Tensor w, int r, int k, int g0, int g1) {
