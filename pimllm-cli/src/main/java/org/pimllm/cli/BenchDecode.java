@@ -56,10 +56,8 @@ final class BenchDecode {
         }
         for (ModelConfig c : decoders) {
             for (int s : seqs) {
-                if (s < 1 || s + tokens - 1 > c.maxPositions()) {
-                    throw new IllegalArgumentException("--seq " + s + " + --tokens " + tokens + " needs " + (s + tokens - 1)
-                            + " positions but " + c.name() + " has " + c.maxPositions());
-                }
+                if (s < 1) throw new IllegalArgumentException("--seq must be at least 1, got " + s);
+                GenerateCommand.checkPositions(c, "--seq", s, tokens);
             }
         }
     }

@@ -102,10 +102,7 @@ public final class GenerateCommand implements Callable<Integer> {
     positive("--prompt-len", promptLen);
     positive("--tokens", tokens);
     positive("--dpus", dpus);
-    if ((long) promptLen + tokens - 1 > cfg.maxPositions()) { // long: two large ints must not wrap past the check
-      throw new IllegalArgumentException("--prompt-len " + promptLen + " + --tokens " + tokens + " needs " + ((long) promptLen + tokens - 1)
-          + " positions but " + cfg.name() + " has " + cfg.maxPositions());
-    }
+    checkPositions(cfg, "--prompt-len", promptLen, tokens);
     for (String v : variants) {
       if (!Pipelines.VARIANTS.contains(v) && !Pipelines.DECODE_ABLATION.contains(v)) {
         throw new IllegalArgumentException("unknown variant '" + v + "'; known variants: " + String.join(", ", Pipelines.VARIANTS)
@@ -342,6 +339,14 @@ public final class GenerateCommand implements Callable<Integer> {
     out.println("x roofline: ms per token over the roofline of the variant's own step (fusion changes its host ops);"
         + " overlap: ms of the categories that ran at the same time (asynchronous calls), so the shares are of the busy"
         + " time, which exceeds the step by that much; host ops include the GEMMs left on the CPU.");
+  }
+
+  /** A prompt of promptLen tokens and tokens - 1 decode steps must fit the model's positions (bench: --seq). */
+  static void checkPositions(ModelConfig cfg, String promptOption, int promptLen, int tokens) {
+    if ((long) promptLen + tokens - 1 > cfg.maxPositions()) { // long: two large ints must not wrap past the check
+      throw new IllegalArgumentException(promptOption + " " + promptLen + " + --tokens " + tokens + " needs "
+          + ((long) promptLen + tokens - 1) + " positions but " + cfg.name() + " has " + cfg.maxPositions());
+    }
   }
 
   /** ms per token of the baseline over the variant's ("-" without a baseline or decode steps). */

@@ -86,4 +86,11 @@ class CliFuzzRegressionTest {
     NewUserCommandTest.assertOneLineError(MainTest.run("compile", "--model", "bert-tiny", "--layers", "1", "--seq", "8",
         "--print-ir", "none", "--dump-dir", ""), "--dump-dir needs a folder name, got an empty path");
   }
+
+  @Test
+  void benchDecodePromptAndTokensThatOverflowIntAreAClearError() {
+    // was: --seq + --tokens summed in int wrapped negative and passed the positions check (generate's had the guard)
+    NewUserCommandTest.assertOneLineError(MainTest.run("bench", "--phase", "decode", "--models", "llama-7b", "--seq",
+        "2147483647", "--tokens", "2", "--no-progress"), "needs 2147483648 positions");
+  }
 }
