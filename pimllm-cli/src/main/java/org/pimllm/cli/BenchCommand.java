@@ -145,9 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int seq : cfg.seqs()) MeasuredCpu.checkFits(m.name(), m.build().apply(seq));
       }
     }
-    if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
-    }
+    checkPng(plot);
     // an output file that cannot be written fails now, not after the whole benchmark ran
     checkWritable(json, "--json");
     checkWritable(csv, "--csv");
@@ -281,6 +279,13 @@ public final class BenchCommand implements Callable<Integer> {
    * creates missing parent folders (e.g. {@code out/} of {@code --plot out/speedup.png}). A file this creates to
    * try is removed again.
    */
+  /** --plot names a PNG file (null: no plot). */
+  static void checkPng(Path plot) {
+    if (plot != null && !plot.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
+    }
+  }
+
   static void checkWritable(Path file, String option) {
     if (file == null) {
       return;

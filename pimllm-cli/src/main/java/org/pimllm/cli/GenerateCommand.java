@@ -120,9 +120,7 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--prefill-weights must be resident or pushed, got '" + prefillWeights + "'");
     }
     Target target = Target.of(hw, dpus);
-    if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-      throw new IllegalArgumentException("--plot writes a PNG image; give a file name ending in .png, got " + plot);
-    }
+    BenchCommand.checkPng(plot);
     BenchCommand.checkWritable(plot, "--plot"); // before the run, not after it
     BenchCommand.checkWritable(trace, "--trace");
     Generator.Graphs graphs = graphs(cfg);
@@ -287,10 +285,11 @@ public final class GenerateCommand implements Callable<Integer> {
     out.println("vs cpu / vs peak: decode speedup (ms per token of the baseline over this variant's).");
     printBounds(out, results);
     results.forEach((v, r) -> {
-      if (r.kvSteps().isEmpty() || kvSummary(r).equals("host")) return;
+      String kv = kvSummary(r);
+      if (r.kvSteps().isEmpty() || kv.equals("host")) return;
       if (r.kvSteps().stream().allMatch(s -> s.placement().startsWith("mram 0/"))) {
         String est = r.kvSteps().getFirst().estimate();
-        out.printf(Locale.ROOT, "%-12s KV caches on the host (%s)%s%n", v, kvSummary(r), est == null ? "" : "; estimate per step: " + est);
+        out.printf(Locale.ROOT, "%-12s KV caches on the host (%s)%s%n", v, kv, est == null ? "" : "; estimate per step: " + est);
         if (r.kvNote() != null) out.printf(Locale.ROOT, "%-12s note: %s%n", v, r.kvNote());
         return;
       }
