@@ -132,7 +132,7 @@ public record Roofline(double computeSeconds, double mramSeconds, double transfe
                 continue;
             }
             macs += shape.macs();
-            weightBytes += (long) shape.b() * shape.k() * shape.n() * dtype.bytes();
+            weightBytes += shape.b() * dtype.bBytes(shape.k(), shape.n()); // int4: packed nibbles and multipliers
             issue += shape.macs() * instructionsPerMac(dtype, hw);
             transfer += (double) shape.b() * shape.m() * shape.k() * dtype.bytes() / pushBw
                     + (double) shape.b() * shape.m() * shape.n() * dtype.outputType().bytes() / pullBw;

@@ -52,6 +52,20 @@ class RooflineTest {
     assertEquals(16777216L, r.weightBytes());
   }
 
+  /** An int4 weight streams its packed nibbles and group multipliers from MRAM, not one byte per weight. */
+  @Test
+  void anInt4WeightIsCountedByItsPackedBytes() {
+    Builder b = new Builder(1);
+    Var x = b.var("x", DType.INT8, 1, 4096);
+    Constant w = b.weight("w", TensorType.of(DType.INT16, 4096, 4096), TensorSource.Distribution.UNIFORM, 7);
+    IRModule m = b.module(b.function(b.call(org.pimllm.ir.Ops.DENSE,
+        new org.pimllm.ir.attrs.DenseAttrs(null, DType.INT32, 128), x, w), x));
+    Roofline r = Roofline.of(m, TARGET);
+    // 4,096 columns of 4,096 / 2 packed bytes and 4,096 / 128 multipliers
+    assertEquals(4096L * (2048 + 32), r.weightBytes());
+    assertEquals(4096.0 * (2048 + 32) / 2048 * 0.5 / 450e6, r.mramSeconds(), 1e-15);
+  }
+
   @Test
   void aStepIsBoundByItsLargestShare() {
     Roofline issueBound = new Roofline(2e-3, 1e-3, 0.5e-3, 1e-3, 0, 0);
